@@ -1,0 +1,36 @@
+"""GenAI Workbench: the router. It reads the settings, draws the shared sidebar and runs the chosen page."""
+
+import os
+
+import streamlit as st
+
+from backend.settings import SettingsError
+from ui.resources import settings
+from ui.sidebar import render_sidebar
+
+# The offline models ship inside pip packages; nothing may be fetched from a model hub at run time.
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+
+st.set_page_config(page_title="GenAI Workbench", page_icon=":material/neurology:", layout="wide")
+
+try:
+    cfg = settings()
+except SettingsError as exc:
+    st.error(str(exc), icon=":material/settings_alert:")
+    st.stop()
+
+# Pages appear here only once they work.
+PAGES = {
+    "Assistants": [
+        st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
+    ],
+    "Generators": [],
+    "Admin": [
+        st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
+    ],
+}
+
+page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
+render_sidebar(cfg)
+page.run()

@@ -1,0 +1,67 @@
+"""Build chat models and embeddings for the configured provider (``local`` or ``bedrock``).
+
+Local-model modules (llama.cpp, sentence-transformers, torch) are imported inside the local branches only,
+so the Bedrock path and the Lambda bundle never load them.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from backend.providers.bedrock import bedrock_chat_model, bedrock_embeddings, make_aws_client
+from backend.providers.params import InferenceParams
+from backend.settings import Settings
+
+if TYPE_CHECKING:
+    from backend.providers.local_llm import LocalEngine
+
+__all__ = ["InferenceParams", "build_chat_model", "build_embeddings", "load_engine", "make_aws_client"]
+
+
+def load_engine(settings: Settings) -> LocalEngine:
+    """Load the offline chat model (callers cache it: ``st.cache_resource``, a Lambda-style singleton)."""
+    from backend.providers.local_llm import load_local_engine
+
+    return load_local_engine(context_tokens=settings.local_context_tokens, threads=settings.local_threads)
+
+
+def build_chat_model(
+    settings: Settings,
+    params: InferenceParams,
+    *,
+    client: Any = None,
+    engine: LocalEngine | None = None,
+) -> BaseChatModel:
+    """A chat model for ``settings.provider`` with ``params`` applied.
+
+    ``client`` is a ``bedrock-runtime`` client (tests pass a Stubber-wrapped one); ``engine`` a loaded
+    local model. Either is created when not given. Building the wrapper itself is cheap.
+    """
+    if settings.provider == "bedrock":
+        return bedrock_chat_model(settings, params, client or make_aws_client(settings, "bedrock-runtime"))
+    from backend.providers.local_llm import ChatLocalLlama
+
+    return ChatLocalLlama(
+        engine=engine or load_engine(settings),
+        temperature=params.temperature,
+        top_p=params.top_p,
+        top_k=params.top_k,
+        max_tokens=params.max_tokens,
+        stop=list(params.stop_sequences) or None,
+    )
+
+
+def build_embeddings(settings: Settings, *, client: Any = None) -> Embeddings:
+    """The embedding model for ``settings.provider`` (MiniLM offline, Titan v2 on Bedrock)."""
+    if settings.provider == "bedrock":
+        return bedrock_embeddings(settings, client or make_aws_client(settings, "bedrock-runtime"))
+    from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
+
+    return LocalMiniLMEmbeddings(
+        model_dir=minilm_model_dir(),
+        cache_dir=settings.data_dir / ".model-cache",
+        threads=settings.local_threads,
+    )

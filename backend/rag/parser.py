@@ -1,0 +1,158 @@
+"""PDF parsing with pypdf: page texts with 1-based page numbers, a title, and clear per-file rejections.
+
+Opening and validating a file is cheap and happens in the caller; the slow part (text extraction) is a
+pure function of ``(bytes, page range)`` so ``parallel.py`` can run it in worker processes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import logging
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from pypdf import PdfReader
+from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
+from backend.rag.cleaning import clean_pages
+
+# pypdf logs every recoverable oddity of real-world PDFs; the per-file report says what matters.
+logging.getLogger("pypdf").setLevel(logging.ERROR)
+
+_MIN_TEXT_CHARS = 20  # fewer word characters than this in the whole file means "no text layer"
+_JUNK_TITLE = re.compile(r"^(microsoft (word|powerpoint|excel) - )", re.IGNORECASE)
+_FILE_SUFFIX = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|odt|rtf)\s*$", re.IGNORECASE)
+_WORD_CHARS = re.compile(r"\w")
+_COVER_PAGE_CHARS = 200  # a first page shorter than this is a cover page: its lines are the title
+
+
+class DocumentError(Exception):
+    """A file that cannot be indexed; ``reason`` is one sentence for the ingest report."""
+
+    def __init__(self, file: str, reason: str) -> None:
+        super().__init__(f"{file}: {reason}")
+        self.file = file
+        self.reason = reason
+
+
+@dataclass(frozen=True)
+class OpenedPdf:
+    """A validated PDF, not yet extracted."""
+
+    file: str
+    data: bytes
+    content_hash: str
+    page_count: int
+    metadata_title: str
+
+
+@dataclass(frozen=True)
+class ParsedDocument:
+    """A cleaned document: ``pages[i]`` is the text of page ``i + 1``."""
+
+    file: str
+    content_hash: str
+    title: str
+    pages: list[str]
+
+    @property
+    def pages_without_text(self) -> list[int]:
+        return [i + 1 for i, text in enumerate(self.pages) if not _WORD_CHARS.search(text)]
+
+
+def content_hash(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _reader(data: bytes, file: str) -> PdfReader:
+    try:
+        reader = PdfReader(io.BytesIO(data))
+        if reader.is_encrypted:
+            # Files with only an owner password (print/copy restrictions) open with the empty password.
+            try:
+                if not reader.decrypt(""):
+                    raise DocumentError(file, "the PDF is password-protected; save an unprotected copy first")
+            except (FileNotDecryptedError, DependencyError, NotImplementedError) as exc:
+                raise DocumentError(
+                    file, "the PDF is password-protected; save an unprotected copy first"
+                ) from exc
+        return reader
+    except DocumentError:
+        raise
+    except (PdfReadError, PyPdfError, ValueError, KeyError, TypeError, AttributeError, OSError) as exc:
+        raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
+
+
+def open_pdf(data: bytes, file: str) -> OpenedPdf:
+    """Validate a PDF's bytes; raises DocumentError for empty, corrupt, encrypted or page-less files."""
+    if not data.strip():
+        raise DocumentError(file, "the file is empty")
+    if not data.lstrip()[:5].startswith(b"%PDF"):
+        raise DocumentError(file, "the file is not a PDF (no %PDF header)")
+    reader = _reader(data, file)
+    try:
+        page_count = len(reader.pages)
+        raw_title = reader.metadata.title if reader.metadata else None
+    except DocumentError:
+        raise
+    except Exception as exc:  # pypdf raises many types on broken page trees
+        raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
+    if page_count == 0:
+        raise DocumentError(file, "the PDF has no pages")
+    return OpenedPdf(file, data, content_hash(data), page_count, _clean_title(str(raw_title or "")))
+
+
+def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[str]:
+    """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes."""
+    reader = _reader(data, file)
+    texts: list[str] = []
+    for index in range(start, stop):
+        try:
+            texts.append(reader.pages[index].extract_text() or "")
+        except Exception as exc:  # a broken content stream must not take the whole ingest down
+            raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
+    return texts
+
+
+def _clean_title(title: str) -> str:
+    title = _FILE_SUFFIX.sub("", _JUNK_TITLE.sub("", title.strip())).strip()
+    return title if len(title) >= 3 and title.lower() not in {"untitled", "title"} else ""
+
+
+def guess_title(metadata_title: str, pages: list[str], file: str) -> str:
+    """PDF metadata title, else the cover page or first heading line, else the file name."""
+    if metadata_title:
+        return metadata_title
+    for text in pages:
+        lines = [ln for ln in text.splitlines() if ln.strip()]
+        if not lines:
+            continue
+        if len(text) <= _COVER_PAGE_CHARS:
+            return " ".join(lines[:4])[:120]
+        if len(lines[0]) <= 80:
+            return lines[0]
+        break
+    return Path(file).stem.replace("_", " ").replace("-", " ").strip() or file
+
+
+def build_document(opened: OpenedPdf, raw_pages: list[str]) -> ParsedDocument:
+    """Clean extracted pages and check the file has a text layer at all."""
+    pages = clean_pages(raw_pages)
+    if sum(len(_WORD_CHARS.findall(p)) for p in pages) < _MIN_TEXT_CHARS:
+        raise DocumentError(
+            opened.file, "the PDF has no text layer (a scan or images only); run OCR on it first"
+        )
+    return ParsedDocument(
+        file=opened.file,
+        content_hash=opened.content_hash,
+        title=guess_title(opened.metadata_title, pages, opened.file),
+        pages=pages,
+    )
+
+
+def parse_pdf(data: bytes, file: str) -> ParsedDocument:
+    """Validate, extract and clean one PDF in this process."""
+    opened = open_pdf(data, file)
+    return build_document(opened, extract_page_texts(data, file, 0, opened.page_count))

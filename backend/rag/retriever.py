@@ -1,0 +1,99 @@
+"""Hybrid retrieval over the local index: dense (FAISS inner product) + BM25, fused with RRF.
+
+Dense search finds paraphrases ("time off for a new baby" ~ "parental leave"); BM25 finds exact terms
+the small embedding model blurs (plan names, "TMJ", "$1000"). Rank fusion needs no score calibration.
+The score reported for every result is the query-chunk cosine similarity, so the refusal threshold
+has one meaning whichever list a result came from.
+"""
+
+from __future__ import annotations
+
+import threading
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from backend.rag.fusion import RRF_K, reciprocal_rank_fusion
+from backend.rag.store import IndexFormatError, IndexStore, LoadedIndex
+from backend.rag.types import ScoredChunk
+
+# Each list contributes this many candidates to the fusion; more only adds tail noise.
+DEFAULT_CANDIDATES = 40
+
+
+def normalise(vector: np.ndarray) -> np.ndarray:
+    norm = float(np.linalg.norm(vector))
+    return vector / norm if norm > 0 else vector
+
+
+class HybridRetriever:
+    """PolicyRetriever over an ``IndexStore``; reloads by itself when a new generation goes live."""
+
+    def __init__(
+        self,
+        store: IndexStore,
+        embeddings: Embeddings,
+        *,
+        embedding_model: str | None = None,
+        candidates: int = DEFAULT_CANDIDATES,
+        rrf_k: int = RRF_K,
+        weights: tuple[float, float] = (1.0, 1.0),
+    ) -> None:
+        self._store = store
+        self._embeddings = embeddings
+        self._embedding_model = embedding_model
+        self._candidates = candidates
+        self._rrf_k = rrf_k
+        self._weights = weights
+        self._lock = threading.Lock()
+        self._index: LoadedIndex | None = None
+
+    @property
+    def index(self) -> LoadedIndex:
+        """The live generation (loaded on first use, reloaded after an ingest swapped it)."""
+        generation = self._store.current_generation()
+        index = self._index
+        if index is None or generation is None or generation.name != index.generation:
+            with self._lock:
+                if self._index is None or generation is None or generation.name != self._index.generation:
+                    loaded = self._store.load()
+                    self._check_model(loaded)
+                    self._index = loaded
+                index = self._index
+        return index
+
+    def _check_model(self, index: LoadedIndex) -> None:
+        if self._embedding_model and index.manifest.embedding_model != self._embedding_model:
+            raise IndexFormatError(
+                f"The index in {self._store.root} was built with {index.manifest.embedding_model}, but the "
+                f"configured embedding model is {self._embedding_model}; re-run ingest to rebuild it."
+            )
+
+    def search(self, query: str, k: int) -> list[ScoredChunk]:
+        index = self.index
+        if not query.strip() or not index.chunks or k <= 0:
+            return []
+        query_vector = normalise(np.asarray(self._embeddings.embed_query(query), dtype=np.float32))
+        if query_vector.shape[0] != index.manifest.dimension:
+            raise IndexFormatError(
+                f"query embedding has {query_vector.shape[0]} dimensions, the index {index.manifest.dimension}; "
+                "re-run ingest with the configured embedding model"
+            )
+        n = min(max(self._candidates, k), len(index.chunks))
+        _, dense_ids = index.dense.search(query_vector[None, :], n)
+        dense_rank = [int(i) for i in dense_ids[0] if i >= 0]
+        keyword_rank = [row for row, _ in index.bm25.top(query, n)]
+        fused = reciprocal_rank_fusion([dense_rank, keyword_rank], k=self._rrf_k, weights=self._weights)[:k]
+        rows = np.fromiter((row for row, _ in fused), dtype=np.int64, count=len(fused))
+        cosine = index.vectors[rows] @ query_vector
+        dense_pos = {row: r for r, row in enumerate(dense_rank, start=1)}
+        keyword_pos = {row: r for r, row in enumerate(keyword_rank, start=1)}
+        results = []
+        for (row, fused_score), score in zip(fused, cosine, strict=True):
+            signals = {"rrf": fused_score}
+            if row in dense_pos:
+                signals["dense_rank"] = float(dense_pos[row])
+            if row in keyword_pos:
+                signals["bm25_rank"] = float(keyword_pos[row])
+            results.append(ScoredChunk(index.chunks[row], float(score), signals))
+        return results

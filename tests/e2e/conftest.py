@@ -1,0 +1,145 @@
+"""Real-browser fixtures: the app served by ``streamlit run`` and Debian's chromium driven by Playwright."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.conftest import REPO_ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = REPO_ROOT / "artifacts"
+# Without these, chromium keeps trying to reach Google services that this closed network refuses.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
+            item.add_marker(pytest.mark.e2e)
+            item.add_marker(pytest.mark.enable_socket)
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
+                if response.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
+
+
+@pytest.fixture
+def app_data_dir(tmp_path: Path) -> Path:
+    """A data folder with the shipped sample policies, so tests never touch the repo's own data/."""
+    data = tmp_path / "data"
+    policies = REPO_ROOT / "data" / "policies"
+    if policies.is_dir():
+        shutil.copytree(policies, data / "policies", ignore=shutil.ignore_patterns("src"))
+    else:
+        (data / "policies").mkdir(parents=True)
+    return data
+
+
+@pytest.fixture
+def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str]]:
+    """Factory: start ``streamlit run app.py`` headless on a free port with extra env; returns the URL."""
+    procs: list[subprocess.Popen[bytes]] = []
+
+    def start(env: dict[str, str] | None = None, timeout: float = 60) -> str:
+        port = _free_port()
+        full_env = {
+            **os.environ,
+            "APP_PROVIDER": "local",
+            "HF_HUB_OFFLINE": "1",
+            "DATA_DIR": str(app_data_dir),
+            "INDEX_DIR": str(app_data_dir / "index"),
+            "UPLOAD_DIR": str(app_data_dir / "uploads"),
+            "OUTPUT_DIR": str(app_data_dir / "outputs"),
+            **(env or {}),
+        }
+        log = (tmp_path / f"streamlit-{port}.log").open("wb")
+        proc = subprocess.Popen(
+            [
+                sys.executable, "-m", "streamlit", "run", "app.py",
+                "--server.headless", "true",
+                "--server.port", str(port),
+                "--server.address", "127.0.0.1",
+                "--browser.gatherUsageStats", "false",
+                "--server.fileWatcherType", "none",
+            ],
+            cwd=REPO_ROOT,
+            env=full_env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+        procs.append(proc)
+        url = f"http://127.0.0.1:{port}"
+        _wait_healthy(url, proc, timeout)
+        return url
+
+    yield start
+    for proc in procs:
+        proc.terminate()
+        try:
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture
+def browser_page(tmp_path: Path) -> Iterator[Any]:
+    """A Playwright page in Debian's chromium (Playwright's own browser download is not used)."""
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does this)")
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}"]
+        )
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(60_000)
+        try:
+            yield page
+        finally:
+            context.close()
+            browser.close()
+
+
+def screenshot(page: Any, name: str) -> Path:
+    """Save a full-page screenshot under the git-ignored artifacts/ folder."""
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / f"{name}.png"
+    page.screenshot(path=str(path), full_page=True)
+    return path

@@ -1,0 +1,26 @@
+"""Small fakes shared by tests (models from langchain-core, plus a recorder of what they were sent)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from langchain_core.callbacks import BaseCallbackHandler
+from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
+from langchain_core.messages import AIMessage, BaseMessage
+
+
+class PromptRecorder(BaseCallbackHandler):
+    """Collects the message lists a chat model was called with."""
+
+    def __init__(self) -> None:
+        self.calls: list[list[BaseMessage]] = []
+
+    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any) -> None:
+        self.calls.extend(messages)
+
+
+def fake_chat_model(*replies: str) -> tuple[GenericFakeChatModel, PromptRecorder]:
+    """A streaming fake that answers ``replies`` in order and records its prompts."""
+    recorder = PromptRecorder()
+    model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]), callbacks=[recorder])
+    return model, recorder
