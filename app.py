@@ -24,8 +24,13 @@ except SettingsError as exc:
 PAGES = {
     "Assistants": [
         st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
+        st.Page("pages/hr_policy_qa.py", title="HR Policy Q&A", icon=":material/policy:"),
     ],
-    "Generators": [],
+    "Generators": [
+        st.Page("pages/code_blog.py", title="Code & Blog", icon=":material/code:"),
+        st.Page("pages/summarizer.py", title="Summarizer", icon=":material/summarize:"),
+        st.Page("pages/poster.py", title="Movie poster", icon=":material/image:"),
+    ],
     "Admin": [
         st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
     ],

@@ -73,8 +73,11 @@ class Settings(BaseSettings):
 
     api_url: str | None = Field(default=None, alias="API_URL")
     output_bucket: str | None = Field(default=None, alias="OUTPUT_BUCKET")
+    # Q&A refusal threshold on the top retrieval score; None = the tuned per-provider default
+    # (backend/rag/thresholds.py).
+    rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
 
-    @field_validator("aws_profile", "bedrock_rerank_model_id", "bedrock_knowledge_base_id", "api_url", "output_bucket", mode="before")
+    @field_validator("aws_profile", "bedrock_rerank_model_id", "bedrock_knowledge_base_id", "api_url", "output_bucket", "rag_min_score", mode="before")
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty line in .env ("API_URL=") means "not configured", not "the empty string".

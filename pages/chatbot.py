@@ -41,10 +41,8 @@ if question := st.chat_input("Ask me anything"):
     with st.chat_message("assistant"):
         try:
             service = chat_service(cfg, params)
-            reply = st.write_stream(service.stream_reply(history, question, system_prompt))
+            st.write_stream(conversation.record_reply(service.stream_reply(history, question, system_prompt)))
         except Exception as exc:  # shown as one sentence; the transcript is kept
             message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
-        else:
-            conversation.add_assistant(reply if isinstance(reply, str) else "".join(map(str, reply)))

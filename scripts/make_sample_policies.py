@@ -145,9 +145,7 @@ class PolicyPDF(FPDF):
         self.set_font("Helvetica", "", 10)
         if self.will_page_break(8 * len(rows)):
             self.add_page()
-        with self.table(
-            line_height=6, text_align="LEFT", first_row_as_headings=True, padding=1.5
-        ) as table:
+        with self.table(line_height=6, text_align="LEFT", first_row_as_headings=True, padding=1.5) as table:
             for cells in rows:
                 row = table.row()
                 for cell in cells:
@@ -176,7 +174,9 @@ def render(source: PolicySource) -> bytes:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--check", action="store_true", help="fail if a committed PDF differs from its source")
+    parser.add_argument(
+        "--check", action="store_true", help="fail if a committed PDF differs from its source"
+    )
     args = parser.parse_args(argv)
     stale: list[str] = []
     for path in sorted(SRC_DIR.glob("*.md")):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import streamlit as st
 from langchain_core.language_models.chat_models import BaseChatModel
@@ -10,12 +10,11 @@ from langchain_core.messages.utils import count_tokens_approximately
 
 from backend.chat.service import ChatService, history_budget
 from backend.providers import build_chat_model, load_engine, make_aws_client
+from backend.providers.local_llm import ChatLocalLlama, LocalEngine
 from backend.providers.params import InferenceParams
 from backend.settings import Settings
 from ui.resources import resolve
 
-if TYPE_CHECKING:
-    from backend.providers.local_llm import LocalEngine
 
 
 @st.cache_resource(show_spinner="Loading the offline chat model…")
@@ -42,6 +41,7 @@ def chat_model(settings: Settings, params: InferenceParams) -> BaseChatModel:
 def chat_service(settings: Settings, params: InferenceParams) -> ChatService:
     model = chat_model(settings, params)
     budget = history_budget(settings.context_tokens, params.max_tokens, settings.chat_memory_tokens)
-    # The offline model counts its own tokens exactly; for Bedrock an estimate avoids a tokenizer download.
-    counter = model.get_num_tokens_from_messages if settings.provider == "local" else count_tokens_approximately
+    # The offline model counts its own tokens exactly; other models get an estimate, because LangChain's
+    # generic counter would fetch a GPT-2 tokenizer from the hub.
+    counter = model.get_num_tokens_from_messages if isinstance(model, ChatLocalLlama) else count_tokens_approximately
     return ChatService(model, max_input_tokens=budget, token_counter=counter)

@@ -6,6 +6,7 @@ The transcript holds every turn for display; what reaches the model is trimmed t
 
 from __future__ import annotations
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -14,7 +15,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 Role = Literal["user", "assistant"]
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
     role: Role
     content: str
@@ -30,6 +31,20 @@ class Conversation:
 
     def add_assistant(self, text: str) -> None:
         self.turns.append(Turn("assistant", text))
+
+    def record_reply(self, pieces: Iterable[str]) -> Iterator[str]:
+        """Pass a streamed reply through, saving it as it arrives.
+
+        Streamlit abandons a script run when the user acts mid-stream; saving piece by piece means the
+        part already shown is kept instead of vanishing on the next rerun.
+        """
+        turn = Turn("assistant", "")
+        self.turns.append(turn)
+        for piece in pieces:
+            turn.content += piece
+            yield piece
+        if not turn.content.strip():
+            self.turns.remove(turn)
 
     def add_error(self, text: str) -> None:
         self.turns.append(Turn("assistant", text, is_error=True))

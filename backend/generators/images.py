@@ -13,8 +13,6 @@ import binascii
 from dataclasses import dataclass, field
 from typing import Any
 
-from backend.providers.params import bare_model_id
-
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 
 # A portrait "poster" size that every family accepts (SDXL only allows a fixed list of sizes).
@@ -53,7 +51,9 @@ class ImageFamily:
 
 NOVA_CANVAS = ImageFamily("amazon-nova-canvas", cfg_scale=(1.1, 10.0), steps=None, seed_max=858_993_459)
 TITAN_IMAGE = ImageFamily("amazon-titan-image", cfg_scale=(1.1, 10.0), steps=None, seed_max=2_147_483_646)
-STABILITY_SDXL = ImageFamily("stability-sdxl", cfg_scale=CFG_SCALE_RANGE, steps=STEPS_RANGE, seed_max=SEED_MAX)
+STABILITY_SDXL = ImageFamily(
+    "stability-sdxl", cfg_scale=CFG_SCALE_RANGE, steps=STEPS_RANGE, seed_max=SEED_MAX
+)
 # Stable Image Core/Ultra and SD3.x: prompt, aspect ratio and seed only.
 STABILITY_IMAGE = ImageFamily("stability-image", cfg_scale=None, steps=None, seed_max=4_294_967_294)
 
@@ -66,6 +66,8 @@ _PREFIXES: tuple[tuple[str, ImageFamily], ...] = (
 
 
 def image_family(model_id: str) -> ImageFamily:
+    from backend.providers.params import bare_model_id  # lazily: the package imports LangChain
+
     bare = bare_model_id(model_id)
     for prefix, family in _PREFIXES:
         if bare.startswith(prefix):
@@ -105,7 +107,9 @@ def _fit_cfg(family: ImageFamily, requested: float, notes: list[str]) -> float |
     low, high = family.cfg_scale
     used = min(max(requested, low), high)
     if used != requested:
-        notes.append(f"cfg_scale {requested:g} is outside {family.name}'s range {low:g}–{high:g}; used {used:g}.")
+        notes.append(
+            f"cfg_scale {requested:g} is outside {family.name}'s range {low:g}–{high:g}; used {used:g}."
+        )
     return used
 
 
@@ -204,11 +208,15 @@ def parse_image_response(model_id: str, payload: dict[str, Any]) -> bytes:
     if family is STABILITY_SDXL:
         artifacts = payload.get("artifacts") or []
         if not artifacts:
-            raise ImageResponseError(f"The image model returned no image (result: {payload.get('result')!r}).")
+            raise ImageResponseError(
+                f"The image model returned no image (result: {payload.get('result')!r})."
+            )
         first = artifacts[0]
         reason = first.get("finishReason")
         if reason == "CONTENT_FILTERED":
-            raise ImageBlockedError("The image was blocked by the model's content filter; rephrase the prompt.")
+            raise ImageBlockedError(
+                "The image was blocked by the model's content filter; rephrase the prompt."
+            )
         if reason not in (None, "SUCCESS"):
             raise ImageResponseError(f"The image model stopped with {reason!r}.")
         return _decode_png(first.get("base64"))

@@ -15,7 +15,7 @@ MAX_SLUG_LENGTH = 48
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # 20250121T220000.123Z: sortable as text, so newest-first history is a reverse sort of the key.
 _TIMESTAMP_FORMAT = "%Y%m%dT%H%M%S"
-_NAME = re.compile(r"^\d{8}T\d{6}\.\d{3}Z(_[a-z0-9-]{1,%d})?\.[a-z0-9]{1,6}$" % MAX_SLUG_LENGTH)
+_NAME = re.compile(rf"^\d{{8}}T\d{{6}}\.\d{{3}}Z(_[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}})?\.[a-z0-9]{{1,6}}$")
 
 
 class OutputKind(enum.StrEnum):

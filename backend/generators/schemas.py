@@ -7,7 +7,7 @@ length, so one request can neither exhaust the model's context nor the 30-second
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated, Literal
+from typing import TYPE_CHECKING, Annotated, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
@@ -19,7 +19,11 @@ from backend.generators.images import (
     STEPS_RANGE,
 )
 from backend.generators.languages import resolve_language
-from backend.providers.params import MAX_STOP_SEQUENCES, InferenceParams
+
+if TYPE_CHECKING:
+    # Imported lazily: ``backend.providers`` loads LangChain's AWS integration, which a Lambda cold start
+    # (and every request validation) should not pay for.
+    from backend.providers.params import InferenceParams
 
 # A synchronous call must finish inside API Gateway's 30 s; 2048 tokens is ~15 s on Claude Haiku 4.5.
 MAX_OUTPUT_TOKENS = 2048
@@ -29,6 +33,8 @@ MAX_SUMMARY_INPUT_CHARS = 20_000
 MAX_SUMMARY_LINES = 10
 MAX_IMAGE_PROMPT_CHARS = 800
 BLOG_WORDS = 200
+# Same limit as backend.providers.params.MAX_STOP_SEQUENCES (a test keeps them equal).
+MAX_STOP_SEQUENCES = 4
 
 TextKind = Literal["code", "blog", "summary"]
 HistoryKind = Literal["code", "blog", "summary", "poster"]
@@ -53,8 +59,11 @@ class TextParams(_Body):
 
     @classmethod
     def from_inference(cls, params: InferenceParams) -> TextParams:
-        """The sidebar's parameters as a request field, with max_tokens capped to what the API allows."""
-        return cls(
+        """The sidebar's parameters as a request field, with max_tokens capped to what the API allows.
+
+        Not validated here: the server validates every body and answers with one clear sentence.
+        """
+        return cls.model_construct(
             model_id=params.model_id,
             temperature=params.temperature,
             top_p=params.top_p,
@@ -64,6 +73,8 @@ class TextParams(_Body):
         )
 
     def to_inference(self, *, default_max_tokens: int) -> InferenceParams:
+        from backend.providers.params import InferenceParams
+
         values = self.model_dump(exclude_none=True)
         values.setdefault("max_tokens", default_max_tokens)
         return InferenceParams(**values)
@@ -71,7 +82,9 @@ class TextParams(_Body):
 
 class CodeRequest(_Body):
     key: str = Field(description="Programming language, e.g. 'python'.", min_length=1, max_length=40)
-    message: str = Field(description="What the code should do.", min_length=3, max_length=MAX_INSTRUCTIONS_CHARS)
+    message: str = Field(
+        description="What the code should do.", min_length=3, max_length=MAX_INSTRUCTIONS_CHARS
+    )
     params: TextParams | None = None
 
     @field_validator("key")

@@ -11,9 +11,12 @@ import tempfile
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
-from typing import Any, Protocol
+from typing import TYPE_CHECKING, Any, Protocol
 
 from backend.generators.naming import OutputKind, is_output_name
+
+if TYPE_CHECKING:
+    from backend.settings import Settings
 
 PRESIGNED_URL_SECONDS = 3600
 # History pages show recent outputs; listing stops here so a huge bucket cannot stall a request.
@@ -56,6 +59,8 @@ class Storage(Protocol):
 
     def describe(self) -> str: ...
 
+    def location(self, key: str) -> str: ...
+
     def save(self, key: str, data: bytes, content_type: str) -> str:
         """Write ``data`` and return its location (``s3://bucket/key`` or a local path)."""
         ...
@@ -81,6 +86,9 @@ class LocalStorage:
 
     def describe(self) -> str:
         return str(self.root)
+
+    def location(self, key: str) -> str:
+        return str(self._path(key))
 
     def _path(self, key: str) -> Path:
         check_key(key)
@@ -129,6 +137,21 @@ class LocalStorage:
         return None
 
 
+def make_s3_client(settings: Settings, *, read_timeout: int = 10) -> Any:
+    """An S3 client in the configured region that signs download links with SigV4.
+
+    botocore's default pre-signer still emits SigV2 URLs, which regions launched after 2014 reject.
+    """
+    import boto3
+    from botocore.config import Config
+
+    from backend.providers.bedrock import client_config
+
+    session = boto3.Session(profile_name=settings.aws_profile, region_name=settings.aws_region)
+    config = client_config(read_timeout=read_timeout).merge(Config(signature_version="s3v4"))
+    return session.client("s3", config=config)
+
+
 class S3Storage:
     """Outputs in a private bucket; images are shared through pre-signed URLs, never public objects."""
 
@@ -141,10 +164,14 @@ class S3Storage:
     def describe(self) -> str:
         return f"s3://{self.bucket}"
 
+    def location(self, key: str) -> str:
+        check_key(key)
+        return f"s3://{self.bucket}/{key}"
+
     def save(self, key: str, data: bytes, content_type: str) -> str:
         check_key(key)
         self.client.put_object(Bucket=self.bucket, Key=key, Body=data, ContentType=content_type)
-        return f"s3://{self.bucket}/{key}"
+        return self.location(key)
 
     def read(self, key: str) -> bytes:
         check_key(key)

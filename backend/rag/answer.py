@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from backend.rag.answer_citations import Citation, finalize_answer, sources_line
+from backend.rag.answer_citations import Citation, finalize_answer, runaway_repetition, sources_line
 from backend.rag.answer_prompt import (
     REFUSAL,
     answer_messages,
@@ -32,6 +32,7 @@ from backend.rag.types import PolicyRetriever, ScoredChunk
 __all__ = ["REFUSAL", "Answer", "AnswerStream", "PolicyAnswerer"]
 
 DEFAULT_MAX_CONTEXT_CHARS = 12_000
+RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
 
 
 @dataclass(frozen=True)
@@ -85,11 +86,19 @@ class AnswerStream:
             yield REFUSAL
             return
         parts: list[str] = []
-        for chunk in self._model.stream(self._messages):
-            text = chunk.text
-            if text:
+        stream = self._model.stream(self._messages)
+        try:
+            for n, chunk in enumerate(stream, start=1):
+                text = chunk.text
+                if not text:
+                    continue
                 parts.append(text)
                 yield text
+                # Small models can loop until max_tokens; stop paying for tokens nobody will read.
+                if n % RUNAWAY_CHECK_EVERY == 0 and runaway_repetition("".join(parts)) is not None:
+                    break
+        finally:
+            stream.close()  # releases the model (the local engine holds a lock while generating)
         final = finalize_answer("".join(parts), self.sources)
         self._result = Answer(
             final.text,

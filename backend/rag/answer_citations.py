@@ -30,9 +30,64 @@ _SPACE_BEFORE_PUNCT = re.compile(r"[ \t]+([.,;:!?])")
 _DOUBLE_SPACE = re.compile(r"(?<=\S)[ \t]{2,}")
 _WORD = re.compile(r"[a-z0-9]+(?:[.,][0-9]+)*")
 _STOPWORDS = frozenset(
-    """a an and are as at be by can do does for from has have how i if in is it its may must no not of on
-    or per the their there this to up was we what when where which who will with you your yes each any""".split()
+    {
+        "a",
+        "an",
+        "and",
+        "are",
+        "as",
+        "at",
+        "be",
+        "by",
+        "can",
+        "do",
+        "does",
+        "for",
+        "from",
+        "has",
+        "have",
+        "how",
+        "i",
+        "if",
+        "in",
+        "is",
+        "it",
+        "its",
+        "may",
+        "must",
+        "no",
+        "not",
+        "of",
+        "on",
+        "or",
+        "per",
+        "the",
+        "their",
+        "there",
+        "this",
+        "to",
+        "up",
+        "was",
+        "we",
+        "what",
+        "when",
+        "where",
+        "which",
+        "who",
+        "will",
+        "with",
+        "you",
+        "your",
+        "yes",
+        "each",
+        "any",
+    }
 )
+# Passage delimiters the model copied into its answer (small models echo their context).
+_ECHOED_TAG = re.compile(r"</?\s*passages?\b[^>\n]*>", re.IGNORECASE)
+# A unit of 2-80 characters repeated at least four times in a row at the end of the text.
+_RUNAWAY = re.compile(r"(.{2,80}?)(?:\s*\1){3,}\s*$", re.DOTALL)
+RUNAWAY_WINDOW = 400
 _REFUSAL_START = re.compile(r"^\W*i\s+(?:don'?t|do\s+not)\s+know\b", re.IGNORECASE)
 
 
@@ -60,13 +115,13 @@ def _pages_in_rank_order(sources: Sequence[ScoredChunk]) -> list[Citation]:
 
 
 def _resolve(file_text: str, page: int | None, pages: list[Citation]) -> Citation | None:
-    """Match a cited file (case-insensitive, tolerating words before the name) and page to a retrieved page."""
+    """Match a cited file (any case, words before the name allowed) and page to a retrieved page."""
     cited = " ".join(file_text.split()).lower()
     for candidate in pages:
         name = candidate.file.lower()
-        if cited == name or cited.endswith((f" {name}", f"'{name}", f'"{name}', f"({name}")):
-            if page is None or page == candidate.page:
-                return candidate  # page-less reference: the best-ranked page of that file
+        named = cited == name or cited.endswith((f" {name}", f"'{name}", f'"{name}', f"({name}"))
+        if named and (page is None or page == candidate.page):
+            return candidate  # a page-less reference gets the best-ranked page of that file
     return None
 
 
@@ -102,7 +157,9 @@ def _content_words(text: str) -> set[str]:
     return {w for w in _WORD.findall(text.lower()) if w not in _STOPWORDS and (len(w) > 2 or w.isdigit())}
 
 
-def attribute_sources(answer: str, sources: Sequence[ScoredChunk], limit: int = MAX_APPENDED_CITATIONS) -> list[Citation]:
+def attribute_sources(
+    answer: str, sources: Sequence[ScoredChunk], limit: int = MAX_APPENDED_CITATIONS
+) -> list[Citation]:
     """The retrieved pages an uncited answer most plausibly came from, deterministically.
 
     Each page scores the number of the answer's content words (numbers included: "18 days") that occur
@@ -142,11 +199,34 @@ class FinalText:
     appended: bool  # True when the citations were added by ``attribute_sources``, not written by the model
 
 
+def runaway_repetition(text: str) -> int | None:
+    """Where a degenerate loop ("1. 1. 1. 1. …") starts at the end of ``text``, or None.
+
+    Returns the index just after the loop's first occurrence, so one copy of the unit is kept. Only the
+    last ``RUNAWAY_WINDOW`` characters are examined, so checking a growing stream stays cheap.
+    """
+    offset = max(0, len(text) - RUNAWAY_WINDOW)
+    match = _RUNAWAY.search(text, offset)
+    if match is None or not match.group(1).strip():
+        return None
+    return match.start() + len(match.group(1))
+
+
+def strip_echoed_tags(text: str) -> str:
+    return _ECHOED_TAG.sub("", text)
+
+
 def finalize_answer(raw: str, sources: Sequence[ScoredChunk]) -> FinalText:
-    """The text the user sees: the exact refusal, or the answer with valid citations (appended if none)."""
-    if not raw.strip() or is_refusal(raw):
+    """The text the user sees: the exact refusal, or the answer with valid citations (appended if none).
+
+    Echoed passage tags and a trailing repetition loop are removed first: both are artefacts of small
+    local models, never content.
+    """
+    cut = runaway_repetition(raw)
+    cleaned = strip_echoed_tags(raw if cut is None else raw[:cut]).strip()
+    if not cleaned or is_refusal(cleaned):
         return FinalText(REFUSAL, [], refused=True, appended=False)
-    checked = check_citations(raw, sources)
+    checked = check_citations(cleaned, sources)
     if checked.citations:
         return FinalText(checked.text, checked.citations, refused=False, appended=False)
     credited = attribute_sources(checked.text, sources)

@@ -28,7 +28,9 @@ REWRITE_MESSAGE_CHARS = 400
 
 _TAG_LIKE = re.compile(r"<\s*(/?)\s*(passages?)\b", re.IGNORECASE)
 _SOURCES_LINE = re.compile(r"\n+\s*Sources?:.*$", re.IGNORECASE | re.DOTALL)
-_LABEL = re.compile(r"^\s*(?:standalone\s+question|question|rewritten\s+question)\s*[:\-]\s*", re.IGNORECASE)
+_LABEL = re.compile(
+    r"^\s*(?:(?:standalone|rewritten|follow-up)\s+question|question|user|assistant)\s*[:\-]\s*", re.IGNORECASE
+)
 
 
 def citation_marker(file: str, page: int) -> str:
@@ -132,7 +134,7 @@ def clean_rewrite(raw: str, question: str, history: Sequence[BaseMessage]) -> st
     previous = last_user_question(history)
     fallback = f"{previous} {question}".strip() if previous else question
     line = next((ln.strip() for ln in raw.splitlines() if ln.strip()), "")
-    line = _LABEL.sub("", line).strip().strip('"“”\'`').strip()
+    line = _LABEL.sub("", line).strip().strip("\"“”'`").strip()
     if not line or len(line) > max(300, 3 * len(fallback)):
         return fallback
     return line

@@ -18,15 +18,16 @@ K1 = 1.2
 B = 0.75
 
 _TOKEN = re.compile(r"[a-z0-9]+")
-_STOPWORDS = frozenset(
-    """a about above after again against all am an and any are as at be because been before being below
-    between both but by can could did do does doing down during each few for from further had has have
-    having he her here hers herself him himself his how i if in into is it its itself just me more most
-    my myself no nor not now of off on once only or other our ours ourselves out over own same she should
-    so some such than that the their theirs them themselves then there these they this those through to
-    too under until up very was we were what when where which while who whom why will with would you
-    your yours yourself yourselves""".split()
-)
+_STOPWORD_TEXT = """
+a about above after again against all am an and any are as at be because been before being below
+between both but by can could did do does doing down during each few for from further had has have
+having he her here hers herself him himself his how i if in into is it its itself just me more most
+my myself no nor not now of off on once only or other our ours ourselves out over own same she
+should so some such than that the their theirs them themselves then there these they this those
+through to too under until up very was we were what when where which while who whom why will with
+would you your yours yourself yourselves
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def _stem(word: str) -> str:
@@ -89,9 +90,9 @@ class BM25Index:
         weights = tf_matrix.copy()
         row_of_entry = np.repeat(np.arange(n_docs), np.diff(tf_matrix.indptr))
         tf_values = tf_matrix.data
-        weights.data = (idf[tf_matrix.indices] * tf_values * (k1 + 1.0) / (tf_values + norm[row_of_entry])).astype(
-            np.float32
-        )
+        weights.data = (
+            idf[tf_matrix.indices] * tf_values * (k1 + 1.0) / (tf_values + norm[row_of_entry])
+        ).astype(np.float32)
         return cls(weights.tocsc(), vocabulary)
 
     def scores(self, query: str) -> np.ndarray:

@@ -35,30 +35,36 @@ def _furniture_key(line: str) -> str:
     return _DIGITS.sub("#", line.lower())
 
 
-def find_repeated_edge_lines(pages: list[list[str]]) -> set[str]:
-    """Keys of lines that appear at the top or bottom of many pages (running headers and footers)."""
-    counts: Counter[str] = Counter()
+def _edge_slots(lines: list[str]) -> list[tuple[tuple[str, int], int]]:
+    """((side, position), line index) for the first and last few non-empty lines of a page."""
+    filled = [i for i, ln in enumerate(lines) if ln]
+    top = [(("top", n), i) for n, i in enumerate(filled[:_EDGE_LINES])]
+    bottom = [(("bottom", n), i) for n, i in enumerate(reversed(filled[-_EDGE_LINES:]))]
+    return top + bottom
+
+
+def find_repeated_edge_lines(pages: list[list[str]]) -> set[tuple[tuple[str, int], str]]:
+    """(slot, key) of lines that recur in the same top/bottom slot on many pages: running headers and
+    footers. The slot matters: a heading that happens to open many pages is not page furniture."""
+    counts: Counter[tuple[tuple[str, int], str]] = Counter()
     for lines in pages:
-        edge = [ln for ln in lines if ln][:_EDGE_LINES] + [ln for ln in lines if ln][-_EDGE_LINES:]
-        counts.update({_furniture_key(ln) for ln in edge})
+        counts.update({(slot, _furniture_key(lines[i])) for slot, i in _edge_slots(lines)})
     threshold = max(_MIN_REPEATS, int(len(pages) * _REPEAT_SHARE + 0.999))
-    return {key for key, n in counts.items() if n >= threshold}
+    return {slot_key for slot_key, n in counts.items() if n >= threshold}
 
 
-def _strip_edges(lines: list[str], furniture: set[str]) -> list[str]:
+def _strip_edges(lines: list[str], furniture: set[tuple[tuple[str, int], str]]) -> list[str]:
     """Remove furniture and bare page numbers from the first and last lines of one page."""
-    kept = list(lines)
-    for _ in range(_EDGE_LINES):
-        while kept and not kept[0]:
-            kept.pop(0)
-        if kept and (_furniture_key(kept[0]) in furniture or _PAGE_NUMBER.match(kept[0])):
-            kept.pop(0)
-    for _ in range(_EDGE_LINES):
-        while kept and not kept[-1]:
-            kept.pop()
-        if kept and (_furniture_key(kept[-1]) in furniture or _PAGE_NUMBER.match(kept[-1])):
-            kept.pop()
-    return kept
+    slots = _edge_slots(lines)
+    drop = {
+        i
+        for slot, i in slots
+        if (slot, _furniture_key(lines[i])) in furniture or _PAGE_NUMBER.match(lines[i])
+    }
+    if len(drop) >= sum(1 for ln in lines if ln):
+        # Everything would go: these are short templated pages, not furniture around a body.
+        drop = {i for _, i in slots if _PAGE_NUMBER.match(lines[i])}
+    return [ln for i, ln in enumerate(lines) if i not in drop]
 
 
 def document_vocabulary(pages: list[str]) -> set[str]:
@@ -91,10 +97,9 @@ def clean_pages(raw_pages: list[str]) -> list[str]:
     furniture = find_repeated_edge_lines(split) if len(split) >= _MIN_REPEATS else set()
     cleaned: list[str] = []
     for lines in split:
-        kept = _strip_edges(lines, furniture)
         # Collapse runs of blank lines (cover pages are mostly padding).
         out: list[str] = []
-        for ln in kept:
+        for ln in _strip_edges(lines, furniture):
             if ln or (out and out[-1]):
                 out.append(ln)
         cleaned.append("\n".join(out).strip())

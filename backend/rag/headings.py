@@ -11,9 +11,10 @@ import re
 _MAX_HEADING_CHARS = 90
 _MAX_HEADING_WORDS = 12
 _BULLETS = ("•", "-", "–", "—", "*", "➢", "▪", "◦", "o ", "·", "►", "✓")
-_SMALL_WORDS = frozenset(
-    "a an the of and or for to in on at by with is are be from as vs per your our its into not no".split()
+_SMALL_WORD_TEXT = (
+    "a an the of and or for to in on at by with is are be from as vs per your our its into not no"
 )
+_SMALL_WORDS = frozenset(_SMALL_WORD_TEXT.split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+[\w.]*")
 _ENDS_SENTENCE = (".", "!", "?", ":", ";")
 
@@ -42,11 +43,11 @@ def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
     capitalised = sum(1 for w in content if w[0].isupper())
     if capitalised / len(content) < 0.6:
         return False
-    if prev_line and not (prev_line.endswith(_ENDS_SENTENCE) or is_bullet(prev_line)):
-        # A short line after an unfinished one is the tail of a wrapped sentence, unless it is
-        # itself entirely capitalised (a heading right after a table row or a title line).
-        if capitalised != len(content) or len(content) < 2:
-            return False
+    # A short line after an unfinished one is the tail of a wrapped sentence, unless it is itself
+    # entirely capitalised (a heading right after a table row or a title line).
+    after_unfinished = prev_line and not (prev_line.endswith(_ENDS_SENTENCE) or is_bullet(prev_line))
+    if after_unfinished and (capitalised != len(content) or len(content) < 2):
+        return False
     # The next line continuing in lowercase means this line was the start of a sentence.
     return not (next_line and next_line[0].islower())
 

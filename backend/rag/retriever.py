@@ -76,8 +76,8 @@ class HybridRetriever:
         query_vector = normalise(np.asarray(self._embeddings.embed_query(query), dtype=np.float32))
         if query_vector.shape[0] != index.manifest.dimension:
             raise IndexFormatError(
-                f"query embedding has {query_vector.shape[0]} dimensions, the index {index.manifest.dimension}; "
-                "re-run ingest with the configured embedding model"
+                f"query embedding has {query_vector.shape[0]} dimensions, the index "
+                f"{index.manifest.dimension}; re-run ingest with the configured embedding model"
             )
         n = min(max(self._candidates, k), len(index.chunks))
         _, dense_ids = index.dense.search(query_vector[None, :], n)

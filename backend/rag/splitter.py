@@ -33,13 +33,14 @@ _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9•])")
 def estimate_tokens(text: str) -> int:
     """Approximate BERT word-piece count without loading a tokenizer.
 
-    Common words are one piece, long or rare words split into several; digits split per group.
-    Calibrated on the contoso corpus against the MiniLM tokenizer (within ~10%).
+    Words of up to nine letters are mostly whole pieces in BERT's vocabulary; longer ones split about
+    every five letters. On the contoso corpus this is within 10% of the MiniLM tokenizer for 90% of
+    chunks (median ratio 1.0).
     """
     count = 0
     for piece in _PIECES.findall(text):
         n = len(piece)
-        count += 1 if n <= 6 or not piece.isalpha() else 1 + (n - 3) // 5
+        count += 1 if n <= 9 or not piece.isalpha() else 2 + (n - 10) // 5
     return count
 
 
@@ -85,7 +86,12 @@ def _units(doc: ParsedDocument, max_tokens: int, length: Callable[[str], int]) -
     """Paragraphs and bullets with their page and section, in reading order."""
     pages = [text.splitlines() for text in doc.pages]
     flags = _heading_flags(pages)
-    counts = Counter(heading_key(ln) for lines, fl in zip(pages, flags, strict=True) for ln, f in zip(lines, fl, strict=True) if f)
+    counts = Counter(
+        heading_key(ln)
+        for lines, fl in zip(pages, flags, strict=True)
+        for ln, f in zip(lines, fl, strict=True)
+        if f
+    )
     generic = {key for key, n in counts.items() if n >= _GENERIC_HEADING_REPEATS}
 
     units: list[_Unit] = []
@@ -94,31 +100,33 @@ def _units(doc: ParsedDocument, max_tokens: int, length: Callable[[str], int]) -
     for page_no, (lines, page_flags) in enumerate(zip(pages, flags, strict=True), start=1):
         paragraph: list[str] = []
 
-        def flush(page: int = page_no, para: list[str] = paragraph) -> None:
+        def flush(page: int, section: str, para: list[str]) -> None:
             if para:
-                text = " ".join(para)
-                section = _section_label(major, minor)
-                units.extend(_Unit(page, section, part, length(part)) for part in _split_long(text, max_tokens, length))
+                parts = _split_long(" ".join(para), max_tokens, length)
+                units.extend(_Unit(page, section, part, length(part)) for part in parts)
                 para.clear()
 
         for line, heading in zip(lines, page_flags, strict=True):
             if heading:
-                flush()
-                key = heading_key(line)
-                if key in generic and major:
-                    minor = line
-                elif not body_since_heading and major and heading_key(major) not in key and key not in heading_key(major):
-                    major, minor = f"{major} > {line}"[:_MAX_SECTION_CHARS], ""  # a parent heading, then its child
+                flush(page_no, _section_label(major, minor), paragraph)
+                key, major_key = heading_key(line), heading_key(major)
+                if major and (key in generic or line.endswith(":")):
+                    minor = line  # "Exceptions", "Tips:", "In-Network Copays:" belong to the topic above
+                elif major and (key in major_key or major_key in key) and not body_since_heading:
+                    # "Continuity of Care" then "HOW PROVIDERS AFFECT YOUR COSTS: Continuity of Care"
+                    major, minor = (line if len(key) > len(major_key) else major), ""
+                elif major and not body_since_heading and not minor:
+                    major = f"{major} > {line}"[:_MAX_SECTION_CHARS]  # a parent heading, then its child
                 else:
                     major, minor = line, ""
                 body_since_heading = False
                 continue
             if not line or is_bullet(line):
-                flush()
+                flush(page_no, _section_label(major, minor), paragraph)
             if line:
                 paragraph.append(line)
                 body_since_heading = True
-        flush()
+        flush(page_no, _section_label(major, minor), paragraph)
     return units
 
 

@@ -34,7 +34,9 @@ from backend.rag.types import Chunk
 FORMAT_VERSION = 1
 _CURRENT = "CURRENT"
 _LOCK = ".lock"
-_KEEP_PREVIOUS = 1  # generations kept besides the live one, for readers that resolved CURRENT just before a swap
+_KEEP_PREVIOUS = (
+    1  # generations kept besides the live one, for readers that resolved CURRENT just before a swap
+)
 
 
 class IndexNotFoundError(FileNotFoundError):
@@ -42,7 +44,8 @@ class IndexNotFoundError(FileNotFoundError):
 
     def __init__(self, root: Path) -> None:
         super().__init__(
-            f"No policy index in {root}; build one with: python -m backend.rag ingest <PDFs or folder> --index {root}"
+            f"No policy index in {root}; build one with: "
+            f"python -m backend.rag ingest <PDFs or folder> --index {root}"
         )
         self.root = root
 
@@ -222,13 +225,18 @@ class IndexStore:
         self._collect_garbage(keep=final)
         return final
 
-    def _write_files(self, directory: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray) -> None:
+    def _write_files(
+        self, directory: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray
+    ) -> None:
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with open(directory / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
         np.save(directory / "vectors.npy", vectors, allow_pickle=False)
-        faiss.write_index(build_dense_index(vectors) if len(vectors) else faiss.IndexFlatIP(manifest.dimension), str(directory / "dense.faiss"))
+        faiss.write_index(
+            build_dense_index(vectors) if len(vectors) else faiss.IndexFlatIP(manifest.dimension),
+            str(directory / "dense.faiss"),
+        )
         BM25Index.build(embedding_text(c) for c in chunks).save(directory)
         # The manifest goes last: a generation directory without one is never made live.
         (directory / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")

@@ -80,3 +80,21 @@ def test_conversation_keeps_errors_visible_but_out_of_the_model_history() -> Non
     assert [m.text for m in conversation.messages()] == ["hello", "hello again", "hi"]
     conversation.clear()
     assert conversation.messages() == []
+
+
+def test_streamed_reply_is_saved_piece_by_piece_even_if_abandoned() -> None:
+    conversation = Conversation()
+    conversation.add_user("tell me a story")
+    stream = conversation.record_reply(iter(["Once ", "upon ", "a time"]))
+    assert next(stream) == "Once "
+    assert next(stream) == "upon "
+    stream.close()  # the run was abandoned mid-stream
+    assert conversation.turns[-1].content == "Once upon "
+    assert [m.text for m in conversation.messages()] == ["tell me a story", "Once upon "]
+
+
+def test_empty_reply_leaves_no_turn() -> None:
+    conversation = Conversation()
+    conversation.add_user("hi")
+    assert list(conversation.record_reply(iter(["", "  "]))) == ["", "  "]
+    assert len(conversation.turns) == 1

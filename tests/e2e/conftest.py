@@ -117,15 +117,17 @@ def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str
 
 
 @pytest.fixture
-def browser_page(tmp_path: Path) -> Iterator[Any]:
-    """A Playwright page in Debian's chromium (Playwright's own browser download is not used)."""
+def browser_page() -> Iterator[Any]:
+    """A Playwright page in Debian's chromium (Playwright's own browser download is not used).
+
+    Playwright gives the browser a fresh temporary profile itself."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does this)")
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=[*CHROMIUM_ARGS, f"--user-data-dir={tmp_path / 'profile'}"]
+            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
         )
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()

@@ -55,6 +55,6 @@ def test_bedrock_without_credentials_shows_one_clear_error_and_keeps_the_chat(
     assert len(at.error) == 1
     assert "No valid AWS credentials" in at.error[0].value
     at.chat_input[0].set_value("Still there?").run()
-    users = [m.markdown[0].value for m in at.chat_message if m.markdown]
+    users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
     assert users == ["Hello?", "Still there?"]  # the conversation survived both failures
     assert len(at.error) == 2

@@ -67,6 +67,7 @@ def test_sidebar_model_choice_overrides_default_and_unset_params_are_not_sent(
             {"role": "assistant", "content": [{"text": "hello"}]},
             {"role": "user", "content": [{"text": "and again"}]},
         ],
+        "system": [],  # langchain-aws always sends the field
         "inferenceConfig": {"maxTokens": 512, "temperature": 0.5},
     }
     stubber.add_response("converse", converse_response("ok"), expected)

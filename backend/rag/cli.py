@@ -1,0 +1,266 @@
+"""Command line for the policy index: ``python -m backend.rag {ingest,search,ask,eval} ...``.
+
+Settings are read once here (``load_settings``); ``--index`` overrides INDEX_DIR. Errors print one
+sentence on stderr and exit non-zero; there are no tracebacks for expected failures.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from langchain_core.embeddings import Embeddings
+from langchain_core.language_models.chat_models import BaseChatModel
+
+from backend.rag.types import PolicyRetriever, ScoredChunk
+from backend.settings import Settings, SettingsError, load_settings
+
+EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="python -m backend.rag", description="HR policy index tools")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ingest = sub.add_parser("ingest", help="index PDF files or folders (incremental)")
+    ingest.add_argument("paths", nargs="+", type=Path, metavar="PATH")
+    ingest.add_argument("--index", type=Path, help="index directory (default: INDEX_DIR)")
+    ingest.add_argument(
+        "--keep-missing",
+        action="store_true",
+        help="only add or update; keep indexed files that are not under PATH (default: remove them)",
+    )
+    ingest.add_argument("--workers", type=int, default=2, help="parser processes (default 2)")
+
+    search = sub.add_parser("search", help="retrieve passages for a question")
+    search.add_argument("question", nargs="?", metavar="QUESTION")
+    search.add_argument("--index", type=Path)
+    search.add_argument("--k", type=int, default=None, help="number of sources (default: RAG_TOP_K)")
+    search.add_argument("--json", action="store_true", help="print JSON (one object per question)")
+    search.add_argument("--questions", type=Path, help="JSONL file with a 'question' key per line")
+
+    ask = sub.add_parser("ask", help="answer a question with citations")
+    ask.add_argument("question", metavar="QUESTION")
+    ask.add_argument("--index", type=Path)
+    ask.add_argument("--k", type=int, default=None)
+
+    evaluate = sub.add_parser("eval", help="page recall@k, MRR, refusal rate, latency, threshold sweep")
+    evaluate.add_argument("dataset", type=Path, metavar="DATASET.jsonl")
+    evaluate.add_argument("--index", type=Path)
+    evaluate.add_argument("--k", type=int, default=5)
+    evaluate.add_argument("--threshold", type=float, default=None, help="refusal threshold (default: tuned)")
+    evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    return parser
+
+
+def _settings(args: argparse.Namespace) -> Settings:
+    overrides: dict[str, Any] = {}
+    if getattr(args, "index", None) is not None:
+        overrides["index_dir"] = args.index
+    return load_settings(**overrides)
+
+
+@dataclass
+class Context:
+    """What a command needs; tests inject fake models instead of the configured ones."""
+
+    settings: Settings
+    out: TextIO
+    embeddings: Embeddings | None = None
+    chat_model: BaseChatModel | None = None
+
+    def get_embeddings(self) -> Embeddings:
+        if self.embeddings is None:
+            from backend.providers import build_embeddings
+
+            self.embeddings = build_embeddings(self.settings)
+        return self.embeddings
+
+    def retriever(self) -> PolicyRetriever:
+        from backend.rag.factory import build_retriever
+
+        return build_retriever(self.settings, self.get_embeddings())
+
+
+def source_json(result: ScoredChunk) -> dict[str, Any]:
+    return {
+        "file": result.chunk.file,
+        "page": result.chunk.page,
+        "score": round(result.score, 4),
+        "text": result.chunk.text,
+    }
+
+
+# -- ingest -----------------------------------------------------------------------------------------
+def cmd_ingest(args: argparse.Namespace, ctx: Context) -> int:
+    settings = ctx.settings
+    from backend.rag.ingest import Ingestor
+    from backend.rag.store import IndexStore
+
+    started = time.perf_counter()
+    ingestor = Ingestor(
+        IndexStore(settings.index_dir),
+        ctx.get_embeddings(),
+        embedding_model=settings.embedding_model_id,
+        workers=args.workers,
+    )
+    report = ingestor.add(args.paths) if args.keep_missing else ingestor.sync(args.paths)
+    elapsed = time.perf_counter() - started
+    if report.full_rebuild_reason:
+        print(f"full rebuild: {report.full_rebuild_reason}", file=ctx.out)
+    for o in report.outcomes:
+        detail = (
+            f"{o.pages} pages, {o.chunks} chunks" if o.status in {"added", "updated", "unchanged"} else ""
+        )
+        if o.status == "rejected":
+            detail = o.reason
+        print(f"{o.status:<9} {o.file}" + (f"  ({detail})" if detail else ""), file=ctx.out)
+        for warning in o.warnings:
+            print(f"          warning: {warning}", file=ctx.out)
+    counts = ", ".join(
+        f"{report.count(s)} {s}" for s in ("added", "updated", "unchanged", "removed", "rejected")
+    )
+    stages = ", ".join(f"{name} {seconds:.2f}" for name, seconds in report.seconds.items())
+    print(
+        f"totals: {counts}; index holds {report.total_files} files, {report.total_chunks} chunks",
+        file=ctx.out,
+    )
+    print(f"seconds: {elapsed:.2f} total ({stages})", file=ctx.out)
+    note = "" if report.written else " (unchanged, nothing written)"
+    print(f"index: {settings.index_dir}{note}", file=ctx.out)
+    return EXIT_ERROR if report.count("rejected") else EXIT_OK
+
+
+# -- search -----------------------------------------------------------------------------------------
+def _questions_from(path: Path) -> list[str]:
+    questions = []
+    with open(path, encoding="utf-8") as fh:
+        for number, line in enumerate(fh, start=1):
+            if not line.strip():
+                continue
+            try:
+                questions.append(str(json.loads(line)["question"]))
+            except (json.JSONDecodeError, KeyError, TypeError) as exc:
+                raise ValueError(
+                    f"{path} line {number}: expected a JSON object with a 'question' key"
+                ) from exc
+    return questions
+
+
+def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
+    settings = ctx.settings
+    if (args.question is None) == (args.questions is None):
+        print("give either a QUESTION or --questions FILE.jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    questions = _questions_from(args.questions) if args.questions else [args.question]
+    k = args.k or settings.rag_top_k
+    retriever = ctx.retriever()  # models load once for all questions
+    for question in questions:
+        results = retriever.search(question, k)
+        if args.json:
+            payload = {"question": question, "sources": [source_json(r) for r in results]}
+            print(json.dumps(payload, ensure_ascii=False), file=ctx.out)
+            continue
+        print(f"Q: {question}", file=ctx.out)
+        for rank, r in enumerate(results, start=1):
+            snippet = " ".join(r.chunk.text.split())[:160]
+            print(f"  {rank}. {r.chunk.file} p.{r.chunk.page}  score {r.score:.3f}  {snippet}", file=ctx.out)
+    return EXIT_OK
+
+
+# -- ask --------------------------------------------------------------------------------------------
+def cmd_ask(args: argparse.Namespace, ctx: Context) -> int:
+    settings = ctx.settings
+    from backend.providers import InferenceParams, build_chat_model
+    from backend.rag.answer import PolicyAnswerer
+    from backend.rag.thresholds import min_score_for
+
+    k = args.k or settings.rag_top_k
+    chat_model = ctx.chat_model or build_chat_model(settings, InferenceParams(temperature=0.0))
+    answerer = PolicyAnswerer(chat_model, ctx.retriever(), min_score=min_score_for(settings), k=k)
+    answer = answerer.answer(args.question, [])
+    print(answer.text, file=ctx.out)
+    if answer.sources:
+        print("\nSources:", file=ctx.out)
+        for r in answer.sources:
+            print(f"  - {r.chunk.file}, page {r.chunk.page} (score {r.score:.2f})", file=ctx.out)
+    return EXIT_OK
+
+
+# -- eval -------------------------------------------------------------------------------------------
+def cmd_eval(args: argparse.Namespace, ctx: Context) -> int:
+    settings = ctx.settings
+    from dataclasses import asdict
+
+    from backend.rag import evaluate
+    from backend.rag.store import IndexStore
+    from backend.rag.thresholds import min_score_for
+
+    questions = evaluate.load_questions(args.dataset)
+    manifest = IndexStore(settings.index_dir).read_manifest()
+    if manifest is not None:  # a Knowledge Base has no local manifest: evaluate every question
+        indexed = {f.file for f in manifest.files}
+        kept = evaluate.restrict_to_files(questions, indexed)
+        if len(kept) < len(questions):
+            print(
+                f"skipped {len(questions) - len(kept)} questions citing files that are not indexed",
+                file=ctx.out,
+            )
+        questions = kept
+    retriever = ctx.retriever()
+    if questions:
+        retriever.search(questions[0].question, args.k)  # warm-up: model load is not query latency
+    results = evaluate.run(retriever, questions, args.k)
+    threshold = args.threshold if args.threshold is not None else min_score_for(settings)
+    summary = evaluate.summarize(results, args.k, threshold)
+    rows = evaluate.sweep(results)
+    suggested = evaluate.best_threshold(results)
+    if args.json:
+        payload = {**asdict(summary), "suggested_threshold": suggested, "sweep": rows}
+        print(json.dumps(payload), file=ctx.out)
+    else:
+        print(evaluate.format_report(summary, rows, suggested), file=ctx.out)
+        print(f"\nsuggested threshold: {suggested:.2f} (in use: {threshold:.2f})", file=ctx.out)
+    return EXIT_OK
+
+
+COMMANDS = {"ingest": cmd_ingest, "search": cmd_search, "ask": cmd_ask, "eval": cmd_eval}
+
+
+def main(
+    argv: Sequence[str] | None = None,
+    *,
+    out: TextIO | None = None,
+    embeddings: Embeddings | None = None,
+    chat_model: BaseChatModel | None = None,
+) -> int:
+    args = _parser().parse_args(argv)
+    try:
+        ctx = Context(_settings(args), out or sys.stdout, embeddings, chat_model)
+        return COMMANDS[args.command](args, ctx)
+    except SettingsError as exc:
+        print(str(exc), file=sys.stderr)
+        return EXIT_USAGE
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 130
+    except Exception as exc:  # one sentence, never a traceback
+        print(_error_sentence(exc), file=sys.stderr)
+        return EXIT_ERROR
+
+
+def _error_sentence(exc: BaseException) -> str:
+    from backend.rag.evaluate import DatasetError
+    from backend.rag.store import IndexFormatError, IndexNotFoundError
+
+    if isinstance(exc, (IndexNotFoundError, IndexFormatError, DatasetError, ValueError, FileNotFoundError)):
+        return str(exc)
+    from backend.errors import user_message
+
+    return user_message(exc)

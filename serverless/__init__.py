@@ -1,0 +1,1 @@
+"""The serverless generation API (FastAPI app + Lambda handler); see serverless/README.md."""

@@ -1,0 +1,55 @@
+"""The Code & Blog generator in a real browser, offline: the real SmolLM2 writes code that is shown and saved."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket, pytest.mark.local_model]
+
+
+def set_max_new_tokens(page: Any, steps_above_minimum: int) -> int:
+    """Drive the shared sidebar's slider with the keyboard: Home is 16 tokens, each step adds 16."""
+    page.get_by_text("Model and inference settings").click()
+    slider = page.get_by_role("slider", name="Max new tokens")
+    slider.focus()
+    slider.press("Home")
+    for _ in range(steps_above_minimum):
+        slider.press("ArrowRight")
+    return int(slider.get_attribute("aria-valuenow"))
+
+
+def test_generate_code_offline_and_see_it_saved(
+    app_server: Callable[..., str], browser_page: Any, app_data_dir: Path
+) -> None:
+    page = browser_page
+    page.goto(app_server())
+    page.get_by_role("heading", name="Chatbot").wait_for()
+    # Through the router's navigation, so the shared sidebar is drawn as users see it.
+    page.get_by_role("link", name="Code & Blog").click()
+    page.get_by_role("heading", name="Code & Blog generator").wait_for()
+    # A short answer keeps the test quick on two cores; the page passes the sidebar's value to the API.
+    assert set_max_new_tokens(page, 7) == 128
+
+    page.get_by_label("Instructions").fill("Write a Python function add(a, b) that returns a + b.")
+    page.get_by_role("button", name="Generate code").click()
+
+    saved = page.get_by_text("Saved to", exact=False).first
+    saved.wait_for(timeout=300_000)
+    outputs = sorted((app_data_dir / "outputs" / "code-output").glob("*.py"))
+    assert len(outputs) == 1
+    assert outputs[0].name.endswith("_write-a-python-function-add-a-b-that-returns-a-b.py")
+    code = outputs[0].read_text()
+    assert code.strip()
+    first_line = next(line for line in code.splitlines() if line.strip())
+    code_block = page.get_by_test_id("stCode").first
+    assert first_line.strip() in code_block.inner_text()
+    assert outputs[0].name in saved.inner_text()
+    # The history lists the file that was just written.
+    assert outputs[0].name in page.get_by_test_id("stSelectbox").last.inner_text()
+    screenshot(page, "code_generator")

@@ -1,0 +1,95 @@
+"""The HR Policy Q&A flow in a real browser, with the real offline models (APP_PROVIDER=local).
+
+An HR admin uploads a PDF holding a fact found nowhere else, asks about it, and sees the answer with the
+uploaded file and page in the sources panel, then opens the cited page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import pytest
+from fpdf import FPDF
+from playwright.sync_api import expect
+
+from tests.e2e.conftest import screenshot
+
+pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
+
+UPLOAD_NAME = "pet_policy.pdf"
+FACT = (
+    "Pet Policy. Employees of Acme Workbench Ltd may bring one dog to the office on Fridays. "
+    "The monthly pet care allowance is INR 777 per employee, paid with the salary."
+)
+QUESTION = "How much is the monthly pet care allowance?"
+# The offline models run on 2 CPU cores: index build, model load and a streamed answer take a while.
+SLOW = 240_000
+
+
+def make_pet_policy(path: Path) -> Path:
+    pdf = FPDF()
+    pdf.set_title("Pet Policy")
+    pdf.set_font("Helvetica", size=12)
+    pdf.add_page()
+    pdf.multi_cell(0, 7, FACT)
+    path.write_bytes(bytes(pdf.output()))
+    return path
+
+
+def wait_until_idle(page: Any, timeout: float = SLOW) -> None:
+    """Wait for the script run to finish (the status widget shows a Stop button while it runs)."""
+    page.wait_for_function(
+        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')", timeout=timeout
+    )
+
+
+def metric(page: Any, label: str) -> Any:
+    return page.locator('[data-testid="stMetric"]').filter(has_text=label)
+
+
+def test_upload_ask_and_see_the_cited_page(
+    app_server: Callable[..., str], browser_page: Any, tmp_path: Path
+) -> None:
+    page = browser_page
+    pdf_path = make_pet_policy(tmp_path / UPLOAD_NAME)
+    base_url = app_server()
+
+    page.goto(f"{base_url}/hr_policy_qa")
+    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
+    # First start: the index of the shipped sample policies is built, then its statistics are shown.
+    expect(metric(page, "Documents")).to_contain_text("4", timeout=SLOW)
+    wait_until_idle(page)
+
+    page.get_by_text("Manage policy documents").click()
+    page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf_path))
+    page.get_by_text(UPLOAD_NAME, exact=True).first.wait_for()
+    page.get_by_role("button", name="Add to index").click()
+    page.get_by_text(f"{UPLOAD_NAME}: added, 1 pages", exact=False).wait_for(timeout=SLOW)
+    expect(metric(page, "Documents")).to_contain_text("5")
+    wait_until_idle(page)
+
+    chat = page.get_by_test_id("stChatInputTextArea")
+    chat.fill(QUESTION)
+    chat.press("Enter")
+
+    sources = page.locator('[data-testid="stExpander"]').filter(has_text="Sources (")
+    sources.wait_for(timeout=SLOW)
+    wait_until_idle(page)
+    answer = page.locator('[data-testid="stChatMessage"]').last
+    # Whether the model wrote the marker or the answerer credited the source, the uploaded page is cited.
+    assert f"[{UPLOAD_NAME}#page=1]" in answer.inner_text()
+
+    sources.locator("summary").click()
+    top_source = sources.locator('[data-testid="stMarkdownContainer"]').filter(has_text="· score").first
+    expect(top_source).to_contain_text(f"{UPLOAD_NAME} · page 1 · score")
+    expect(sources.locator('[data-testid="stText"]').first).to_contain_text("INR 777")
+
+    sources.get_by_text(f"Show page 1 of {UPLOAD_NAME}").first.click()
+    viewer = sources.locator("iframe").first
+    viewer.wait_for(timeout=60_000)
+    wait_until_idle(page)
+    page.wait_for_timeout(3_000)  # let pdf.js paint the page before the screenshot
+    shot = screenshot(page, "hr_policy_qa")
+    assert shot.stat().st_size > 10_000

@@ -1,0 +1,153 @@
+"""Pure request/response translation: languages, storage keys and slugs, model-output post-processing."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+import pytest
+
+from backend.generators.languages import LANGUAGES, UnsupportedLanguageError, resolve_language
+from backend.generators.naming import (
+    MAX_SLUG_LENGTH,
+    OutputKind,
+    is_output_name,
+    output_key,
+    slugify,
+    timestamp,
+)
+from backend.generators.text import extract_code, limit_lines
+
+MOMENT = datetime(2025, 1, 21, 22, 0, 5, 123456, tzinfo=UTC)
+
+
+@pytest.mark.parametrize(
+    ("name", "key", "extension"),
+    [
+        ("python", "python", "py"),
+        ("Python", "python", "py"),
+        (" js ", "javascript", "js"),
+        ("TypeScript", "typescript", "ts"),
+        ("c++", "cpp", "cpp"),
+        ("C#", "csharp", "cs"),
+        ("golang", "go", "go"),
+        ("rust", "rust", "rs"),
+        ("shell", "bash", "sh"),
+        ("sql", "sql", "sql"),
+    ],
+)
+def test_languages_and_aliases_map_to_extensions(name: str, key: str, extension: str) -> None:
+    language = resolve_language(name)
+    assert (language.key, language.extension) == (key, extension)
+
+
+@pytest.mark.parametrize("name", ["cobol", "", "python; rm -rf /", "../py"])
+def test_unknown_language_lists_the_supported_ones(name: str) -> None:
+    with pytest.raises(UnsupportedLanguageError, match="choose one of: python, javascript"):
+        resolve_language(name)
+
+
+def test_every_language_has_a_distinct_extension() -> None:
+    extensions = [lang.extension for lang in LANGUAGES.values()]
+    assert len(set(extensions)) == len(extensions)
+
+
+@pytest.mark.parametrize(
+    ("text", "slug"),
+    [
+        ("implement binary search", "implement-binary-search"),
+        ("  Implement   BINARY search!!  ", "implement-binary-search"),
+        ("../../etc/passwd", "etc-passwd"),
+        ("a/b\\c\x00d", "a-b-c-d"),
+        ("Crème brûlée recipe", "creme-brulee-recipe"),
+        ("日本語だけ", "untitled"),
+        ("", "untitled"),
+        ("---", "untitled"),
+    ],
+)
+def test_slugify(text: str, slug: str) -> None:
+    assert slugify(text) == slug
+
+
+def test_long_slugs_are_cut_at_a_word_boundary() -> None:
+    slug = slugify("write a function that reverses every word in a sentence and keeps punctuation intact")
+    assert len(slug) <= MAX_SLUG_LENGTH
+    assert slug == "write-a-function-that-reverses-every-word-in-a"
+    assert slugify("x" * 200) == "x" * MAX_SLUG_LENGTH
+
+
+def test_timestamp_is_utc_with_milliseconds() -> None:
+    assert timestamp(MOMENT) == "20250121T220005.123Z"
+    assert timestamp(MOMENT.astimezone(timezone(timedelta(hours=5)))) == "20250121T220005.123Z"
+
+
+@pytest.mark.parametrize(
+    ("kind", "extension", "title", "key"),
+    [
+        (OutputKind.CODE, "py", "binary search", "code-output/20250121T220005.123Z_binary-search.py"),
+        (OutputKind.BLOG, "txt", "ML in healthcare", "blog-output/20250121T220005.123Z_ml-in-healthcare.txt"),
+        (OutputKind.SUMMARY, "txt", "../../secret", "summary-output/20250121T220005.123Z_secret.txt"),
+        (OutputKind.POSTER, "png", None, "poster-output/20250121T220005.123Z.png"),
+    ],
+)
+def test_output_keys_follow_the_seed_layout(
+    kind: OutputKind, extension: str, title: str | None, key: str
+) -> None:
+    assert output_key(kind, MOMENT, extension, title=title) == key
+    assert is_output_name(key.split("/", 1)[1])
+
+
+@pytest.mark.parametrize("extension", ["py/../x", "", "toolongext", "P Y"])
+def test_output_key_rejects_odd_extensions(extension: str) -> None:
+    with pytest.raises(ValueError, match="extension"):
+        output_key(OutputKind.CODE, MOMENT, extension, title="x")
+
+
+@pytest.mark.parametrize(
+    ("name", "ok"),
+    [
+        ("20250121T220005.123Z_binary-search.py", True),
+        ("20250121T220005.123Z.png", True),
+        ("../20250121T220005.123Z.png", False),
+        ("20250121T220005.123Z_a/b.py", False),
+        ("20250121T220005Z_x.py", False),
+        ("notes.txt", False),
+        (".partial-abc", False),
+    ],
+)
+def test_only_names_we_write_are_accepted_for_reading(name: str, ok: bool) -> None:
+    assert is_output_name(name) is ok
+
+
+@pytest.mark.parametrize(
+    ("reply", "code"),
+    [
+        ("```python\ndef f():\n    return 1\n```", "def f():\n    return 1\n"),
+        ("Sure! Here it is:\n\n```py\nprint('hi')\n```\n\nThis prints hi.", "print('hi')\n"),
+        ("```\nSELECT 1;\n```", "SELECT 1;\n"),
+        ("no fences at all\nx = 1", "no fences at all\nx = 1\n"),
+        ("```python\ndef cut_off(", "def cut_off(\n"),
+        (
+            "```bash\npip install x\n```\nthen\n```python\nimport x\nx.run()\nx.stop()\n```",
+            "import x\nx.run()\nx.stop()\n",
+        ),
+        ("```c++\nint main() {}\n```", "int main() {}\n"),
+        ("", ""),
+        ("```python\n\n```", ""),
+    ],
+)
+def test_extract_code_keeps_only_the_code(reply: str, code: str) -> None:
+    assert extract_code(reply) == code
+
+
+@pytest.mark.parametrize(
+    ("reply", "lines", "summary"),
+    [
+        ("One.\nTwo.\nThree.", 2, "One.\nTwo."),
+        ("- One.\n\n* Two.\n", 2, "One.\nTwo."),
+        ("1. First\n2) Second\n3. Third", 3, "First\nSecond\nThird"),
+        ("Only one line.", 3, "Only one line."),
+        ("\n\n", 2, ""),
+    ],
+)
+def test_limit_lines(reply: str, lines: int, summary: str) -> None:
+    assert limit_lines(reply, lines) == summary

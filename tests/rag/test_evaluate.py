@@ -1,0 +1,74 @@
+"""Retrieval metrics on hand-made results."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.rag.evaluate import (
+    DatasetError,
+    EvalQuestion,
+    QuestionResult,
+    best_threshold,
+    read_questions,
+    restrict_to_files,
+    summarize,
+    sweep,
+)
+
+
+def _result(
+    cited: set[tuple[str, int]], retrieved: list[tuple[str, int]], score: float, ms: float = 10
+) -> QuestionResult:
+    q = EvalQuestion("q", bool(cited), frozenset(cited))
+    return QuestionResult(q, tuple(retrieved), score, ms / 1000)
+
+
+RESULTS = [
+    _result({("a.pdf", 1), ("a.pdf", 2)}, [("a.pdf", 2), ("b.pdf", 1)], 0.8, 10),  # 1 of 2 pages, rank 1
+    _result({("b.pdf", 3)}, [("a.pdf", 1), ("a.pdf", 1), ("b.pdf", 3)], 0.6, 20),  # found at rank 3
+    _result({("c.pdf", 1)}, [("a.pdf", 1)], 0.45, 30),  # missed
+    _result(set(), [("a.pdf", 1)], 0.3, 40),  # unanswerable
+    _result(set(), [("b.pdf", 1)], 0.5, 50),  # unanswerable
+]
+
+
+def test_summary_metrics() -> None:
+    s = summarize(RESULTS, k=5, threshold=0.4)
+    assert s.page_recall == pytest.approx(2 / 4)  # micro over cited pages
+    assert s.question_hit_rate == pytest.approx(2 / 3)
+    assert s.mrr == pytest.approx((1 + 1 / 3 + 0) / 3)
+    assert s.refusal_rate_unanswerable == pytest.approx(1 / 2)
+    assert s.false_refusal_rate == 0.0
+    assert s.latency_median_ms == pytest.approx(30)
+    assert s.latency_p95_ms == pytest.approx(50)
+
+
+def test_sweep_and_threshold_choice() -> None:
+    rows = dict((t, (u, a)) for t, u, a in sweep(RESULTS, [0.2, 0.4, 0.5, 0.55]))
+    assert rows[0.2] == (0.0, 0.0)
+    assert rows[0.5] == (0.5, pytest.approx(1 / 3))
+    # The highest threshold that refuses no more than 5% of answerable questions.
+    assert best_threshold(RESULTS, [0.2, 0.4, 0.5, 0.55]) == 0.4
+    assert best_threshold(RESULTS, [0.2, 0.4, 0.5, 0.55], max_false_refusal=0.34) == 0.55
+
+
+def test_read_questions() -> None:
+    lines = [
+        '{"question": "How many days?", "answerable": true, "citations": [{"file": "a.pdf", "page": 3}]}',
+        "",
+        '{"question": "Stock options?", "answerable": false, "citations": []}',
+    ]
+    qs = read_questions(lines)
+    assert [q.cited for q in qs] == [frozenset({("a.pdf", 3)}), frozenset()]
+    assert [q.answerable for q in qs] == [True, False]
+    with pytest.raises(DatasetError, match="line 1"):
+        read_questions(['{"citations": []}'])
+
+
+def test_restrict_to_files_keeps_unanswerable_and_fully_indexed_questions() -> None:
+    qs = [
+        EvalQuestion("a", True, frozenset({("a.pdf", 1)})),
+        EvalQuestion("ab", True, frozenset({("a.pdf", 1), ("b.pdf", 2)})),
+        EvalQuestion("none", False, frozenset()),
+    ]
+    assert [q.question for q in restrict_to_files(qs, {"a.pdf"})] == ["a", "none"]

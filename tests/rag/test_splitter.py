@@ -1,0 +1,98 @@
+"""Heading detection and structure-aware chunking."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.rag.headings import is_heading
+from backend.rag.parser import ParsedDocument
+from backend.rag.splitter import embedding_text, estimate_tokens, split_document
+
+
+@pytest.mark.parametrize(
+    ("line", "prev", "nxt", "expected"),
+    [
+        ("Annual Leave", None, "Employees earn two days a month.", True),
+        ("Definition of Workplace Violence", "policy text ends here.", "Workplace violence is any act", True),
+        ("QUALIFICATIONS:", "• Strong analytical skills", "• Bachelor's degree", True),
+        ("What is Covered?", "some sentence.", "PerksPlus covers", True),
+        ("Employees must submit the form before the", "Intro.", "deadline.", False),  # wrapped sentence
+        ("excellence", "operational", None, False),  # lowercase tail of a sentence
+        ("Contoso Electronics will provide regular training", "x.", "and education.", False),
+        ("• Gym memberships", "Covered:", "• Yoga", False),  # bullets are content
+        ("The plan pays 80%.", "x.", "Next", False),  # a sentence
+        # After an unfinished line only a fully capitalised line counts (a heading after a table row).
+        ("Out-of-Network Coverage", "services required for diagnosis", "Northwind Health", True),
+        ("Health plan members", "services covered by the", "Northwind pays.", False),
+    ],
+)
+def test_is_heading(line: str, prev: str | None, nxt: str | None, expected: bool) -> None:
+    assert is_heading(line, prev, nxt) is expected
+
+
+def _doc(pages: list[str], title: str = "Benefits Guide") -> ParsedDocument:
+    return ParsedDocument(file="guide.pdf", content_hash="ab" * 32, title=title, pages=pages)
+
+
+def test_chunks_stay_on_their_page_and_carry_the_section() -> None:
+    doc = _doc(
+        [
+            "Dental Care\nThe plan covers two cleanings a year.\nFillings are covered at 80%.",
+            "Vision Care\nOne eye exam a year is covered.",
+        ]
+    )
+    chunks = split_document(doc)
+    assert [(c.page, c.section) for c in chunks] == [(1, "Dental Care"), (2, "Vision Care")]
+    assert chunks[0].text == "The plan covers two cleanings a year. Fillings are covered at 80%."
+    assert chunks[0].chunk_id == f"{'ab' * 8}:1:0"
+    assert all(c.title == "Benefits Guide" and c.file == "guide.pdf" for c in chunks)
+
+
+def test_a_section_continues_onto_the_next_page() -> None:
+    chunks = split_document(_doc(["Sick Leave\nTen days a year.", "Unused days lapse at year end."]))
+    assert [(c.page, c.section) for c in chunks] == [(1, "Sick Leave"), (2, "Sick Leave")]
+
+
+def test_generic_repeated_headings_become_subsections() -> None:
+    pages = []
+    for topic in ("Acupuncture", "Chiropractic Care", "Hearing Aids"):
+        pages.append(f"{topic}\nThe plan covers {topic.lower()}.\nExceptions\nNot covered abroad.")
+    chunks = split_document(_doc(pages))
+    sections = {c.section for c in chunks}
+    assert "Hearing Aids > Exceptions" in sections
+    assert "Exceptions" not in sections
+
+
+def test_long_sections_are_split_within_the_token_budget_with_overlap() -> None:
+    sentences = [
+        f"Rule number {i} says employees should file expense report {i} within thirty days."
+        for i in range(40)
+    ]
+    chunks = split_document(_doc(["Expenses\n" + " ".join(sentences)]), max_tokens=60, overlap_tokens=20)
+    assert len(chunks) > 5
+    assert all(estimate_tokens(c.text) <= 60 for c in chunks)
+    # The last sentence of one chunk opens the next one (overlap), and nothing is lost.
+    first_tail = chunks[0].text.split(". ")[-1]
+    assert chunks[1].text.startswith(first_tail.rstrip("."))
+    joined = " ".join(c.text for c in chunks)
+    assert all(s in joined for s in sentences)
+
+
+def test_a_single_overlong_sentence_is_cut_into_windows() -> None:
+    words = " ".join(f"word{i}" for i in range(400))
+    chunks = split_document(_doc([words]), max_tokens=50, overlap_tokens=0)
+    assert len(chunks) >= 8
+    assert all(estimate_tokens(c.text) <= 50 for c in chunks)
+
+
+def test_embedding_text_prefixes_title_and_section() -> None:
+    chunk = split_document(_doc(["Dental Care\nTwo cleanings a year."]))[0]
+    assert embedding_text(chunk) == "Benefits Guide > Dental Care\nTwo cleanings a year."
+
+
+@pytest.mark.parametrize(
+    ("text", "low", "high"),
+    [("the plan covers it", 4, 4), ("reimbursement", 2, 3), ("$1,000.", 5, 6), ("", 0, 0)],
+)
+def test_estimate_tokens(text: str, low: int, high: int) -> None:
+    assert low <= estimate_tokens(text) <= high

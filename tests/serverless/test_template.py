@@ -1,0 +1,200 @@
+"""The SAM template: cfn-lint, least-privilege IAM for each model configuration, routes, timeouts."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cfnlint.decode import decode
+
+from serverless.app import BEDROCK_READ_TIMEOUT_S, create_app
+from tests.conftest import REPO_ROOT
+
+TEMPLATE = REPO_ROOT / "serverless" / "template.yaml"
+PSEUDO = {
+    "AWS::Region": "us-east-1",
+    "AWS::AccountId": "123456789012",
+    "AWS::Partition": "aws",
+    "AWS::StackName": "wb",
+    "AWS::URLSuffix": "amazonaws.com",
+}
+BUCKET_ARN = "arn:aws:s3:::wb-outputbucket"
+NO_VALUE = object()
+
+
+def load() -> dict[str, Any]:
+    template, matches = decode(str(TEMPLATE))
+    assert not matches
+    assert template is not None
+    return dict(template)
+
+
+def resolve(node: Any, params: dict[str, str], conditions: dict[str, bool]) -> Any:
+    """Evaluate the intrinsic functions this template uses, for one set of parameters."""
+    if isinstance(node, list):
+        items = [resolve(item, params, conditions) for item in node]
+        return [item for item in items if item is not NO_VALUE]
+    if not isinstance(node, dict):
+        return node
+    if set(node) == {"Ref"}:
+        name = node["Ref"]
+        if name == "AWS::NoValue":
+            return NO_VALUE
+        if name == "OutputBucket":
+            return "wb-outputbucket"
+        return params.get(name, PSEUDO.get(name, f"<{name}>"))
+    if set(node) == {"Fn::If"}:
+        condition, yes, no = node["Fn::If"]
+        return resolve(yes if conditions[condition] else no, params, conditions)
+    if set(node) == {"Fn::GetAtt"}:
+        target = node["Fn::GetAtt"]
+        return BUCKET_ARN if target[0] == "OutputBucket" else f"<{'.'.join(target)}>"
+    if set(node) == {"Fn::Sub"}:
+
+        def value(match: re.Match[str]) -> str:
+            name = match.group(1)
+            if name == "OutputBucket.Arn":
+                return BUCKET_ARN
+            return str(params.get(name, PSEUDO.get(name, f"<{name}>")))
+
+        return re.sub(r"\$\{([^}]+)\}", value, node["Fn::Sub"])
+    resolved = {key: resolve(value, params, conditions) for key, value in node.items()}
+    return {key: value for key, value in resolved.items() if value is not NO_VALUE}
+
+
+def function(params: dict[str, str]) -> dict[str, Any]:
+    template = load()
+    values = {name: spec.get("Default") for name, spec in template["Parameters"].items()} | params
+    conditions = {"UseChatProfile": values["ChatInferenceProfile"] != "none"}
+    resolved: dict[str, Any] = resolve(template["Resources"]["GeneratorFunction"], values, conditions)
+    return resolved
+
+
+def statements(fn: dict[str, Any]) -> list[dict[str, Any]]:
+    return [s for policy in fn["Properties"]["Policies"] for s in policy["Statement"]]
+
+
+def as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else [value]
+
+
+def test_cfn_lint_passes() -> None:
+    result = subprocess.run(
+        [str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_text_model_through_an_inference_profile_is_the_only_chat_model_allowed() -> None:
+    fn = function({"ChatModelId": "anthropic.claude-haiku-4-5-20251001-v1:0", "ChatInferenceProfile": "us"})
+    model_id = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
+    env = fn["Properties"]["Environment"]["Variables"]
+    assert env["BEDROCK_CHAT_MODEL_ID"] == env["BEDROCK_CHAT_MODEL_CHOICES"] == model_id
+    bedrock = {s["Sid"]: s for s in statements(fn) if as_list(s["Action"]) == ["bedrock:InvokeModel"]}
+    assert bedrock["InvokeTextModelThroughProfile"]["Resource"] == (
+        f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{model_id}"
+    )
+    behind = bedrock["TextModelBehindProfile"]
+    assert (
+        behind["Resource"] == "arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"
+    )
+    assert behind["Condition"] == {
+        "StringEquals": {
+            "bedrock:InferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{model_id}"
+        }
+    }
+    assert (
+        bedrock["InvokeImageModel"]["Resource"]
+        == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-canvas-v1:0"
+    )
+    assert "InvokeTextModel" not in bedrock
+
+
+def test_text_model_without_a_profile_is_one_regional_foundation_model() -> None:
+    fn = function(
+        {
+            "ChatModelId": "amazon.nova-lite-v1:0",
+            "ChatInferenceProfile": "none",
+            "ImageModelId": "stability.stable-diffusion-xl-v1",
+        }
+    )
+    assert fn["Properties"]["Environment"]["Variables"]["BEDROCK_CHAT_MODEL_ID"] == "amazon.nova-lite-v1:0"
+    bedrock = {s["Sid"]: s["Resource"] for s in statements(fn) if s["Sid"].startswith(("Invoke", "Text"))}
+    assert bedrock == {
+        "InvokeTextModel": "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0",
+        "InvokeImageModel": "arn:aws:bedrock:us-east-1::foundation-model/stability.stable-diffusion-xl-v1",
+    }
+
+
+@pytest.mark.parametrize("profile", ["us", "none"])
+def test_every_permission_is_narrow(profile: str) -> None:
+    fn = function({"ChatInferenceProfile": profile})
+    allowed = {"bedrock:InvokeModel", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}
+    for statement in statements(fn):
+        assert statement["Effect"] == "Allow"
+        assert set(as_list(statement["Action"])) <= allowed, statement
+        for resource in as_list(statement["Resource"]):
+            assert resource != "*"
+            assert "*" not in resource or resource.startswith(("arn:aws:bedrock:*::", f"{BUCKET_ARN}/"))
+    by_sid = {s["Sid"]: s for s in statements(fn)}
+    assert sorted(by_sid["ReadWriteOutputs"]["Resource"]) == sorted(
+        f"{BUCKET_ARN}/{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
+    )
+    assert by_sid["ListOutputHistory"]["Resource"] == BUCKET_ARN
+    assert sorted(by_sid["ListOutputHistory"]["Condition"]["StringLike"]["s3:prefix"]) == sorted(
+        f"{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
+    )
+    # The API never streams, so the streaming permission is not granted.
+    assert "bedrock:InvokeModelWithResponseStream" not in str(statements(fn))
+
+
+def test_the_bucket_is_private_and_encrypted() -> None:
+    bucket = load()["Resources"]["OutputBucket"]["Properties"]
+    assert bucket["PublicAccessBlockConfiguration"] == {
+        "BlockPublicAcls": True,
+        "BlockPublicPolicy": True,
+        "IgnorePublicAcls": True,
+        "RestrictPublicBuckets": True,
+    }
+    encryption = bucket["BucketEncryption"]["ServerSideEncryptionConfiguration"][0]
+    assert encryption["ServerSideEncryptionByDefault"]["SSEAlgorithm"] in {"AES256", "aws:kms"}
+    policy = load()["Resources"]["OutputBucketPolicy"]["Properties"]["PolicyDocument"]["Statement"][0]
+    assert (policy["Effect"], policy["Condition"]) == ("Deny", {"Bool": {"aws:SecureTransport": "false"}})
+
+
+def test_timeouts_fit_api_gateway_limit() -> None:
+    fn = function({})
+    events = fn["Properties"]["Events"].values()
+    assert {e["Properties"]["TimeoutInMillis"] for e in events} == {30000}
+    timeout = fn["Properties"]["Timeout"]
+    assert timeout < 30
+    assert BEDROCK_READ_TIMEOUT_S < timeout
+
+
+def test_the_template_routes_are_exactly_the_app_routes() -> None:
+    events = function({})["Properties"]["Events"].values()
+    template_routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events}
+    app_routes = {
+        (method, route.path)
+        for route in create_app().routes
+        if route.path not in {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
+        for method in getattr(route, "methods", set())
+        if method != "HEAD"
+    }
+    assert template_routes == app_routes
+    assert all(e["Type"] == "HttpApi" and e["Properties"]["PayloadFormatVersion"] == "2.0" for e in events)
+
+
+def test_lambda_runs_the_handler_from_a_makefile_build() -> None:
+    fn = load()["Resources"]["GeneratorFunction"]
+    assert fn["Metadata"]["BuildMethod"] == "makefile"
+    assert fn["Properties"]["Handler"] == "serverless.handler.handler"
+    assert (REPO_ROOT / "serverless" / "Makefile").read_text().count("build-GeneratorFunction:") == 1
+    assert Path(REPO_ROOT / "serverless" / fn["Properties"]["CodeUri"], "handler.py").is_file()

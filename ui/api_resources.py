@@ -1,0 +1,41 @@
+"""The generation API client for the generator pages, built once per process.
+
+With ``API_URL`` set the pages call the deployed API; otherwise they call the same FastAPI app in-process,
+sharing the offline model the chat page already loaded.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+import streamlit as st
+
+from backend.api_client import GeneratorApiClient
+from backend.settings import Settings
+from ui.resources import resolve, settings
+
+logger = logging.getLogger(__name__)
+
+
+@st.cache_resource(show_spinner=False)
+def _api_client(settings: Settings) -> GeneratorApiClient:
+    if settings.api_url:
+        return GeneratorApiClient.remote(settings.api_url)
+    from serverless.app import build_service, create_app
+
+    engine: Any = None
+    if settings.provider == "local":
+        from ui.chat_resources import local_engine
+
+        try:
+            engine = local_engine(settings)
+        except Exception:  # the API reports it as one sentence on the first request
+            logger.exception("The offline chat model could not be loaded for the generation API")
+    service = build_service(settings, engine=engine)
+    return GeneratorApiClient.in_process(create_app(settings, generator_service=service))
+
+
+def api_client() -> GeneratorApiClient:
+    """The client the pages use; an ``AppTest`` injects a fake under the name ``api_client``."""
+    return resolve("api_client", lambda: _api_client(settings()))

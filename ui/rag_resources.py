@@ -1,0 +1,89 @@
+"""Cached resources of the HR Policy Q&A page: embeddings, the retriever over the live index, the answerer.
+
+The retriever is cached per index generation (the name of the live generation changes with every
+ingest), so an upload or a rebuild in one session makes every session load the new index on its next
+question, and no cached object is ever modified. Each factory goes through ``resolve`` so page tests
+inject fakes under the names ``policy_answerer``, ``policy_library``, ``policy_retriever`` and
+``rag_embeddings``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+from langchain_core.embeddings import Embeddings
+
+from backend.providers import build_embeddings
+from backend.providers.params import InferenceParams
+from backend.rag.answer import PolicyAnswerer
+from backend.rag.answer_prompt import context_char_budget
+from backend.rag.factory import build_retriever
+from backend.rag.policy_library import PolicyLibrary
+from backend.rag.types import PolicyRetriever
+from backend.settings import Settings
+from ui.chat_resources import bedrock_runtime_client, chat_model
+from ui.resources import resolve
+
+# Below this cosine similarity a passage is not about the question: refuse without calling the model.
+# Provisional value until the retrieval evaluation publishes the tuned threshold.
+MIN_SCORE = 0.3
+# The rewrite is one short question: greedy decoding, few tokens.
+REWRITE_MAX_TOKENS = 64
+# Old generations' retrievers are dropped from the cache after this many newer ones.
+RETRIEVER_CACHE_ENTRIES = 2
+
+
+@st.cache_resource(show_spinner="Loading the embedding model…")
+def _embeddings(settings: Settings) -> Embeddings:
+    client = bedrock_runtime_client(settings) if settings.provider == "bedrock" else None
+    return build_embeddings(settings, client=client)
+
+
+def embeddings(settings: Settings) -> Embeddings:
+    return resolve("rag_embeddings", lambda: _embeddings(settings))
+
+
+def policy_library(settings: Settings) -> PolicyLibrary:
+    """Uploads, rebuilds and statistics of the policy index (cheap to build: not cached)."""
+
+    def build() -> PolicyLibrary:
+        return PolicyLibrary(
+            index_dir=settings.index_dir,
+            policies_dir=settings.policies_dir,
+            upload_dir=settings.upload_dir,
+            embedding_model=settings.embedding_model_id,
+            embeddings=lambda: embeddings(settings),
+            workers=settings.local_threads,
+        )
+
+    return resolve("policy_library", build)
+
+
+@st.cache_resource(max_entries=RETRIEVER_CACHE_ENTRIES, show_spinner=False)
+def _retriever(settings: Settings, generation: str | None, _embeddings: Embeddings) -> PolicyRetriever:
+    # ``generation`` is only the cache key: the retriever loads whatever generation is live.
+    return build_retriever(settings, _embeddings)
+
+
+def policy_retriever(settings: Settings) -> PolicyRetriever:
+    def build() -> PolicyRetriever:
+        generation = policy_library(settings).generation()
+        return _retriever(settings, generation, embeddings(settings))
+
+    return resolve("policy_retriever", build)
+
+
+def policy_answerer(settings: Settings, params: InferenceParams) -> PolicyAnswerer:
+    """The answerer for the sidebar's model; the rewrite uses the same model, greedy and short."""
+
+    def build() -> PolicyAnswerer:
+        rewrite_params = params.model_copy(update={"temperature": 0.0, "max_tokens": REWRITE_MAX_TOKENS})
+        return PolicyAnswerer(
+            chat_model(settings, params),
+            policy_retriever(settings),
+            min_score=MIN_SCORE,
+            k=settings.rag_top_k,
+            rewrite_model=chat_model(settings, rewrite_params),
+            max_context_chars=context_char_budget(settings.context_tokens, params.max_tokens),
+        )
+
+    return resolve("policy_answerer", build)
