@@ -13,13 +13,15 @@ import time
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from langchain_core.embeddings import Embeddings
-from langchain_core.language_models.chat_models import BaseChatModel
 
 from backend.rag.types import PolicyRetriever, ScoredChunk
 from backend.settings import Settings, SettingsError, load_settings
+
+if TYPE_CHECKING:
+    from langchain_core.language_models.chat_models import BaseChatModel
 
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
@@ -66,6 +68,27 @@ def _settings(args: argparse.Namespace) -> Settings:
     return load_settings(**overrides)
 
 
+class _LazyEmbeddings(Embeddings):
+    """Builds the configured embedding model on first use: an unchanged re-ingest never needs it."""
+
+    def __init__(self, settings: Settings) -> None:
+        self._settings = settings
+        self._model: Embeddings | None = None
+
+    def _get(self) -> Embeddings:
+        if self._model is None:
+            from backend.providers import build_embeddings
+
+            self._model = build_embeddings(self._settings)
+        return self._model
+
+    def embed_documents(self, texts: list[str]) -> list[list[float]]:
+        return self._get().embed_documents(texts)
+
+    def embed_query(self, text: str) -> list[float]:
+        return self._get().embed_query(text)
+
+
 @dataclass
 class Context:
     """What a command needs; tests inject fake models instead of the configured ones."""
@@ -77,9 +100,7 @@ class Context:
 
     def get_embeddings(self) -> Embeddings:
         if self.embeddings is None:
-            from backend.providers import build_embeddings
-
-            self.embeddings = build_embeddings(self.settings)
+            self.embeddings = _LazyEmbeddings(self.settings)
         return self.embeddings
 
     def retriever(self) -> PolicyRetriever:

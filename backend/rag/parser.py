@@ -12,11 +12,12 @@ import logging
 import re
 from dataclasses import dataclass
 from pathlib import Path
-
-from pypdf import PdfReader
-from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+from typing import TYPE_CHECKING
 
 from backend.rag.cleaning import clean_pages
+
+if TYPE_CHECKING:
+    from pypdf import PdfReader
 
 # pypdf logs every recoverable oddity of real-world PDFs; the per-file report says what matters.
 logging.getLogger("pypdf").setLevel(logging.ERROR)
@@ -67,6 +68,10 @@ def content_hash(data: bytes) -> str:
 
 
 def _reader(data: bytes, file: str) -> PdfReader:
+    # pypdf loads only when a PDF is read, so an unchanged re-ingest starts faster.
+    from pypdf import PdfReader
+    from pypdf.errors import DependencyError, FileNotDecryptedError, PdfReadError, PyPdfError
+
     try:
         reader = PdfReader(io.BytesIO(data))
         if reader.is_encrypted:

@@ -23,13 +23,17 @@ import uuid
 from collections.abc import Iterator
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import faiss
 import numpy as np
 
-from backend.rag.bm25 import BM25Index
 from backend.rag.splitter import embedding_text
 from backend.rag.types import Chunk
+
+if TYPE_CHECKING:
+    import faiss
+
+    from backend.rag.bm25 import BM25Index
 
 FORMAT_VERSION = 1
 _CURRENT = "CURRENT"
@@ -120,9 +124,11 @@ def _fsync_dir(path: Path) -> None:
         os.close(fd)
 
 
-def build_dense_index(vectors: np.ndarray) -> faiss.Index:
+def build_dense_index(vectors: np.ndarray, dimension: int) -> faiss.Index:
     """Exact inner-product search; on normalised vectors that is cosine similarity."""
-    index = faiss.IndexFlatIP(int(vectors.shape[1]))
+    import faiss  # faiss and scipy load only to read or write vectors: an unchanged re-ingest needs neither
+
+    index = faiss.IndexFlatIP(dimension)
     if len(vectors):
         index.add(np.ascontiguousarray(vectors, dtype=np.float32))
     return index
@@ -171,6 +177,10 @@ class IndexStore:
         raise IndexNotFoundError(self.root)  # pragma: no cover - loop always returns or raises
 
     def _load_generation(self, generation: Path) -> LoadedIndex:
+        import faiss
+
+        from backend.rag.bm25 import BM25Index
+
         manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
         with open(generation / "chunks.jsonl", encoding="utf-8") as fh:
             chunks = [Chunk(**json.loads(line)) for line in fh if line.strip()]
@@ -228,15 +238,16 @@ class IndexStore:
     def _write_files(
         self, directory: Path, manifest: Manifest, chunks: list[Chunk], vectors: np.ndarray
     ) -> None:
+        import faiss
+
+        from backend.rag.bm25 import BM25Index
+
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with open(directory / "chunks.jsonl", "w", encoding="utf-8") as fh:
             for chunk in chunks:
                 fh.write(json.dumps(asdict(chunk), ensure_ascii=False) + "\n")
         np.save(directory / "vectors.npy", vectors, allow_pickle=False)
-        faiss.write_index(
-            build_dense_index(vectors) if len(vectors) else faiss.IndexFlatIP(manifest.dimension),
-            str(directory / "dense.faiss"),
-        )
+        faiss.write_index(build_dense_index(vectors, manifest.dimension), str(directory / "dense.faiss"))
         BM25Index.build(embedding_text(c) for c in chunks).save(directory)
         # The manifest goes last: a generation directory without one is never made live.
         (directory / "manifest.json").write_text(manifest.to_json(), encoding="utf-8")

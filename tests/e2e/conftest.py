@@ -139,6 +139,21 @@ def browser_page() -> Iterator[Any]:
             browser.close()
 
 
+def wait_until_idle(page: Any, timeout_ms: float = 180_000) -> None:
+    """Wait until Streamlit has started and then finished the script run the last action triggered."""
+    app = page.get_by_test_id("stApp")
+    try:
+        page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(timeout=3_000)
+    except Exception:  # the run may already be over (fast pages); then the next wait returns at once
+        pass
+    page.wait_for_function(
+        "() => document.querySelector('[data-testid=\"stApp\"]')"
+        "?.getAttribute('data-test-script-state') === 'notRunning'",
+        timeout=timeout_ms,
+    )
+    app.wait_for()
+
+
 def screenshot(page: Any, name: str) -> Path:
     """Save a full-page screenshot under the git-ignored artifacts/ folder."""
     ARTIFACTS.mkdir(exist_ok=True)

@@ -1,4 +1,4 @@
-"""The Code & Blog generator in a real browser, offline: the real SmolLM2 writes code that is shown and saved."""
+"""The Code & Blog page in a real browser, offline: the real SmolLM2 writes code that is shown and saved."""
 
 from __future__ import annotations
 
@@ -21,7 +21,8 @@ def set_max_new_tokens(page: Any, steps_above_minimum: int) -> int:
     slider.press("Home")
     for _ in range(steps_above_minimum):
         slider.press("ArrowRight")
-    return int(slider.get_attribute("aria-valuenow"))
+    slider.blur()
+    return int(float(slider.input_value()))
 
 
 def test_generate_code_offline_and_see_it_saved(
@@ -50,6 +51,11 @@ def test_generate_code_offline_and_see_it_saved(
     code_block = page.get_by_test_id("stCode").first
     assert first_line.strip() in code_block.inner_text()
     assert outputs[0].name in saved.inner_text()
-    # The history lists the file that was just written.
-    assert outputs[0].name in page.get_by_test_id("stSelectbox").last.inner_text()
     screenshot(page, "code_generator")
+    # The history lists the file that was just written: its path shows under "Saved to" and under History.
+    paths = page.locator("code", has_text=outputs[0].name)
+    page.wait_for_function(
+        "name => [...document.querySelectorAll('code')].filter(c => c.innerText.includes(name)).length >= 2",
+        arg=outputs[0].name,
+    )
+    assert paths.count() == 2

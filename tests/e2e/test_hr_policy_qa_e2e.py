@@ -45,6 +45,19 @@ def wait_until_idle(page: Any, timeout: float = SLOW) -> None:
     )
 
 
+def open_expander(page: Any, label: str) -> Any:
+    """Open an expander and make sure it stays open (a rerun that lands right after a click re-renders it)."""
+    expander = page.locator('[data-testid="stExpander"]').filter(has_text=label).first
+    details = expander.locator("details").first
+    for _ in range(5):
+        if details.get_attribute("open") is None:
+            expander.locator("summary").first.click()
+        page.wait_for_timeout(1_000)
+        if details.get_attribute("open") is not None:
+            return expander
+    raise AssertionError(f"the {label!r} expander did not stay open")
+
+
 def metric(page: Any, label: str) -> Any:
     return page.locator('[data-testid="stMetric"]').filter(has_text=label)
 
@@ -62,7 +75,7 @@ def test_upload_ask_and_see_the_cited_page(
     expect(metric(page, "Documents")).to_contain_text("4", timeout=SLOW)
     wait_until_idle(page)
 
-    page.get_by_text("Manage policy documents").click()
+    open_expander(page, "Manage policy documents")
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf_path))
     page.get_by_text(UPLOAD_NAME, exact=True).first.wait_for()
     page.get_by_role("button", name="Add to index").click()
@@ -81,7 +94,7 @@ def test_upload_ask_and_see_the_cited_page(
     # Whether the model wrote the marker or the answerer credited the source, the uploaded page is cited.
     assert f"[{UPLOAD_NAME}#page=1]" in answer.inner_text()
 
-    sources.locator("summary").click()
+    sources = open_expander(page, "Sources (")
     top_source = sources.locator('[data-testid="stMarkdownContainer"]').filter(has_text="· score").first
     expect(top_source).to_contain_text(f"{UPLOAD_NAME} · page 1 · score")
     expect(sources.locator('[data-testid="stText"]').first).to_contain_text("INR 777")

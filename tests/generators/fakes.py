@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from typing import Any
 
 from langchain_core.language_models.fake_chat_models import GenericFakeChatModel
@@ -39,13 +39,13 @@ class ModelFactory:
         factory = self
 
         class Recording(WordCountingFakeModel):
-            def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:  # noqa: A002
+            def invoke(self, input: Any, config: Any = None, **kwargs: Any) -> Any:
                 factory.prompts.append(list(input))
                 return super().invoke(input, config, **kwargs)
 
         return Recording(messages=self._messages())
 
-    def _messages(self) -> Iterable[AIMessage]:
+    def _messages(self) -> Iterator[AIMessage]:
         reply = next(self._replies)
         if isinstance(reply, Exception):
             raise reply

@@ -151,3 +151,37 @@ def test_extract_code_keeps_only_the_code(reply: str, code: str) -> None:
 )
 def test_limit_lines(reply: str, lines: int, summary: str) -> None:
     assert limit_lines(reply, lines) == summary
+
+
+def test_stop_sequence_limit_matches_the_provider_layer() -> None:
+    from backend.generators.schemas import MAX_STOP_SEQUENCES
+    from backend.providers.params import MAX_STOP_SEQUENCES as PROVIDER_LIMIT
+
+    assert MAX_STOP_SEQUENCES == PROVIDER_LIMIT
+
+
+@pytest.mark.parametrize(
+    ("name", "fields"),
+    [
+        ("code_system", {"language_label": "Rust"}),
+        ("code_user", {"language_label": "Rust", "instructions": "parse {json} safely"}),
+        ("blog_system", {}),
+        ("blog_user", {"words": 200, "topic": "Wind power"}),
+        ("summary_system", {}),
+        ("summary_user", {"lines": 3, "text": "a log with {braces}"}),
+        ("poster_prompt", {"prompt": "a cat"}),
+        ("poster_negative", {}),
+    ],
+)
+def test_generator_prompts_are_shared_files_that_fill_every_placeholder(
+    name: str, fields: dict[str, object]
+) -> None:
+    from backend.prompts import load_prompt
+
+    template = load_prompt(name)
+    filled = template.format(**fields)
+    assert filled.strip()
+    # User text containing braces is inserted verbatim, never re-interpreted as a placeholder.
+    for value in fields.values():
+        assert str(value) in filled
+    assert "{" not in filled.replace("{json}", "").replace("{braces}", "")

@@ -45,8 +45,9 @@ def test_generates_highlighted_code_saves_it_and_lists_it_in_history(
     # The sidebar's parameters reached the model.
     assert factory.params[-1].max_tokens == 512
     # The history lists the new file and shows its content.
-    history = at.selectbox(key="code_history")
-    assert history.value.name == saved_path.name
+    history = at.selectbox(key="code_history").value
+    assert history is not None
+    assert history.name == saved_path.name
     assert at.code[1].value.rstrip() == "const bs = (a, x) => -1;"
     # The instructions stay in the form for the next attempt.
     assert at.text_area(key="code_instructions").value == "implement binary search"
@@ -65,7 +66,9 @@ def test_writes_a_blog_and_counts_its_words(
     assert "Wind power for small towns" in factory.prompts[0][1].text
     assert any(m.value == blog for m in at.markdown)
     assert any(c.value.startswith("200 words · Saved to") for c in at.caption)
-    assert at.selectbox(key="blog_history").value.name.endswith("_wind-power-for-small-towns.txt")
+    chosen = at.selectbox(key="blog_history").value
+    assert chosen is not None
+    assert chosen.name.endswith("_wind-power-for-small-towns.txt")
 
 
 def test_a_bedrock_failure_is_one_sentence_and_keeps_the_input(

@@ -76,7 +76,7 @@ def test_bedrock_poster_is_shown_with_the_values_used(
     images = at.get("image")
     assert len(images) == 1
     captions = [c.value for c in at.caption]
-    assert any("cfg_scale 20 is outside amazon-nova-canvas's range 1.1–10; used 10." == c for c in captions)
+    assert any(c == "cfg_scale 20 is outside amazon-nova-canvas's range 1.1–10; used 10." for c in captions)
     saved = next(c for c in captions if c.startswith("Saved to"))
     assert Path(saved.split("`")[1]).read_bytes() == PNG
     assert [d.proto.label for d in at.get("download_button")] == ["Download PNG"]

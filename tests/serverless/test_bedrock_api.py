@@ -30,9 +30,15 @@ BUCKET = "workbench-outputs-test"
 PNG = PNG_SIGNATURE + b"\x00\x00\x00\rIHDR poster pixels"
 
 CODE_SYSTEM = (
-    "You are a senior software engineer. You write correct, idiomatic, well-commented Python code. Reply with "
-    "one complete program or module in a single fenced code block, then nothing else."
+    "You are a senior software engineer. You write correct, idiomatic, well-commented Python code. "
+    "Reply with one complete program or module in a single fenced code block, then nothing else."
 )
+BLOG_SYSTEM = (
+    "You are a clear, friendly technical writer. Write plain prose without headings or bullet lists, "
+    "and do not invent statistics or quotes."
+)
+POSTER_STYLE = "Cinematic lighting, dramatic composition, rich colour, high detail."
+CODE_USER = "Write Python code for the following instructions:\n\nimplement binary search"
 
 
 def converse_response(text: str, input_tokens: int = 25, output_tokens: int = 40) -> dict[str, Any]:
@@ -87,11 +93,7 @@ def test_code_generation_sends_the_exact_converse_request(
             "messages": [
                 {
                     "role": "user",
-                    "content": [
-                        {
-                            "text": "Write Python code for the following instructions:\n\nimplement binary search"
-                        }
-                    ],
+                    "content": [{"text": CODE_USER}],
                 }
             ],
             "system": [{"text": CODE_SYSTEM}],
@@ -126,11 +128,7 @@ def test_sidebar_params_become_inference_config_and_model_choice(
                     "content": [{"text": "Write a blog post of about 200 words on the topic: Wind power"}],
                 }
             ],
-            "system": [
-                {
-                    "text": "You are a clear, friendly technical writer. Write plain prose without headings or bullet lists, and do not invent statistics or quotes."
-                }
-            ],
+            "system": [{"text": BLOG_SYSTEM}],
             "inferenceConfig": {
                 "maxTokens": 300,
                 "temperature": 0.2,
@@ -203,7 +201,7 @@ def nova_request(prompt: str, seed: int, cfg: float) -> dict[str, Any]:
     body = {
         "taskType": "TEXT_IMAGE",
         "textToImageParams": {
-            "text": f"Movie poster: {prompt}. Cinematic lighting, dramatic composition, rich colour, high detail.",
+            "text": f"Movie poster: {prompt}. {POSTER_STYLE}",
             "negativeText": "blurry, low quality, distorted faces, extra limbs, watermark, misspelled text",
         },
         "imageGenerationConfig": {
@@ -275,7 +273,7 @@ def test_sdxl_is_called_with_the_course_body(runtime: tuple[Any, Stubber], tmp_p
     sdxl_body = {
         "text_prompts": [
             {
-                "text": "Movie poster: A cat. Cinematic lighting, dramatic composition, rich colour, high detail.",
+                "text": f"Movie poster: A cat. {POSTER_STYLE}",
                 "weight": 1.0,
             },
             {

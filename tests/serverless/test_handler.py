@@ -37,6 +37,8 @@ class LambdaContext:
     log_group_name: str = "/aws/lambda/wb-generator"
     log_stream_name: str = "2026/11/21/[$LATEST]0123456789abcdef"
     remaining_ms: int = 29_000
+    identity: Any = None
+    client_context: Any = None
 
     def get_remaining_time_in_millis(self) -> int:
         return self.remaining_ms
@@ -78,7 +80,7 @@ def test_code_generation_event(local_settings: Settings, lambda_context: LambdaC
 
 
 def test_base64_encoded_body_is_decoded(local_settings: Settings, lambda_context: LambdaContext) -> None:
-    handler, factory = handler_for(local_settings, "Wind turbines are great. " * 20)
+    handler, _ = handler_for(local_settings, "Wind turbines are great. " * 20)
     response = handler(load_event("http_api_v2_blog_generation_base64.json"), lambda_context)
     assert response["statusCode"] == 200
     assert body_of(response)["key"].endswith("_machine-learning-in-healthcare.txt")
@@ -115,12 +117,14 @@ def test_history_event_with_query_string(local_settings: Settings, lambda_contex
 def test_the_deployed_handler_reads_settings_at_its_first_event(tmp_path: Path) -> None:
     """The module-level ``handler`` in a fresh process, configured only by environment variables."""
     script = f"""
-import json, sys
+import anyio, json, sys
 sys.path.insert(0, {str(REPO_ROOT)!r})
 from serverless.handler import handler
 from tests.serverless.test_handler import LambdaContext, load_event
 for name in ("http_api_v2_health.json", "http_api_v2_summarize_invalid.json"):
     response = handler(load_event(name), LambdaContext())
+    # Other code in the process ran (and closed) an event loop: the next event must not depend on it.
+    anyio.run(anyio.sleep, 0)
     print(json.dumps({{"status": response["statusCode"], "body": json.loads(response["body"])}}))
 """
     env = {

@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 from cfnlint.decode import decode
+from fastapi.routing import APIRoute
 
 from serverless.app import BEDROCK_READ_TIMEOUT_S, create_app
 from tests.conftest import REPO_ROOT
@@ -105,11 +106,8 @@ def test_text_model_through_an_inference_profile_is_the_only_chat_model_allowed(
     assert (
         behind["Resource"] == "arn:aws:bedrock:*::foundation-model/anthropic.claude-haiku-4-5-20251001-v1:0"
     )
-    assert behind["Condition"] == {
-        "StringEquals": {
-            "bedrock:InferenceProfileArn": f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{model_id}"
-        }
-    }
+    profile_arn = f"arn:aws:bedrock:us-east-1:123456789012:inference-profile/{model_id}"
+    assert behind["Condition"] == {"StringEquals": {"bedrock:InferenceProfileArn": profile_arn}}
     assert (
         bedrock["InvokeImageModel"]["Resource"]
         == "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-canvas-v1:0"
@@ -175,7 +173,7 @@ def test_timeouts_fit_api_gateway_limit() -> None:
     assert {e["Properties"]["TimeoutInMillis"] for e in events} == {30000}
     timeout = fn["Properties"]["Timeout"]
     assert timeout < 30
-    assert BEDROCK_READ_TIMEOUT_S < timeout
+    assert timeout > BEDROCK_READ_TIMEOUT_S
 
 
 def test_the_template_routes_are_exactly_the_app_routes() -> None:
@@ -184,9 +182,8 @@ def test_the_template_routes_are_exactly_the_app_routes() -> None:
     app_routes = {
         (method, route.path)
         for route in create_app().routes
-        if route.path not in {"/openapi.json", "/docs", "/docs/oauth2-redirect", "/redoc"}
-        for method in getattr(route, "methods", set())
-        if method != "HEAD"
+        if isinstance(route, APIRoute)
+        for method in route.methods or ()
     }
     assert template_routes == app_routes
     assert all(e["Type"] == "HttpApi" and e["Properties"]["PayloadFormatVersion"] == "2.0" for e in events)
