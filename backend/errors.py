@@ -23,7 +23,6 @@ from botocore.exceptions import (
     UnauthorizedSSOTokenError,
 )
 
-
 _log = logging.getLogger(__name__)
 
 
@@ -181,4 +180,6 @@ def user_message(exc: BaseException, *, model_id: str | None = None, region: str
         return f"Bedrock rejected the request: {detail or root}. Check the inference settings in the sidebar."
     if kind is ErrorKind.LOCAL_MODEL_MISSING:
         return f"{root} Reinstall the app's requirements with 'pip install -r requirements.txt'."
-    return f"Something went wrong while calling {model} ({type(root).__name__}); the details are in the app log."
+    return (
+        f"Something went wrong while calling {model} ({type(root).__name__}); the details are in the app log."
+    )

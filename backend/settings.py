@@ -77,7 +77,15 @@ class Settings(BaseSettings):
     # (backend/rag/thresholds.py).
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
 
-    @field_validator("aws_profile", "bedrock_rerank_model_id", "bedrock_knowledge_base_id", "api_url", "output_bucket", "rag_min_score", mode="before")
+    @field_validator(
+        "aws_profile",
+        "bedrock_rerank_model_id",
+        "bedrock_knowledge_base_id",
+        "api_url",
+        "output_bucket",
+        "rag_min_score",
+        mode="before",
+    )
     @classmethod
     def _blank_is_unset(cls, value: object) -> object:
         # An empty line in .env ("API_URL=") means "not configured", not "the empty string".
@@ -123,4 +131,6 @@ def load_settings(**overrides: object) -> Settings:
         first = exc.errors()[0]
         field = str(first["loc"][0]) if first["loc"] else "settings"
         alias = Settings.model_fields[field].alias if field in Settings.model_fields else field
-        raise SettingsError(f"Invalid configuration: {alias or field} {first['msg'].lower()} (got {first.get('input')!r}).") from None
+        raise SettingsError(
+            f"Invalid configuration: {alias or field} {first['msg'].lower()} (got {first.get('input')!r})."
+        ) from None

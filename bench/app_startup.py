@@ -24,7 +24,11 @@ def main() -> None:
     with chromium_page() as page:
         for _ in range(args.runs):
             with tempfile.TemporaryDirectory() as tmp:
-                env = {"APP_PROVIDER": "local", "UPLOAD_DIR": f"{tmp}/uploads", "OUTPUT_DIR": f"{tmp}/outputs"}
+                env = {
+                    "APP_PROVIDER": "local",
+                    "UPLOAD_DIR": f"{tmp}/uploads",
+                    "OUTPUT_DIR": f"{tmp}/outputs",
+                }
                 started = time.perf_counter()
                 with streamlit_server(env) as (url, proc, ready_s):
                     page.goto(url)

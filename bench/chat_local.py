@@ -31,7 +31,9 @@ def main() -> None:
     for _ in range(3):
         engine = load_engine(settings)
         loads.append(engine.load_seconds)
-    model = build_chat_model(settings, InferenceParams(temperature=0.7, max_tokens=args.max_tokens), engine=engine)
+    model = build_chat_model(
+        settings, InferenceParams(temperature=0.7, max_tokens=args.max_tokens), engine=engine
+    )
 
     ttft, rates = [], []
     for i in range(args.runs):

@@ -25,12 +25,22 @@ cfg = settings()
 st.title("Status")
 st.table(
     {
-        "Setting": ["Provider", "Chat model", "Embedding model", "Image model", "Region", "Index folder", "API"],
+        "Setting": [
+            "Provider",
+            "Chat model",
+            "Embedding model",
+            "Image model",
+            "Region",
+            "Index folder",
+            "API",
+        ],
         "Value": [
             cfg.provider,
             ", ".join(cfg.chat_model_choices),
             cfg.embedding_model_id,
-            cfg.bedrock_image_model_id if cfg.provider == "bedrock" else "needs Bedrock (not available offline)",
+            cfg.bedrock_image_model_id
+            if cfg.provider == "bedrock"
+            else "needs Bedrock (not available offline)",
             cfg.aws_region if cfg.provider == "bedrock" else "n/a (offline)",
             str(cfg.index_dir),
             cfg.api_url or "in-process (no API_URL set)",

@@ -15,7 +15,9 @@ class PromptRecorder(BaseCallbackHandler):
     def __init__(self) -> None:
         self.calls: list[list[BaseMessage]] = []
 
-    def on_chat_model_start(self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any) -> None:
+    def on_chat_model_start(
+        self, serialized: dict[str, Any], messages: list[list[BaseMessage]], **kwargs: Any
+    ) -> None:
         self.calls.extend(messages)
 
 

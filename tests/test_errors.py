@@ -57,16 +57,14 @@ def test_each_failure_gets_its_category_and_an_actionable_sentence(
 
 
 def test_wrapped_errors_are_classified_by_their_cause() -> None:
-    try:
-        try:
-            raise client_error("ThrottlingException")
-        except ClientError as inner:
-            raise ValueError("wrapped by a library") from inner
-    except ValueError as outer:
-        assert classify(outer) is ErrorKind.THROTTLED
+    outer = ValueError("wrapped by a library")
+    outer.__cause__ = client_error("ThrottlingException")
+    assert classify(outer) is ErrorKind.THROTTLED
 
 
 def test_message_names_model_and_region() -> None:
-    message = user_message(client_error("AccessDeniedException"), model_id="amazon.nova-pro-v1:0", region="eu-west-1")
+    message = user_message(
+        client_error("AccessDeniedException"), model_id="amazon.nova-pro-v1:0", region="eu-west-1"
+    )
     assert "amazon.nova-pro-v1:0" in message
     assert "eu-west-1" in message

@@ -21,7 +21,9 @@ def test_environment_selects_bedrock(monkeypatch: pytest.MonkeyPatch, tmp_path: 
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("APP_PROVIDER", "bedrock")
     monkeypatch.setenv("AWS_REGION", "eu-west-1")
-    monkeypatch.setenv("BEDROCK_CHAT_MODEL_CHOICES", "us.amazon.nova-lite-v1:0, " + DEFAULT_BEDROCK_CHAT_MODEL)
+    monkeypatch.setenv(
+        "BEDROCK_CHAT_MODEL_CHOICES", "us.amazon.nova-lite-v1:0, " + DEFAULT_BEDROCK_CHAT_MODEL
+    )
     settings = load_settings()
     assert settings.provider == "bedrock"
     assert settings.aws_region == "eu-west-1"
@@ -67,4 +69,4 @@ def test_settings_are_immutable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     monkeypatch.chdir(tmp_path)
     settings = Settings()
     with pytest.raises(Exception, match="frozen"):
-        settings.provider = "bedrock"  # type: ignore[misc]
+        settings.provider = "bedrock"

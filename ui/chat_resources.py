@@ -16,7 +16,6 @@ from backend.settings import Settings
 from ui.resources import resolve
 
 
-
 @st.cache_resource(show_spinner="Loading the offline chat model…")
 def local_engine(settings: Settings) -> LocalEngine:
     return load_engine(settings)
@@ -43,5 +42,9 @@ def chat_service(settings: Settings, params: InferenceParams) -> ChatService:
     budget = history_budget(settings.context_tokens, params.max_tokens, settings.chat_memory_tokens)
     # The offline model counts its own tokens exactly; other models get an estimate, because LangChain's
     # generic counter would fetch a GPT-2 tokenizer from the hub.
-    counter = model.get_num_tokens_from_messages if isinstance(model, ChatLocalLlama) else count_tokens_approximately
+    counter = (
+        model.get_num_tokens_from_messages
+        if isinstance(model, ChatLocalLlama)
+        else count_tokens_approximately
+    )
     return ChatService(model, max_input_tokens=budget, token_counter=counter)

@@ -20,7 +20,11 @@ def current_params() -> InferenceParams:
 def render_sidebar(settings: Settings) -> InferenceParams:
     """Draw the model settings and remember the validated parameters for the pages."""
     with st.sidebar:
-        mode = "offline (local models)" if settings.provider == "local" else f"Amazon Bedrock · {settings.aws_region}"
+        mode = (
+            "offline (local models)"
+            if settings.provider == "local"
+            else f"Amazon Bedrock · {settings.aws_region}"
+        )
         st.caption(f"Provider: **{mode}**")
         with st.expander("Model and inference settings", expanded=False):
             model_id = st.selectbox("Chat model", settings.chat_model_choices, key="sb_model")
@@ -42,7 +46,10 @@ def render_sidebar(settings: Settings) -> InferenceParams:
             )
             max_tokens = st.slider("Max new tokens", 16, 4096, 512, 16, key="sb_max_tokens")
             stops_text = st.text_area(
-                f"Stop sequences (one per line, up to {MAX_STOP_SEQUENCES})", value="", key="sb_stops", height=68
+                f"Stop sequences (one per line, up to {MAX_STOP_SEQUENCES})",
+                value="",
+                key="sb_stops",
+                height=68,
             )
         try:
             params = InferenceParams(
@@ -51,7 +58,7 @@ def render_sidebar(settings: Settings) -> InferenceParams:
                 top_p=top_p if use_top_p else None,
                 top_k=int(top_k) if top_k_ok and top_k else None,
                 max_tokens=max_tokens,
-                stop_sequences=[line for line in stops_text.splitlines() if line.strip()],
+                stop_sequences=tuple(line for line in stops_text.splitlines() if line.strip()),
             )
         except ValidationError as exc:
             st.error(f"Inference settings: {exc.errors()[0]['msg']}. The previous settings are kept.")

@@ -6,7 +6,7 @@ The transcript holds every turn for display; what reaches the model is trimmed t
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable
 from dataclasses import dataclass, field
 from typing import Literal
 
@@ -32,7 +32,7 @@ class Conversation:
     def add_assistant(self, text: str) -> None:
         self.turns.append(Turn("assistant", text))
 
-    def record_reply(self, pieces: Iterable[str]) -> Iterator[str]:
+    def record_reply(self, pieces: Iterable[str]) -> Generator[str, None, None]:
         """Pass a streamed reply through, saving it as it arrives.
 
         Streamlit abandons a script run when the user acts mid-stream; saving piece by piece means the

@@ -61,7 +61,9 @@ class ChatService:
             return [*messages[:1], messages[-1]] if system_prompt.strip() else [messages[-1]]
         return trimmed
 
-    def stream_reply(self, history: Sequence[BaseMessage], user_text: str, system_prompt: str) -> Iterator[str]:
+    def stream_reply(
+        self, history: Sequence[BaseMessage], user_text: str, system_prompt: str
+    ) -> Iterator[str]:
         """Yield the reply's text as it arrives."""
         for chunk in self._model.stream(self.prompt_messages(history, user_text, system_prompt)):
             text = chunk.text

@@ -60,7 +60,9 @@ def converse_kwargs(params: InferenceParams, model_id: str) -> dict[str, Any]:
 
 def bedrock_chat_model(settings: Settings, params: InferenceParams, client: Any) -> ChatBedrockConverse:
     model_id = params.model_id or settings.bedrock_chat_model_id
-    return ChatBedrockConverse(client=client, region_name=settings.aws_region, **converse_kwargs(params, model_id))
+    return ChatBedrockConverse(
+        client=client, region_name=settings.aws_region, **converse_kwargs(params, model_id)
+    )
 
 
 def bedrock_embeddings(settings: Settings, client: Any) -> BedrockEmbeddings:

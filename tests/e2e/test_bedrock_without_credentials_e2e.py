@@ -1,4 +1,4 @@
-"""APP_PROVIDER=bedrock with no credentials: the app starts, chat says what is wrong, Status says how to fix it."""
+"""APP_PROVIDER=bedrock, no credentials: the app starts, chat says what is wrong, Status how to fix it."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from typing import Any
 from tests.e2e.conftest import screenshot, wait_until_idle
 
 
-def test_missing_credentials_are_explained_not_crashed(app_server: Callable[..., str], browser_page: Any) -> None:
+def test_missing_credentials_are_explained_not_crashed(
+    app_server: Callable[..., str], browser_page: Any
+) -> None:
     page = browser_page
     page.goto(app_server({"APP_PROVIDER": "bedrock", "AWS_REGION": "us-east-1"}))
     page.get_by_role("heading", name="Chatbot").wait_for()

@@ -1,4 +1,4 @@
-"""The chatbot in a real browser on the offline default: a streamed reply, then a follow-up that needs turn one."""
+"""The chatbot in a real browser, offline: a streamed reply, then a follow-up that needs the first turn."""
 
 from __future__ import annotations
 

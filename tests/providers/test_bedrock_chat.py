@@ -40,12 +40,19 @@ def bedrock_settings(**overrides: Any) -> Settings:
 
 def test_converse_request_is_exact(runtime: tuple[Any, Stubber]) -> None:
     client, stubber = runtime
-    params = InferenceParams(temperature=0.2, top_p=0.8, top_k=40, max_tokens=300, stop_sequences=["\n\nHuman:"])
+    params = InferenceParams(
+        temperature=0.2, top_p=0.8, top_k=40, max_tokens=300, stop_sequences=("\n\nHuman:",)
+    )
     expected = {
         "modelId": HAIKU,
         "messages": [{"role": "user", "content": [{"text": "What is Bedrock?"}]}],
         "system": [{"text": "Be brief."}],
-        "inferenceConfig": {"maxTokens": 300, "temperature": 0.2, "topP": 0.8, "stopSequences": ["\n\nHuman:"]},
+        "inferenceConfig": {
+            "maxTokens": 300,
+            "temperature": 0.2,
+            "topP": 0.8,
+            "stopSequences": ["\n\nHuman:"],
+        },
         "additionalModelRequestFields": {"top_k": 40},
     }
     stubber.add_response("converse", converse_response("A managed service."), expected)
@@ -110,7 +117,7 @@ def test_top_k_goes_where_each_family_expects_it(model_id: str, top_k: int | Non
     [
         (InferenceParams(), {"model": "m", "temperature": 0.5, "max_tokens": 512}),
         (
-            InferenceParams(temperature=0.0, top_p=1.0, max_tokens=1, stop_sequences=["a", "b"]),
+            InferenceParams(temperature=0.0, top_p=1.0, max_tokens=1, stop_sequences=("a", "b")),
             {"model": "m", "temperature": 0.0, "max_tokens": 1, "top_p": 1.0, "stop": ["a", "b"]},
         ),
     ],

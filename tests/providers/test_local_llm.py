@@ -63,6 +63,6 @@ def test_stop_sequence_and_max_tokens_are_honoured() -> None:
     assert reply.usage_metadata is not None
     assert reply.usage_metadata["output_tokens"] <= 5
     stopped = build_chat_model(
-        settings, InferenceParams(temperature=0.0, max_tokens=60, stop_sequences=["three"]), engine=engine
+        settings, InferenceParams(temperature=0.0, max_tokens=60, stop_sequences=("three",)), engine=engine
     ).invoke("Count from one to ten in words, separated by commas.")
     assert "four" not in stopped.text.lower()

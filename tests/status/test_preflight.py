@@ -80,7 +80,9 @@ def test_model_failures_say_what_to_do(clients: tuple[Any, Stubber, Any, Stubber
     runtime, rs, control, cs = clients
     rs.add_client_error("converse", "AccessDeniedException", "You don't have access to the model")
     rs.add_client_error("invoke_model", "ThrottlingException", "Too many requests", http_status_code=429)
-    cs.add_client_error("get_foundation_model", "ResourceNotFoundException", "no such model", http_status_code=404)
+    cs.add_client_error(
+        "get_foundation_model", "ResourceNotFoundException", "no such model", http_status_code=404
+    )
     checks = bedrock_preflight(settings(), runtime, control)
     assert [c.ok for c in checks] == [True, False, False, False]
     assert "Model access" in checks[1].detail
