@@ -1,41 +1,5 @@
-"""GenAI Workbench: the router. It reads the settings, draws the shared sidebar and runs the chosen page."""
+"""GenAI Workbench: the router. ``streamlit run app.py`` starts here; see ``ui/app_shell.py``."""
 
-import os
+from ui.app_shell import run_app
 
-import streamlit as st
-
-from backend.settings import SettingsError
-from ui.resources import settings
-from ui.sidebar import render_sidebar
-
-# The offline models ship inside pip packages; nothing may be fetched from a model hub at run time.
-os.environ.setdefault("HF_HUB_OFFLINE", "1")
-os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-
-st.set_page_config(page_title="GenAI Workbench", page_icon=":material/neurology:", layout="wide")
-
-try:
-    cfg = settings()
-except SettingsError as exc:
-    st.error(str(exc), icon=":material/settings_alert:")
-    st.stop()
-
-# Pages appear here only once they work.
-PAGES = {
-    "Assistants": [
-        st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
-        st.Page("pages/hr_policy_qa.py", title="HR Policy Q&A", icon=":material/policy:"),
-    ],
-    "Generators": [
-        st.Page("pages/code_blog.py", title="Code & Blog", icon=":material/code:"),
-        st.Page("pages/summarizer.py", title="Summarizer", icon=":material/summarize:"),
-        st.Page("pages/poster.py", title="Movie poster", icon=":material/image:"),
-    ],
-    "Admin": [
-        st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
-    ],
-}
-
-page = st.navigation({section: pages for section, pages in PAGES.items() if pages})
-render_sidebar(cfg)
-page.run()
+run_app()

@@ -2,7 +2,7 @@
 
 Run: .venv/bin/python -m bench.api_overhead --requests 300
 Two paths, both with a local output folder in a temp dir:
-- the pages' path: ``GeneratorApiClient.in_process`` -> FastAPI app -> service -> file (POST /code-generation);
+- the pages' path: ``GeneratorApiClient.in_process`` -> app -> service -> file (POST /code-generation);
 - the Lambda path: ``Mangum`` handler called with an API Gateway HTTP API v2 event.
 The model is langchain-core's fake chat model, so the figures exclude generation time.
 """
@@ -27,6 +27,8 @@ from backend.settings import Settings
 from bench._util import REPO_ROOT, summary
 from serverless.app import create_app
 
+# Mangum reads nothing from the context for HTTP API events.
+LAMBDA_CONTEXT: Any = None
 REPLY = "```python\ndef binary_search(xs, x):\n    return xs.index(x) if x in xs else -1\n```"
 
 
@@ -40,7 +42,9 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(APP_PROVIDER="local", OUTPUT_DIR=Path(tmp))
-        service = GeneratorService(settings, chat_model_factory=instant_model, storage=LocalStorage(Path(tmp)))
+        service = GeneratorService(
+            settings, chat_model_factory=instant_model, storage=LocalStorage(Path(tmp))
+        )
         app = create_app(settings, generator_service=service)
         client = GeneratorApiClient.in_process(app)
         handler = Mangum(app, lifespan="off")
@@ -52,7 +56,7 @@ def main() -> None:
         lambda_path = []
         for i in range(args.requests + 20):
             t = time.perf_counter()
-            response = handler(event, None)
+            response = handler(event, LAMBDA_CONTEXT)
             if i >= 20:  # after warm-up
                 lambda_path.append((time.perf_counter() - t) * 1000)
             assert response["statusCode"] == 200

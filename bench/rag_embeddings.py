@@ -78,8 +78,8 @@ def main() -> None:
 
         print(f"retrieval quality on {results['onnx-int8'].answerable} answerable questions:")
         for name, s in results.items():
-            scores = f"page recall@{args.k} {s.page_recall:.3f}  hit rate {s.question_hit_rate:.3f}  MRR {s.mrr:.3f}"
-            print(f"  {name:<10} {scores}")
+            recall = f"page recall@{args.k} {s.page_recall:.3f}"
+            print(f"  {name:<10} {recall}  hit rate {s.question_hit_rate:.3f}  MRR {s.mrr:.3f}")
 
 
 if __name__ == "__main__":

@@ -7,7 +7,10 @@ from backend.errors import user_message
 from backend.prompts import load_prompt
 from ui.chat_resources import chat_service
 from ui.resources import settings
+from ui.router import ensure_router
 from ui.sidebar import current_params
+
+ensure_router()
 
 CONVERSATION_KEY = "chat_conversation"
 

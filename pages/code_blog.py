@@ -14,7 +14,10 @@ from backend.generators.schemas import (
     TextResult,
 )
 from ui.api_resources import api_client
+from ui.router import ensure_router
 from ui.sidebar import current_params
+
+ensure_router()
 
 CODE_RESULT_KEY = "codegen_result"
 BLOG_RESULT_KEY = "bloggen_result"

@@ -96,7 +96,7 @@ cols = st.columns(4)
 cols[0].metric("Documents", stats.documents if stats else 0)
 cols[1].metric("Pages", stats.pages if stats else 0)
 cols[2].metric("Chunks", stats.chunks if stats else 0)
-cols[3].metric("Last built", stats.built_at.astimezone().strftime("%Y-%m-%d %H:%M") if stats else "never")
+cols[3].metric("Last built", stats.built_at.astimezone().strftime("%b %d, %H:%M") if stats else "never")
 
 upload_results: list[UploadResult] = st.session_state.get(UPLOAD_RESULTS_KEY, [])
 rebuild_note = st.session_state.pop(REBUILD_NOTE_KEY, None)

@@ -15,6 +15,9 @@ from backend.generators.images import (
 )
 from backend.generators.schemas import MAX_IMAGE_PROMPT_CHARS, PosterResult
 from ui.api_resources import api_client
+from ui.router import ensure_router
+
+ensure_router()
 
 RESULT_KEY = "poster_result"
 

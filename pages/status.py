@@ -8,7 +8,10 @@ from backend.providers.local_llm import smollm2_gguf_path
 from backend.status import Check, bedrock_preflight, file_check
 from ui.chat_resources import local_engine
 from ui.resources import settings
+from ui.router import ensure_router
 from ui.status_resources import bedrock_clients
+
+ensure_router()
 
 PREFLIGHT_KEY = "status_preflight"
 

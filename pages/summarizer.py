@@ -7,7 +7,10 @@ import streamlit as st
 from backend.api_client import ApiError
 from backend.generators.schemas import MAX_SUMMARY_INPUT_CHARS, MAX_SUMMARY_LINES, TextResult
 from ui.api_resources import api_client
+from ui.router import ensure_router
 from ui.sidebar import current_params
+
+ensure_router()
 
 TEXT_KEY = "summary_text"
 UPLOAD_KEY = "summary_upload"
@@ -47,10 +50,11 @@ client = api_client()
 params = current_params()
 
 st.title("Summarizer")
-left, right = st.columns([3, 1])
+left, right = st.columns([5, 2])
 with right:
     st.button(
-        "Load the sample turbine log",
+        "Sample turbine log",
+        help="Fill the box with a wind-turbine shift log written for this app.",
         on_click=load_sample,
         icon=":material/wind_power:",
         disabled=not SAMPLE_LOG.is_file(),

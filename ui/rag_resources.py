@@ -26,6 +26,8 @@ from ui.resources import resolve
 # Below this cosine similarity a passage is not about the question: refuse without calling the model.
 # Provisional value until the retrieval evaluation publishes the tuned threshold.
 MIN_SCORE = 0.3
+# For the small offline model, passages scoring this far below the best one are left out of the prompt.
+LOCAL_CONTEXT_MARGIN = 0.2
 # The rewrite is one short question: greedy decoding, few tokens.
 REWRITE_MAX_TOKENS = 64
 # Old generations' retrievers are dropped from the cache after this many newer ones.
@@ -84,6 +86,7 @@ def policy_answerer(settings: Settings, params: InferenceParams) -> PolicyAnswer
             k=settings.rag_top_k,
             rewrite_model=chat_model(settings, rewrite_params),
             max_context_chars=context_char_budget(settings.context_tokens, params.max_tokens),
+            context_margin=LOCAL_CONTEXT_MARGIN if settings.provider == "local" else None,
         )
 
     return resolve("policy_answerer", build)

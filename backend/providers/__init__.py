@@ -1,24 +1,34 @@
 """Build chat models and embeddings for the configured provider (``local`` or ``bedrock``).
 
-Local-model modules (llama.cpp, sentence-transformers, torch) are imported inside the local branches only,
-so the Bedrock path and the Lambda bundle never load them.
+Every provider module is imported inside the branch that needs it: the Bedrock path and the Lambda bundle
+never load llama.cpp, sentence-transformers or torch, and importing this package (for example for
+``InferenceParams``) costs nothing.
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from langchain_core.embeddings import Embeddings
-from langchain_core.language_models.chat_models import BaseChatModel
 
-from backend.providers.bedrock import bedrock_chat_model, bedrock_embeddings, make_aws_client
 from backend.providers.params import InferenceParams
 from backend.settings import Settings
 
 if TYPE_CHECKING:
+    from langchain_core.embeddings import Embeddings
+    from langchain_core.language_models.chat_models import BaseChatModel
+
     from backend.providers.local_llm import LocalEngine
 
 __all__ = ["InferenceParams", "build_chat_model", "build_embeddings", "load_engine", "make_aws_client"]
+
+
+def make_aws_client(
+    settings: Settings, service: str, *, read_timeout: int = 300, max_attempts: int = 5
+) -> Any:
+    """A boto3 client in the configured region and profile, with adaptive retries."""
+    from backend.providers.bedrock import make_aws_client as make
+
+    return make(settings, service, read_timeout=read_timeout, max_attempts=max_attempts)
 
 
 def load_engine(settings: Settings) -> LocalEngine:
@@ -41,6 +51,8 @@ def build_chat_model(
     local model. Either is created when not given. Building the wrapper itself is cheap.
     """
     if settings.provider == "bedrock":
+        from backend.providers.bedrock import bedrock_chat_model
+
         return bedrock_chat_model(settings, params, client or make_aws_client(settings, "bedrock-runtime"))
     from backend.providers.local_llm import ChatLocalLlama
 
@@ -57,6 +69,8 @@ def build_chat_model(
 def build_embeddings(settings: Settings, *, client: Any = None) -> Embeddings:
     """The embedding model for ``settings.provider`` (MiniLM offline, Titan v2 on Bedrock)."""
     if settings.provider == "bedrock":
+        from backend.providers.bedrock import bedrock_embeddings
+
         return bedrock_embeddings(settings, client or make_aws_client(settings, "bedrock-runtime"))
     from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
 

@@ -129,6 +129,7 @@ class PolicyAnswerer:
         k: int,
         rewrite_model: BaseChatModel | None = None,
         max_context_chars: int = DEFAULT_MAX_CONTEXT_CHARS,
+        context_margin: float | None = None,
     ) -> None:
         if k < 1:
             raise ValueError("k must be at least 1")
@@ -138,6 +139,9 @@ class PolicyAnswerer:
         self._min_score = min_score
         self._k = k
         self._max_context_chars = max_context_chars
+        # Passages scoring more than this below the best one are left out of the prompt: a small model
+        # given one clearly relevant passage and a few weak ones tends to answer from the weak ones.
+        self._context_margin = context_margin
 
     @property
     def min_score(self) -> float:
@@ -152,8 +156,12 @@ class PolicyAnswerer:
         return clean_rewrite(reply.text, question, history)
 
     def relevant(self, query: str) -> list[ScoredChunk]:
-        """Retrieved passages at or above the refusal threshold, best first."""
-        return [s for s in self._retriever.search(query, self._k) if s.score >= self._min_score]
+        """Retrieved passages at or above the refusal threshold (and within the margin of the best), in rank order."""
+        relevant = [s for s in self._retriever.search(query, self._k) if s.score >= self._min_score]
+        if relevant and self._context_margin is not None:
+            floor = max(s.score for s in relevant) - self._context_margin
+            relevant = [s for s in relevant if s.score >= floor]
+        return relevant
 
     def stream(self, question: str, history: Sequence[BaseMessage] = ()) -> AnswerStream:
         """Rewrite and retrieve now; the returned stream calls the model only when iterated."""

@@ -21,6 +21,14 @@ from backend.rag.types import ScoredChunk
 DEFAULT_CANDIDATES = 40
 
 
+def _single_threaded_faiss() -> None:
+    # One query at a time: OpenMP fan-out over 2 shared cores costs more than it saves
+    # (100k chunks: 48 ms with 2 threads vs 13 ms with 1 while other work runs; see bench/rag_latency.py).
+    import faiss
+
+    faiss.omp_set_num_threads(1)
+
+
 def normalise(vector: np.ndarray) -> np.ndarray:
     norm = float(np.linalg.norm(vector))
     return vector / norm if norm > 0 else vector
@@ -58,6 +66,7 @@ class HybridRetriever:
                 if self._index is None or generation is None or generation.name != self._index.generation:
                     loaded = self._store.load()
                     self._check_model(loaded)
+                    _single_threaded_faiss()
                     self._index = loaded
                 index = self._index
         return index

@@ -59,3 +59,42 @@ def test_generate_code_offline_and_see_it_saved(
         arg=outputs[0].name,
     )
     assert paths.count() == 2
+
+
+def test_summarizer_upload_fills_the_text_box_and_refuses_binary_files(
+    app_server: Callable[..., str], browser_page: Any, tmp_path: Path
+) -> None:
+    page = browser_page
+    page.goto(app_server())
+    page.get_by_role("heading", name="Chatbot").wait_for()
+    page.get_by_role("link", name="Summarizer").click()
+    page.get_by_role("heading", name="Summarizer").wait_for()
+
+    binary = tmp_path / "dump.log"
+    binary.write_bytes(b"\xff\xfe\x00\x81 not utf-8")
+    page.locator("input[type=file]").set_input_files(str(binary))
+    page.get_by_text("dump.log is not UTF-8 text").wait_for()
+    assert page.get_by_label("Text to summarise").input_value() == ""
+
+    log = tmp_path / "shift.log"
+    log.write_text(
+        "07:15 Gearbox oil temperature 74 C.\n10:10 Replaced cooler fan 2 motor.\n", encoding="utf-8"
+    )
+    page.locator("input[type=file]").set_input_files(str(log))
+    box = page.get_by_label("Text to summarise")
+    page.wait_for_function("box => box.value.includes('Gearbox')", arg=box.element_handle())
+    assert page.get_by_text("is not UTF-8 text").count() == 0
+    screenshot(page, "summarizer_upload")
+
+
+def test_poster_page_explains_offline_mode_up_front(
+    app_server: Callable[..., str], browser_page: Any
+) -> None:
+    page = browser_page
+    page.goto(app_server())
+    page.get_by_role("heading", name="Chatbot").wait_for()
+    page.get_by_role("link", name="Movie poster").click()
+    page.get_by_role("heading", name="Movie poster").wait_for()
+    page.get_by_text("Image generation needs Amazon Bedrock").wait_for()
+    assert page.get_by_role("button", name="Generate poster").count() == 0
+    screenshot(page, "poster_offline")

@@ -69,7 +69,8 @@ def test_upload_ask_and_see_the_cited_page(
     pdf_path = make_pet_policy(tmp_path / UPLOAD_NAME)
     base_url = app_server()
 
-    page.goto(f"{base_url}/hr_policy_qa")
+    page.goto(base_url)
+    page.get_by_role("link", name="HR Policy Q&A").click()
     page.get_by_role("heading", name="HR Policy Q&A").wait_for()
     # First start: the index of the shipped sample policies is built, then its statistics are shown.
     expect(metric(page, "Documents")).to_contain_text("4", timeout=SLOW)
@@ -100,9 +101,14 @@ def test_upload_ask_and_see_the_cited_page(
     expect(sources.locator('[data-testid="stText"]').first).to_contain_text("INR 777")
 
     sources.get_by_text(f"Show page 1 of {UPLOAD_NAME}").first.click()
-    viewer = sources.locator("iframe").first
+    # st.pdf (the streamlit-pdf component, pdf.js bundled) paints the one-page PDF of the cited page.
+    viewer = sources.locator('[data-testid="stBidiComponentIsolated"]').first
     viewer.wait_for(timeout=60_000)
     wait_until_idle(page)
-    page.wait_for_timeout(3_000)  # let pdf.js paint the page before the screenshot
+    expect(viewer.locator("canvas").first).to_be_visible(timeout=60_000)
+    box = viewer.bounding_box()
+    assert box is not None
+    assert box["height"] > 300
+    page.wait_for_timeout(2_000)  # let pdf.js finish painting before the screenshot
     shot = screenshot(page, "hr_policy_qa")
     assert shot.stat().st_size > 10_000

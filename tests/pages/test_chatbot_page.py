@@ -18,6 +18,8 @@ def test_chat_streams_answers_and_remembers_the_conversation(
     at.chat_input[0].set_value("Hi, I am Ada").run()
     at.chat_input[0].set_value("What is my name?").run()
     assert not at.exception
+    # every run goes through the app shell: the shared sidebar is drawn
+    assert any("offline" in caption.value for caption in at.sidebar.caption)
 
     shown = [m.markdown[0].value for m in at.chat_message if m.markdown]
     assert shown == ["Hi, I am Ada", "Hello Ada!", "What is my name?", "Your name is Ada."]

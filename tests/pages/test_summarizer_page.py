@@ -30,7 +30,7 @@ def test_sample_log_is_summarised_in_the_chosen_number_of_lines(
     at = open_page(PAGE, {"settings": app_settings, "api_client": client})
     assert at.title[0].value == "Summarizer"
 
-    click(at, "Load the sample turbine log")
+    click(at, "Sample turbine log")
     assert at.text_area(key="summary_text").value == SAMPLE.read_text(encoding="utf-8")
     at.number_input[0].set_value(2)
     click(at, "Summarise")

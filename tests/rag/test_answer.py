@@ -281,3 +281,15 @@ def test_a_repetition_loop_stops_the_stream_early() -> None:
 
     assert len(streamed) < 60  # the fake would have streamed ~600 tokens
     assert stream.result().text == "Earned leave is 24 days [acme_leave_policy.pdf#page=1]. 1."
+
+
+def test_context_margin_leaves_out_passages_far_below_the_best() -> None:
+    model, recorder = fake_model("24 days [acme_leave_policy.pdf#page=1].")
+    middling = scored("acme_leave_policy.pdf", 3, "Unpaid leave needs approval.", 0.56)
+    retriever = FakeRetriever([EARNED, middling, SICK])  # 0.71, 0.56, 0.52
+    answerer = PolicyAnswerer(model, retriever, min_score=MIN_SCORE, k=5, context_margin=0.16)
+
+    answer = answerer.answer("How much earned leave?")
+
+    assert answer.sources == [EARNED, middling]
+    assert "12 days of paid sick leave" not in recorder.prompts[0][1].text
