@@ -9,9 +9,12 @@ from backend.errors import user_message
 from backend.rag.answer import Answer
 from backend.rag.policy_library import PolicyLibrary, UploadResult
 from backend.rag.store import IndexFormatError, IndexNotFoundError
-from ui.rag_resources import MIN_SCORE, policy_answerer, policy_library
+from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
+from ui.router import ensure_router
 from ui.sidebar import current_params
+
+ensure_router()
 
 TURNS_KEY = "hrqa_turns"
 UPLOAD_RESULTS_KEY = "hrqa_upload_results"
@@ -39,7 +42,9 @@ def history(turns: list[Turn]) -> list[BaseMessage]:
 
 def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
     if answer.refused and not answer.sources:
-        st.caption(f"No passage in the policies scored above the relevance threshold ({MIN_SCORE:.2f}).")
+        st.caption(
+            "No passage in the policies scored above the relevance threshold, so no answer was generated."
+        )
         return
     cited = {(c.file, c.page) for c in answer.citations}
     with st.expander(f"Sources ({len(answer.sources)})", icon=":material/description:"):
@@ -55,7 +60,7 @@ def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
                 if page_pdf is None:
                     st.warning(f"{chunk.file} is no longer in the policy folders.")
                 else:
-                    st.pdf(page_pdf, height=700, key=f"hrqa_pdf_{turn_no}_{n}")
+                    st.pdf(page_pdf, height=520, key=f"hrqa_pdf_{turn_no}_{n}")
             st.divider()
 
 
@@ -120,7 +125,8 @@ with st.expander(
         bar = st.progress(0.0, text="Starting…")
         try:
             st.session_state[UPLOAD_RESULTS_KEY] = library.upload(
-                [(f.name, f.getvalue()) for f in uploads], progress=lambda done, text: bar.progress(done, text=text)
+                [(f.name, f.getvalue()) for f in uploads],
+                progress=lambda done, text: bar.progress(done, text=text),
             )
         except Exception as exc:
             st.session_state[UPLOAD_RESULTS_KEY] = []

@@ -18,14 +18,12 @@ from backend.rag.answer import PolicyAnswerer
 from backend.rag.answer_prompt import context_char_budget
 from backend.rag.factory import build_retriever
 from backend.rag.policy_library import PolicyLibrary
+from backend.rag.thresholds import min_score_for
 from backend.rag.types import PolicyRetriever
 from backend.settings import Settings
 from ui.chat_resources import bedrock_runtime_client, chat_model
 from ui.resources import resolve
 
-# Below this cosine similarity a passage is not about the question: refuse without calling the model.
-# Provisional value until the retrieval evaluation publishes the tuned threshold.
-MIN_SCORE = 0.3
 # For the small offline model, passages scoring this far below the best one are left out of the prompt.
 LOCAL_CONTEXT_MARGIN = 0.2
 # The rewrite is one short question: greedy decoding, few tokens.
@@ -82,7 +80,7 @@ def policy_answerer(settings: Settings, params: InferenceParams) -> PolicyAnswer
         return PolicyAnswerer(
             chat_model(settings, params),
             policy_retriever(settings),
-            min_score=MIN_SCORE,
+            min_score=min_score_for(settings),  # tuned on the evaluation set (backend/rag/thresholds.py)
             k=settings.rag_top_k,
             rewrite_model=chat_model(settings, rewrite_params),
             max_context_chars=context_char_budget(settings.context_tokens, params.max_tokens),

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-
 from backend.providers.params import InferenceParams
 from backend.settings import Settings
 

@@ -98,7 +98,10 @@ class AnswerStream:
                 if n % RUNAWAY_CHECK_EVERY == 0 and runaway_repetition("".join(parts)) is not None:
                     break
         finally:
-            stream.close()  # releases the model (the local engine holds a lock while generating)
+            # Stopping early must release the model: the local engine holds a lock while it generates.
+            close = getattr(stream, "close", None)
+            if close is not None:
+                close()
         final = finalize_answer("".join(parts), self.sources)
         self._result = Answer(
             final.text,
@@ -156,7 +159,7 @@ class PolicyAnswerer:
         return clean_rewrite(reply.text, question, history)
 
     def relevant(self, query: str) -> list[ScoredChunk]:
-        """Retrieved passages at or above the refusal threshold (and within the margin of the best), in rank order."""
+        """Retrieved passages at or above the threshold (and within the margin of the best), in rank order."""
         relevant = [s for s in self._retriever.search(query, self._k) if s.score >= self._min_score]
         if relevant and self._context_margin is not None:
             floor = max(s.score for s in relevant) - self._context_margin

@@ -208,7 +208,7 @@ def cmd_ask(args: argparse.Namespace, ctx: Context) -> int:
     answer = answerer.answer(args.question, [])
     print(answer.text, file=ctx.out)
     if answer.sources:
-        print("\nSources:", file=ctx.out)
+        print("\nPassages given to the model:", file=ctx.out)
         for r in answer.sources:
             print(f"  - {r.chunk.file}, page {r.chunk.page} (score {r.score:.2f})", file=ctx.out)
     return EXIT_OK

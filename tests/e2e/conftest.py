@@ -5,31 +5,18 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import socket
 import subprocess
-import sys
-import time
-import urllib.request
 from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bench._util import CHROMIUM_ARGS, start_streamlit, stop, wait_healthy
 from tests.conftest import REPO_ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO_ROOT / "artifacts"
-# Without these, chromium keeps trying to reach Google services that this closed network refuses.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -37,26 +24,6 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
         if "tests/e2e/" in str(item.fspath).replace(os.sep, "/"):
             item.add_marker(pytest.mark.e2e)
             item.add_marker(pytest.mark.enable_socket)
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-def _wait_healthy(url: str, proc: subprocess.Popen[bytes], timeout: float) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise RuntimeError(f"streamlit exited early with code {proc.returncode}")
-        try:
-            with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.3)
-    raise TimeoutError(f"streamlit did not answer at {url} within {timeout} s")
 
 
 @pytest.fixture
@@ -77,53 +44,22 @@ def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(env: dict[str, str] | None = None, timeout: float = 60) -> str:
-        port = _free_port()
-        full_env = {
-            **os.environ,
+        data = {
             "APP_PROVIDER": "local",
-            "HF_HUB_OFFLINE": "1",
             "DATA_DIR": str(app_data_dir),
             "INDEX_DIR": str(app_data_dir / "index"),
             "UPLOAD_DIR": str(app_data_dir / "uploads"),
             "OUTPUT_DIR": str(app_data_dir / "outputs"),
-            **(env or {}),
         }
-        log = (tmp_path / f"streamlit-{port}.log").open("wb")
-        proc = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "streamlit",
-                "run",
-                "app.py",
-                "--server.headless",
-                "true",
-                "--server.port",
-                str(port),
-                "--server.address",
-                "127.0.0.1",
-                "--browser.gatherUsageStats",
-                "false",
-                "--server.fileWatcherType",
-                "none",
-            ],
-            cwd=REPO_ROOT,
-            env=full_env,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
+        log = (tmp_path / f"streamlit-{len(procs)}.log").open("wb")
+        proc, url = start_streamlit({**data, **(env or {})}, log=log)
         procs.append(proc)
-        url = f"http://127.0.0.1:{port}"
-        _wait_healthy(url, proc, timeout)
+        wait_healthy(url, proc, timeout)
         return url
 
     yield start
     for proc in procs:
-        proc.terminate()
-        try:
-            proc.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            proc.kill()
+        stop(proc)
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from typing import Any
 from tests.e2e.conftest import screenshot
 
 
-def test_first_visit_to_a_deep_link_gets_the_router(app_server: Callable[..., str], browser_page: Any) -> None:
+def test_first_deep_link_gets_the_router(app_server: Callable[..., str], browser_page: Any) -> None:
     page = browser_page
     page.goto(app_server() + "/status")  # nobody has opened "/" on this server yet
     page.get_by_role("heading", name="Status").wait_for()

@@ -110,5 +110,6 @@ def test_upload_ask_and_see_the_cited_page(
     assert box is not None
     assert box["height"] > 300
     page.wait_for_timeout(2_000)  # let pdf.js finish painting before the screenshot
+    page.get_by_test_id("stChatMessage").last.evaluate("e => e.scrollIntoView({block: 'start'})")
     shot = screenshot(page, "hr_policy_qa")
     assert shot.stat().st_size > 10_000

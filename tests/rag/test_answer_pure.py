@@ -280,7 +280,9 @@ def test_history_text_drops_sources_lines_and_labels_roles() -> None:
     ("text", "kept"),
     [
         pytest.param("1. 1. 1. 1. 1. 1. 1.", "1.", id="list-marker-loop"),
-        pytest.param("Answer: a third job; a third job; a third job; a third job;", "Answer: a third job;", id="phrase"),
+        pytest.param(
+            "Answer: a third job; a third job; a third job; a third job;", "Answer: a third job;", id="phrase"
+        ),
         pytest.param("You get 18 days. That is all.", None, id="normal-text"),
         pytest.param("It is 10.10.10 per day", None, id="three-repeats-are-fine"),
         pytest.param("", None, id="empty"),
