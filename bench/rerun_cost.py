@@ -15,7 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from bench._util import REPO_ROOT, summary
 
-PAGES = ["pages/chatbot.py", "pages/status.py"]
+PAGES = ["pages/chatbot.py", "pages/hr_policy_qa.py", "pages/code_blog.py", "pages/status.py"]
 
 
 def main() -> None:
