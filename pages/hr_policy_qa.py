@@ -88,6 +88,11 @@ st.caption(
     "Answers come only from the company's policy documents and cite the page they come from. "
     "When the documents don't cover a question, the assistant says so."
 )
+if cfg.provider == "local":
+    st.caption(
+        "Offline mode: a small local model writes the answers. It refuses only when no passage is "
+        "relevant at all, so always check the cited page in Sources."
+    )
 
 if library.needs_build():
     try:
