@@ -110,13 +110,11 @@ class GeneratorService:
         code = extract_code(reply)
         if not code.strip():
             raise EmptyOutputError("The model returned no code; rephrase the instructions and try again.")
-        key = output_key(OutputKind.CODE, self._clock(), language.extension, title=request.message)
-        location = self._save(key, code.encode("utf-8"), "text/plain; charset=utf-8")
+        saved = self._save_text(OutputKind.CODE, language.extension, request.message, code)
         return TextResult(
             kind="code",
             content=code,
-            key=key,
-            location=location,
+            **saved,
             model=model_id,
             usage=usage,
             language=language.key,
@@ -132,17 +130,8 @@ class GeneratorService:
         blog = reply.strip()
         if not blog:
             raise EmptyOutputError("The model returned an empty blog; try another topic or try again.")
-        key = output_key(OutputKind.BLOG, self._clock(), "txt", title=request.blog_topic)
-        location = self._save(key, (blog + "\n").encode("utf-8"), "text/plain; charset=utf-8")
-        return TextResult(
-            kind="blog",
-            content=blog,
-            key=key,
-            location=location,
-            model=model_id,
-            usage=usage,
-            seconds=seconds,
-        )
+        saved = self._save_text(OutputKind.BLOG, "txt", request.blog_topic, blog + "\n")
+        return TextResult(kind="blog", content=blog, **saved, model=model_id, usage=usage, seconds=seconds)
 
     def summarize(self, request: SummaryRequest) -> TextResult:
         messages = [
@@ -154,16 +143,9 @@ class GeneratorService:
         if not summary:
             raise EmptyOutputError("The model returned an empty summary; try again or shorten the text.")
         title = request.text.strip().splitlines()[0] if request.text.strip() else "summary"
-        key = output_key(OutputKind.SUMMARY, self._clock(), "txt", title=title)
-        location = self._save(key, (summary + "\n").encode("utf-8"), "text/plain; charset=utf-8")
+        saved = self._save_text(OutputKind.SUMMARY, "txt", title, summary + "\n")
         return TextResult(
-            kind="summary",
-            content=summary,
-            key=key,
-            location=location,
-            model=model_id,
-            usage=usage,
-            seconds=seconds,
+            kind="summary", content=summary, **saved, model=model_id, usage=usage, seconds=seconds
         )
 
     def generate_poster(self, request: PosterRequest) -> PosterResult:
@@ -275,6 +257,11 @@ class GeneratorService:
         if inference.max_tokens > room:
             return inference.model_copy(update={"max_tokens": room})
         return inference
+
+    def _save_text(self, kind: OutputKind, extension: str, title: str, text: str) -> dict[str, str]:
+        """Store a text output under a fresh key; returns the ``key`` and ``location`` of the result."""
+        key = output_key(kind, self._clock(), extension, title=title)
+        return {"key": key, "location": self._save(key, text.encode("utf-8"), "text/plain; charset=utf-8")}
 
     def _complete(
         self, kind: TextKind, messages: list[BaseMessage], params: TextParams | None
