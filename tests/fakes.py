@@ -26,3 +26,16 @@ def fake_chat_model(*replies: str) -> tuple[GenericFakeChatModel, PromptRecorder
     recorder = PromptRecorder()
     model = GenericFakeChatModel(messages=iter([AIMessage(r) for r in replies]), callbacks=[recorder])
     return model, recorder
+
+
+def text_pdf(*pages: str, title: str = "Policy", font_size: int = 11) -> bytes:
+    """A real text-layer PDF laid out by fpdf2, one string per page."""
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.set_title(title)
+    pdf.set_font("Helvetica", size=font_size)
+    for text in pages:
+        pdf.add_page()
+        pdf.multi_cell(0, font_size * 0.6, text)
+    return bytes(pdf.output())

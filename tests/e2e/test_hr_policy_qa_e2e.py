@@ -11,10 +11,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from fpdf import FPDF
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import screenshot
+from tests.e2e.conftest import screenshot, wait_until_idle
+from tests.fakes import text_pdf
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 
@@ -29,20 +29,8 @@ SLOW = 240_000
 
 
 def make_pet_policy(path: Path) -> Path:
-    pdf = FPDF()
-    pdf.set_title("Pet Policy")
-    pdf.set_font("Helvetica", size=12)
-    pdf.add_page()
-    pdf.multi_cell(0, 7, FACT)
-    path.write_bytes(bytes(pdf.output()))
+    path.write_bytes(text_pdf(FACT, title="Pet Policy", font_size=12))
     return path
-
-
-def wait_until_idle(page: Any, timeout: float = SLOW) -> None:
-    """Wait for the script run to finish (the status widget shows a Stop button while it runs)."""
-    page.wait_for_function(
-        "() => !document.querySelector('[data-testid=\"stStatusWidget\"] button')", timeout=timeout
-    )
 
 
 def open_expander(page: Any, label: str) -> Any:

@@ -8,7 +8,6 @@ from typing import Any
 
 import pytest
 from botocore.exceptions import ClientError
-from fpdf import FPDF
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage
@@ -18,21 +17,15 @@ from backend.rag.answer import REFUSAL, PolicyAnswerer
 from backend.rag.policy_library import PolicyLibrary
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import Settings
-from tests.fakes import fake_chat_model
+from tests.fakes import fake_chat_model, text_pdf
 
 PAGE = "pages/hr_policy_qa.py"
 EMBEDDING_MODEL = "fake-embedding-64"
 
 
 def make_pdf(path: Path, pages: list[str], title: str = "Test Policy") -> Path:
-    pdf = FPDF()
-    pdf.set_title(title)
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(bytes(pdf.output()))
+    path.write_bytes(text_pdf(*pages, title=title))
     return path
 
 

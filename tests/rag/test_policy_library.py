@@ -6,21 +6,15 @@ import io
 from pathlib import Path
 
 import pytest
-from fpdf import FPDF
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from pypdf import PdfReader
 
 from backend.rag.policy_library import PolicyLibrary, safe_pdf_name, single_page_pdf, write_atomically
+from tests.fakes import text_pdf
 
 
 def pdf_bytes(*pages: str, title: str = "Policy") -> bytes:
-    pdf = FPDF()
-    pdf.set_title(title)
-    pdf.set_font("Helvetica", size=11)
-    for text in pages:
-        pdf.add_page()
-        pdf.multi_cell(0, 6, text)
-    return bytes(pdf.output())
+    return text_pdf(*pages, title=title)
 
 
 @pytest.mark.parametrize(
