@@ -24,6 +24,13 @@ BLOG_RESULT_KEY = "bloggen_result"
 BY_EXTENSION = {lang.extension: lang for lang in LANGUAGES.values()}
 
 
+def offer_download(result: TextResult) -> None:
+    name = PurePosixPath(result.key).name
+    st.download_button(
+        f"Download {name}", data=result.content, file_name=name, mime="text/plain", icon=":material/download:"
+    )
+
+
 def saved_caption(result: TextResult) -> str:
     usage = (
         f" · {result.usage.input_tokens} in / {result.usage.output_tokens} out tokens" if result.usage else ""
@@ -92,13 +99,7 @@ with code_tab:
     if code is not None:
         lang = LANGUAGES[code.language or "python"]
         st.code(code.content, language=lang.highlight, line_numbers=True)
-        st.download_button(
-            f"Download {PurePosixPath(code.key).name}",
-            data=code.content,
-            file_name=PurePosixPath(code.key).name,
-            mime="text/plain",
-            icon=":material/download:",
-        )
+        offer_download(code)
         st.caption(saved_caption(code))
     st.subheader("History")
     show_history(client, "code")
@@ -127,13 +128,7 @@ with blog_tab:
     if blog is not None:
         with st.container(border=True):
             st.markdown(blog.content)
-        st.download_button(
-            f"Download {PurePosixPath(blog.key).name}",
-            data=blog.content,
-            file_name=PurePosixPath(blog.key).name,
-            mime="text/plain",
-            icon=":material/download:",
-        )
+        offer_download(blog)
         st.caption(f"{len(blog.content.split())} words · " + saved_caption(blog))
     st.subheader("History")
     show_history(client, "blog")
