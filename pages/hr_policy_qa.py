@@ -1,5 +1,6 @@
 """HR Policy Q&A: answers from the company's policy PDFs, each citing the page it comes from."""
 
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 import streamlit as st
@@ -21,11 +22,26 @@ UPLOAD_RESULTS_KEY = "hrqa_upload_results"
 REBUILD_NOTE_KEY = "hrqa_rebuild_note"
 
 
-@dataclass(frozen=True)
+@dataclass
 class Turn:
     role: str  # "user" | "assistant" | "error"
     text: str
     answer: Answer | None = None
+
+
+def fail(turns: list[Turn], reply: Turn, message: str) -> None:
+    """Show a failure as one sentence, keeping whatever part of the reply had already arrived."""
+    if not reply.text:
+        turns.remove(reply)
+    turns.append(Turn("error", message))
+    st.error(message, icon=":material/error:")
+
+
+def record(turn: Turn, tokens: Iterable[str]) -> Iterator[str]:
+    # Streamlit abandons a run when the user acts mid-stream; the part already shown stays in the turn.
+    for token in tokens:
+        turn.text += token
+        yield token
 
 
 def markdown_safe(text: str) -> str:
@@ -36,7 +52,9 @@ def markdown_safe(text: str) -> str:
 def history(turns: list[Turn]) -> list[BaseMessage]:
     """The conversation the follow-up rewriter sees (failed turns are not part of it)."""
     return [
-        HumanMessage(t.text) if t.role == "user" else AIMessage(t.text) for t in turns if t.role != "error"
+        HumanMessage(t.text) if t.role == "user" else AIMessage(t.text)
+        for t in turns
+        if t.role != "error" and t.text
     ]
 
 
@@ -160,6 +178,8 @@ with st.expander(
                 st.warning(problem, icon=":material/block:")
 
 for turn_no, turn in enumerate(turns):
+    if not turn.text:
+        continue  # a reply abandoned before its first token
     with st.chat_message("assistant" if turn.role != "user" else "user"):
         if turn.role == "error":
             st.error(turn.text, icon=":material/error:")
@@ -174,20 +194,22 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
     with st.chat_message("user"):
         st.markdown(markdown_safe(question))
     with st.chat_message("assistant"):
+        reply = Turn("assistant", "")
+        turns.append(reply)
         try:
             stream = policy_answerer(cfg, params).stream(question, past)
             placeholder = st.empty()
-            placeholder.write_stream(markdown_safe(token) for token in stream.tokens())
+            placeholder.write_stream(markdown_safe(token) for token in record(reply, stream.tokens()))
             answer = stream.result()
         except (IndexNotFoundError, IndexFormatError):
-            message = "The policy index is missing or out of date: use Rebuild index above, then ask again."
-            turns.append(Turn("error", message))
-            st.error(message, icon=":material/error:")
+            fail(
+                turns,
+                reply,
+                "The policy index is missing or out of date: use Rebuild index above, then ask again.",
+            )
         except Exception as exc:  # one sentence; the conversation is kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
-            turns.append(Turn("error", message))
-            st.error(message, icon=":material/error:")
+            fail(turns, reply, user_message(exc, model_id=params.model_id, region=cfg.aws_region))
         else:
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
-            turns.append(Turn("assistant", answer.text, answer))
+            reply.text, reply.answer = answer.text, answer
             show_sources(answer, library, len(turns) - 1)
