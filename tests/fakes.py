@@ -39,3 +39,17 @@ def text_pdf(*pages: str, title: str = "Policy", font_size: int = 11) -> bytes:
         pdf.add_page()
         pdf.multi_cell(0, font_size * 0.6, text)
     return bytes(pdf.output())
+
+
+def converse_response(text: str, input_tokens: int = 25, output_tokens: int = 40) -> dict[str, Any]:
+    """A Bedrock Converse reply as Stubber returns it."""
+    return {
+        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
+        "stopReason": "end_turn",
+        "usage": {
+            "inputTokens": input_tokens,
+            "outputTokens": output_tokens,
+            "totalTokens": input_tokens + output_tokens,
+        },
+        "metrics": {"latencyMs": 42},
+    }

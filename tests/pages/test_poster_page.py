@@ -5,12 +5,10 @@ from __future__ import annotations
 import base64
 import io
 import json
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-import boto3
-import pytest
 from botocore.response import StreamingBody
 from botocore.stub import ANY, Stubber
 from streamlit.testing.v1 import AppTest
@@ -24,13 +22,6 @@ PAGE = "pages/poster.py"
 PNG = base64.b64decode(
     "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg=="
 )
-
-
-@pytest.fixture
-def runtime(aws_credentials: None) -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client("bedrock-runtime", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
 
 
 def test_offline_says_up_front_that_posters_need_bedrock(

@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
-import boto3
 import pytest
 from botocore.stub import Stubber
 
@@ -13,25 +11,9 @@ from backend.providers import build_chat_model
 from backend.providers.bedrock import converse_kwargs, top_k_request_fields
 from backend.providers.params import InferenceParams
 from backend.settings import Settings
+from tests.fakes import converse_response
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
-
-
-def converse_response(text: str) -> dict[str, Any]:
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": "end_turn",
-        "usage": {"inputTokens": 12, "outputTokens": 3, "totalTokens": 15},
-        "metrics": {"latencyMs": 42},
-    }
-
-
-@pytest.fixture
-def runtime(aws_credentials: None) -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client("bedrock-runtime", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 def bedrock_settings(**overrides: Any) -> Settings:
@@ -55,7 +37,9 @@ def test_converse_request_is_exact(runtime: tuple[Any, Stubber]) -> None:
         },
         "additionalModelRequestFields": {"top_k": 40},
     }
-    stubber.add_response("converse", converse_response("A managed service."), expected)
+    stubber.add_response(
+        "converse", converse_response("A managed service.", input_tokens=12, output_tokens=3), expected
+    )
     model = build_chat_model(bedrock_settings(), params, client=client)
     reply = model.invoke([("system", "Be brief."), ("human", "What is Bedrock?")])
     assert reply.text == "A managed service."

@@ -23,6 +23,7 @@ from backend.generators.images import PNG_SIGNATURE
 from backend.generators.storage import LocalStorage, S3Storage, make_s3_client
 from backend.settings import Settings
 from serverless.app import build_service, create_app
+from tests.fakes import converse_response
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 NOVA_LITE = "us.amazon.nova-lite-v1:0"
@@ -41,31 +42,10 @@ POSTER_STYLE = "Cinematic lighting, dramatic composition, rich colour, high deta
 CODE_USER = "Write Python code for the following instructions:\n\nimplement binary search"
 
 
-def converse_response(text: str, input_tokens: int = 25, output_tokens: int = 40) -> dict[str, Any]:
-    return {
-        "output": {"message": {"role": "assistant", "content": [{"text": text}]}},
-        "stopReason": "end_turn",
-        "usage": {
-            "inputTokens": input_tokens,
-            "outputTokens": output_tokens,
-            "totalTokens": input_tokens + output_tokens,
-        },
-        "metrics": {"latencyMs": 812},
-    }
-
-
 def bedrock_settings(tmp_path: Path, **overrides: Any) -> Settings:
     return Settings(
         APP_PROVIDER="bedrock", AWS_REGION="us-east-1", OUTPUT_DIR=tmp_path / "outputs", **overrides
     )
-
-
-@pytest.fixture
-def runtime(aws_credentials: None) -> Iterator[tuple[Any, Stubber]]:
-    client = boto3.client("bedrock-runtime", region_name="us-east-1")
-    with Stubber(client) as stubber:
-        yield client, stubber
-        stubber.assert_no_pending_responses()
 
 
 @pytest.fixture
