@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 REPO_ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
 # Without these, chromium keeps trying to reach Google services that this closed network refuses.
 CHROMIUM_ARGS = [
     "--no-sandbox",
@@ -98,16 +99,21 @@ def streamlit_server(
 
 
 @contextmanager
-def chromium_page() -> Iterator[Any]:
+def chromium_page(timeout_ms: float = 120_000) -> Iterator[Any]:
+    """A Playwright page in Debian's chromium (Playwright's own browser download is not used).
+
+    Playwright gives the browser a fresh temporary profile itself."""
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path="/usr/bin/chromium", headless=True, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.set_default_timeout(120_000)
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport={"width": 1280, "height": 900})
+        page = context.new_page()
+        page.set_default_timeout(timeout_ms)
         try:
             yield page
         finally:
+            context.close()
             browser.close()
 
 

@@ -12,10 +12,9 @@ from typing import Any
 
 import pytest
 
-from bench._util import CHROMIUM_ARGS, start_streamlit, stop, wait_healthy
+from bench._util import CHROMIUM, chromium_page, start_streamlit, stop, wait_healthy
 from tests.conftest import REPO_ROOT
 
-CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = REPO_ROOT / "artifacts"
 
 
@@ -64,23 +63,10 @@ def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str
 
 @pytest.fixture
 def browser_page() -> Iterator[Any]:
-    """A Playwright page in Debian's chromium (Playwright's own browser download is not used).
-
-    Playwright gives the browser a fresh temporary profile itself."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (scripts/test.sh does this)")
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
-        context = browser.new_context(viewport={"width": 1280, "height": 900})
-        page = context.new_page()
-        page.set_default_timeout(60_000)
-        try:
-            yield page
-        finally:
-            context.close()
-            browser.close()
+    with chromium_page(timeout_ms=60_000) as page:
+        yield page
 
 
 def wait_until_idle(page: Any, timeout_ms: float = 180_000) -> None:
