@@ -15,5 +15,4 @@ export HF_HUB_OFFLINE=1 TRANSFORMERS_OFFLINE=1
 
 echo "== ruff"; .venv/bin/ruff check . && .venv/bin/ruff format --check .
 echo "== mypy"; .venv/bin/mypy
-echo "== cfn-lint"; .venv/bin/cfn-lint serverless/template.yaml
 echo "== pytest"; .venv/bin/pytest "$@"
