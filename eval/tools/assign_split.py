@@ -4,14 +4,15 @@ Usage (from the repository root)::
 
     .venv/bin/python eval/tools/assign_split.py eval/policy_questions.jsonl
 
-Questions are grouped by (first cited file, answerable); unanswerable questions cite nothing, so they form one
-group. Each group is sorted by id and shuffled with its own seeded generator, then dealt alternately to dev and
-test. When a group has an odd size, the spare question goes to dev and test in turn across groups, so the two
-splits differ by at most one question overall. A group's assignment depends only on its own members, so adding
-a question to one document does not reshuffle the others.
+Questions are grouped by (first cited file, answerable); unanswerable questions cite nothing, so they
+form one group. Each group is sorted by id, shuffled with a generator seeded by the group's own name,
+and dealt alternately to dev and test. That same generator decides which split gets the spare question
+of an odd-sized group. A group's assignment therefore depends only on its own members: adding a question
+to one document does not move any question about another.
 
-The file is rewritten in place with a ``split`` key on every line; every other key and the line order are kept.
-Running it again on an unchanged file changes nothing (the test suite checks that the file matches).
+The file is rewritten in place with a ``split`` key on every line; every other key and the line order
+are kept. Running it again on an unchanged file changes nothing (the test suite checks that the file
+matches).
 """
 
 from __future__ import annotations
@@ -41,15 +42,13 @@ def assign_splits(records: list[dict[str, Any]], seed: int = SEED) -> dict[str, 
         groups[stratum(record)].append(str(record["id"]))
 
     assignment: dict[str, str] = {}
-    spare_goes_to = 0  # index into SPLITS for the next odd-sized group's extra question
     for key in sorted(groups):
         ids = sorted(groups[key])
-        random.Random(f"{seed}|{key[0]}|{key[1]}").shuffle(ids)
-        first = spare_goes_to if len(ids) % 2 else 0
+        rng = random.Random(f"{seed}|{key[0]}|{key[1]}")
+        rng.shuffle(ids)
+        first = rng.randrange(2)  # which split takes the spare question when the group is odd-sized
         for position, question_id in enumerate(ids):
             assignment[question_id] = SPLITS[(first + position) % 2]
-        if len(ids) % 2:
-            spare_goes_to = 1 - spare_goes_to
     return assignment
 
 
