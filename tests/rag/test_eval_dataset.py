@@ -121,6 +121,16 @@ def _answerable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
     return [record for record in records if record["answerable"]]
 
 
+each_answerable_question = pytest.mark.parametrize(
+    "record", _answerable(_load_records()), ids=lambda record: record["id"]
+)
+
+
+def _cited_pages(record: dict[str, Any], pdf_pages: Callable[[str], list[str]]) -> list[str]:
+    """Normalised text of every page the record cites."""
+    return [pdf_pages(c["file"])[c["page"] - 1] for c in record["citations"]]
+
+
 def test_every_line_is_a_json_object_with_the_documented_fields() -> None:
     for number, line in enumerate(DATASET.read_text(encoding="utf-8").splitlines(), start=1):
         assert line.strip(), f"line {number} is blank"
@@ -190,12 +200,12 @@ def test_citations_name_real_pdfs_and_pages_in_range(
             )
 
 
-@pytest.mark.parametrize("record", _answerable(_load_records()), ids=lambda record: record["id"])
+@each_answerable_question
 def test_source_quote_is_on_a_cited_page(
     record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
 ) -> None:
     quote = _normalise(record["source_quote"])
-    cited_pages = [pdf_pages(c["file"])[c["page"] - 1] for c in record["citations"]]
+    cited_pages = _cited_pages(record, pdf_pages)
     assert any(quote in page for page in cited_pages), (
         f"{record['id']}: {record['source_quote']!r} is not on {record['citations']}"
     )
@@ -256,12 +266,12 @@ def test_answerable_questions_have_one_to_three_facts_and_unanswerable_none(
             assert record["facts"] == [], f"{record['id']} is unanswerable but lists facts"
 
 
-@pytest.mark.parametrize("record", _answerable(_load_records()), ids=lambda record: record["id"])
+@each_answerable_question
 def test_each_fact_is_in_the_reference_answer_and_on_a_cited_page(
     record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
 ) -> None:
     answer = _normalise(record["answer"])
-    cited_pages = [pdf_pages(c["file"])[c["page"] - 1] for c in record["citations"]]
+    cited_pages = _cited_pages(record, pdf_pages)
     for number, fact in enumerate(record["facts"], start=1):
         assert _states(fact, answer), f"{record['id']} fact {number} {fact} is not stated by its own answer"
         assert any(_states(fact, page) for page in cited_pages), (
