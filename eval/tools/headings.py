@@ -13,6 +13,7 @@ from __future__ import annotations
 import re
 import sys
 from collections import Counter
+from collections.abc import Sequence
 from pathlib import Path
 
 from pypdf import PdfReader
@@ -55,7 +56,7 @@ def outline_lines(reader: PdfReader) -> list[str]:
     """The outline (bookmarks) as indented "title (p.N)" lines; N is 1-based."""
     lines: list[str] = []
 
-    def walk(items: list[object], depth: int) -> None:
+    def walk(items: Sequence[object], depth: int) -> None:
         for item in items:
             if isinstance(item, list):
                 walk(item, depth + 1)

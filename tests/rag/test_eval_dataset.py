@@ -11,16 +11,15 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
+
+from tests.rag.eval_corpus import normalise, pdf_pages_or_skip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATASET = REPO_ROOT / "eval" / "policy_questions.jsonl"
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
 
 CONTOSO = (
     "Benefit_Options.pdf",
@@ -80,10 +79,6 @@ ABSENT: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...]]] = {
 }
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _load_records() -> list[dict[str, Any]]:
     return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -94,19 +89,9 @@ def records() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages() -> Callable[[str], list[str]]:
+def pdf_pages() -> Callable[[str], tuple[str, ...]]:
     """Normalised text of every page of a corpus PDF, extracted once per file."""
-    if not CORPUS_DIR.is_dir():
-        pytest.skip(f"corpus folder {CORPUS_DIR} is absent; citations cannot be checked without the PDFs")
-
-    paths = {path.name: path for path in CORPUS_DIR.rglob("*.pdf")}
-
-    @cache
-    def pages(name: str) -> list[str]:
-        assert name in paths, f"{name} is not in {CORPUS_DIR}"
-        return [_normalise(page.extract_text() or "") for page in PdfReader(paths[name]).pages]
-
-    return pages
+    return pdf_pages_or_skip()
 
 
 def _answerable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -166,7 +151,7 @@ def test_every_document_is_covered_and_each_leave_policy_has_eight_questions(
 
 
 def test_citations_name_real_pdfs_and_pages_in_range(
-    records: list[dict[str, Any]], pdf_pages: Callable[[str], list[str]]
+    records: list[dict[str, Any]], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
     for record in _answerable(records):
         for citation in record["citations"]:
@@ -178,9 +163,9 @@ def test_citations_name_real_pdfs_and_pages_in_range(
 
 @pytest.mark.parametrize("record", _answerable(_load_records()), ids=lambda record: record["id"])
 def test_source_quote_is_on_a_cited_page(
-    record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
+    record: dict[str, Any], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
-    quote = _normalise(record["source_quote"])
+    quote = normalise(record["source_quote"])
     cited_pages = [pdf_pages(c["file"])[c["page"] - 1] for c in record["citations"]]
     assert any(quote in page for page in cited_pages), (
         f"{record['id']}: {record['source_quote']!r} is not on {record['citations']}"
@@ -194,7 +179,7 @@ def test_every_unanswerable_question_has_a_verified_absence_list(records: list[d
 
 @pytest.mark.parametrize("question_id", sorted(ABSENT))
 def test_unanswerable_topic_is_absent_from_the_documents(
-    question_id: str, records: list[dict[str, Any]], pdf_pages: Callable[[str], list[str]]
+    question_id: str, records: list[dict[str, Any]], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
     topic, documents, patterns = ABSENT[question_id]
     record = next(record for record in records if record["id"] == question_id)
