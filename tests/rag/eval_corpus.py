@@ -16,6 +16,17 @@ from pypdf import PdfReader
 REPO_ROOT = Path(__file__).resolve().parents[2]
 CORPUS_CANDIDATES = (REPO_ROOT.parent / "shared" / "corpus", Path("/work/shared/corpus"))
 
+CONTOSO = (
+    "Benefit_Options.pdf",
+    "Northwind_Health_Plus_Benefits_Details.pdf",
+    "Northwind_Standard_Benefits_Details.pdf",
+    "PerksPlus.pdf",
+    "employee_handbook.pdf",
+    "role_library.pdf",
+)
+LEAVE = ("catalyst_leave_policy.pdf", "physicswallah_leave_policy.pdf")
+ALL_DOCS = CONTOSO + LEAVE
+
 
 def normalise(text: str) -> str:
     """Whitespace collapsed and case folded: how quotes are matched against page text."""

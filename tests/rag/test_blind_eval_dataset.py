@@ -17,22 +17,13 @@ from typing import Any
 
 import pytest
 
-from tests.rag.eval_corpus import normalise, pdf_pages_or_skip
+from tests.rag.eval_corpus import ALL_DOCS, normalise, pdf_pages_or_skip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATASET = REPO_ROOT / "eval" / "blind_questions.jsonl"
 DRAFT = REPO_ROOT / "eval" / "blind_questions.draft.jsonl"
 KEYS = ["id", "question", "answerable", "split", "citations", "facts", "answer", "source_quote"]
-DOCUMENTS = {
-    "Benefit_Options.pdf",
-    "Northwind_Health_Plus_Benefits_Details.pdf",
-    "Northwind_Standard_Benefits_Details.pdf",
-    "PerksPlus.pdf",
-    "employee_handbook.pdf",
-    "role_library.pdf",
-    "catalyst_leave_policy.pdf",
-    "physicswallah_leave_policy.pdf",
-}
+DOCUMENTS = set(ALL_DOCS)
 # A fact must name something specific: neither a refusal that repeats the question nor a vague
 # "yes, it's covered, see the days and amounts" may state it.
 VAGUE_ANSWER = "Yes, that is covered by the policy; see the document for the days, weeks, hours and amount."

@@ -16,21 +16,10 @@ from typing import Any
 
 import pytest
 
-from tests.rag.eval_corpus import normalise, pdf_pages_or_skip
+from tests.rag.eval_corpus import ALL_DOCS, CONTOSO, LEAVE, normalise, pdf_pages_or_skip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATASET = REPO_ROOT / "eval" / "policy_questions.jsonl"
-
-CONTOSO = (
-    "Benefit_Options.pdf",
-    "Northwind_Health_Plus_Benefits_Details.pdf",
-    "Northwind_Standard_Benefits_Details.pdf",
-    "PerksPlus.pdf",
-    "employee_handbook.pdf",
-    "role_library.pdf",
-)
-LEAVE = ("catalyst_leave_policy.pdf", "physicswallah_leave_policy.pdf")
-ALL_DOCS = CONTOSO + LEAVE
 
 REQUIRED_KEYS = {"id", "question", "answerable", "citations", "answer", "source_quote"}
 
