@@ -17,27 +17,15 @@ import json
 import re
 from collections import Counter
 from collections.abc import Callable
-from functools import cache
 from pathlib import Path
 from typing import Any
 
 import pytest
-from pypdf import PdfReader
+
+from tests.rag.eval_corpus import ALL_DOCS, CONTOSO, LEAVE, normalise, pdf_pages_or_skip
 
 REPO_ROOT = Path(__file__).resolve().parents[2]
 DATASET = REPO_ROOT / "eval" / "policy_questions.jsonl"
-CORPUS_DIR = REPO_ROOT.parent / "shared" / "corpus"
-
-CONTOSO = (
-    "Benefit_Options.pdf",
-    "Northwind_Health_Plus_Benefits_Details.pdf",
-    "Northwind_Standard_Benefits_Details.pdf",
-    "PerksPlus.pdf",
-    "employee_handbook.pdf",
-    "role_library.pdf",
-)
-LEAVE = ("catalyst_leave_policy.pdf", "physicswallah_leave_policy.pdf")
-ALL_DOCS = CONTOSO + LEAVE
 
 REQUIRED_KEYS = {"id", "question", "answerable", "citations", "answer", "source_quote", "facts", "split"}
 SPLITS = {"dev", "test"}
@@ -88,10 +76,6 @@ ABSENT: dict[str, tuple[str, tuple[str, ...] | None, tuple[str, ...]]] = {
 }
 
 
-def _normalise(text: str) -> str:
-    return " ".join(text.split()).casefold()
-
-
 def _load_records() -> list[dict[str, Any]]:
     return [json.loads(line) for line in DATASET.read_text(encoding="utf-8").splitlines() if line.strip()]
 
@@ -102,19 +86,9 @@ def records() -> list[dict[str, Any]]:
 
 
 @pytest.fixture(scope="module")
-def pdf_pages() -> Callable[[str], list[str]]:
+def pdf_pages() -> Callable[[str], tuple[str, ...]]:
     """Normalised text of every page of a corpus PDF, extracted once per file."""
-    if not CORPUS_DIR.is_dir():
-        pytest.skip(f"corpus folder {CORPUS_DIR} is absent; citations cannot be checked without the PDFs")
-
-    paths = {path.name: path for path in CORPUS_DIR.rglob("*.pdf")}
-
-    @cache
-    def pages(name: str) -> list[str]:
-        assert name in paths, f"{name} is not in {CORPUS_DIR}"
-        return [_normalise(page.extract_text() or "") for page in PdfReader(paths[name]).pages]
-
-    return pages
+    return pdf_pages_or_skip()
 
 
 def _answerable(records: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -190,7 +164,7 @@ def test_every_document_is_covered_and_each_leave_policy_has_eight_questions(
 
 
 def test_citations_name_real_pdfs_and_pages_in_range(
-    records: list[dict[str, Any]], pdf_pages: Callable[[str], list[str]]
+    records: list[dict[str, Any]], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
     for record in _answerable(records):
         for citation in record["citations"]:
@@ -202,9 +176,9 @@ def test_citations_name_real_pdfs_and_pages_in_range(
 
 @each_answerable_question
 def test_source_quote_is_on_a_cited_page(
-    record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
+    record: dict[str, Any], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
-    quote = _normalise(record["source_quote"])
+    quote = normalise(record["source_quote"])
     cited_pages = _cited_pages(record, pdf_pages)
     assert any(quote in page for page in cited_pages), (
         f"{record['id']}: {record['source_quote']!r} is not on {record['citations']}"
@@ -218,7 +192,7 @@ def test_every_unanswerable_question_has_a_verified_absence_list(records: list[d
 
 @pytest.mark.parametrize("question_id", sorted(ABSENT))
 def test_unanswerable_topic_is_absent_from_the_documents(
-    question_id: str, records: list[dict[str, Any]], pdf_pages: Callable[[str], list[str]]
+    question_id: str, records: list[dict[str, Any]], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
     topic, documents, patterns = ABSENT[question_id]
     record = next(record for record in records if record["id"] == question_id)
@@ -238,7 +212,7 @@ def _states(fact: list[str], text: str) -> bool:
 
 def test_states_reads_a_fact_as_alternatives() -> None:
     fact = [r"\b(60|sixty)\s*(\(60\)\s*)?days", r"two months"]
-    assert _states(fact, _normalise("within Sixty (60)\n days of the event"))
+    assert _states(fact, normalise("within Sixty (60)\n days of the event"))
     assert _states(fact, "within two months")
     assert not _states(fact, "within 600 days")
     assert not _states(fact, "within 6 days")
@@ -270,7 +244,7 @@ def test_answerable_questions_have_one_to_three_facts_and_unanswerable_none(
 def test_each_fact_is_in_the_reference_answer_and_on_a_cited_page(
     record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
 ) -> None:
-    answer = _normalise(record["answer"])
+    answer = normalise(record["answer"])
     cited_pages = _cited_pages(record, pdf_pages)
     for number, fact in enumerate(record["facts"], start=1):
         assert _states(fact, answer), f"{record['id']} fact {number} {fact} is not stated by its own answer"
