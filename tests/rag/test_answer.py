@@ -130,8 +130,8 @@ def test_extractive_answer_quotes_the_table_as_label_value_and_cites_the_page() 
 
     assert answer.method == "extractive"
     assert not answer.refused
-    assert answer.citations == [Citation("acme_leave_policy.pdf", 1)]
-    assert "[acme_leave_policy.pdf#page=1]" in answer.text
+    assert answer.citations[0] == Citation("acme_leave_policy.pdf", 1)  # the best quote comes first
+    assert answer.text.index("[acme_leave_policy.pdf#page=1]") < answer.text.index("Less than 2 years")
     assert "> Less than 2 years: 18 days" in answer.text
     assert "> More than 5 years: 24 days" in answer.text
     assert answer.quotes[0].lines[0] == "The days of earned leave you get depend on your years of service:"
@@ -208,6 +208,19 @@ def test_offline_follow_up_searches_the_question_and_the_contextual_question() -
     contextual = "How many days of earned leave do I get? and after 5 years?"
     assert answer.standalone_question == contextual
     assert retriever.queries == [("and after 5 years?", 3), (contextual, 3)]
+
+
+def test_a_page_found_by_both_searches_keeps_its_better_score() -> None:
+    class TwoSearches(FakeRetriever):
+        def search(self, query: str, k: int) -> list[ScoredChunk]:
+            self.queries.append((query, k))
+            weak = ScoredChunk(EARNED.chunk, 0.1)  # the bare follow-up matches the table only weakly
+            return [weak] if query == "and after 5 years?" else [EARNED]
+
+    history: list[BaseMessage] = [HumanMessage("How many days of earned leave do I get?"), AIMessage("…")]
+    answer = extractive(TwoSearches([])).answer("and after 5 years?", history)
+    assert answer.sources == [EARNED]
+    assert "More than 5 years: 24 days" in answer.text
 
 
 def test_a_standalone_question_mid_conversation_is_answered_exactly_as_in_a_new_chat() -> None:
