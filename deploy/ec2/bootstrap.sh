@@ -45,6 +45,14 @@ sed "s|__LOG_GROUP__|$LOG_GROUP|g" "$HERE/cloudwatch-agent.json" > /opt/aws/amaz
 
 install -m 0644 "$HERE/workbench.service" /etc/systemd/system/workbench.service
 install -m 0755 "$HERE/install-release.sh" /usr/local/sbin/workbench-install-release
+# The user CLI (python -m backend.auth) as the service user, with the service's settings; stdin passes through.
+cat > /usr/local/sbin/workbench-users <<'CLI'
+#!/usr/bin/env bash
+set -euo pipefail
+cd /opt/workbench/current
+exec sudo -u workbench bash -c 'set -a; . /etc/workbench/app.env; set +a; exec .venv/bin/python -m backend.auth "$@"' _ "$@"
+CLI
+chmod 0755 /usr/local/sbin/workbench-users
 systemctl daemon-reload
 systemctl enable workbench
 

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.decode import decode
 
+from tests.cloudformation import assert_cfn_lint_passes, load_template
 from tests.conftest import REPO_ROOT
 from tests.serverless.test_template import NO_VALUE, as_list, resolve
 
@@ -23,10 +20,7 @@ BASE = {
 
 
 def load() -> dict[str, Any]:
-    template, matches = decode(str(TEMPLATE))
-    assert not matches
-    assert template is not None
-    return dict(template)
+    return load_template(TEMPLATE)
 
 
 def resolved(name: str, params: dict[str, str]) -> dict[str, Any]:
@@ -50,13 +44,7 @@ def role_statements(params: dict[str, str]) -> dict[str, dict[str, Any]]:
 
 
 def test_cfn_lint_passes() -> None:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_cfn_lint_passes(TEMPLATE)
 
 
 def test_instance_uses_amazon_linux_2023_imdsv2_and_an_encrypted_volume_without_ssh() -> None:

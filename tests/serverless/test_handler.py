@@ -136,10 +136,8 @@ def test_each_authorizer_identity_sees_only_its_own_history(
     assert developer["statusCode"] == 200
     assert body_of(developer)["items"] == []
 
-    jwt_settings = iam_settings.model_copy(update={"api_auth": "jwt"})
-    jwt_handler = Mangum(
-        create_app(jwt_settings, generator_service=handler.app.state.services.get()), lifespan="off"
-    )
+    # The same output folder, behind a JWT authorizer.
+    jwt_handler, _ = handler_for(iam_settings.model_copy(update={"api_auth": "jwt"}))
     carla = jwt_handler(load_event("http_api_v2_history_jwt.json"), lambda_context)
     assert carla["statusCode"] == 200
     assert body_of(carla)["items"] == []

@@ -4,16 +4,14 @@ timeouts."""
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.decode import decode
 from fastapi.routing import APIRoute
 
 from serverless.app import BEDROCK_READ_TIMEOUT_S, create_app
+from tests.cloudformation import assert_cfn_lint_passes, load_template
 from tests.conftest import REPO_ROOT
 
 TEMPLATE = REPO_ROOT / "serverless" / "template.yaml"
@@ -29,10 +27,7 @@ NO_VALUE = object()
 
 
 def load() -> dict[str, Any]:
-    template, matches = decode(str(TEMPLATE))
-    assert not matches
-    assert template is not None
-    return dict(template)
+    return load_template(TEMPLATE)
 
 
 def resolve(node: Any, params: dict[str, str], conditions: dict[str, bool]) -> Any:
@@ -101,13 +96,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def test_cfn_lint_passes() -> None:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_cfn_lint_passes(TEMPLATE)
 
 
 def test_text_model_through_an_inference_profile_is_the_only_chat_model_allowed() -> None:
