@@ -6,16 +6,25 @@
 # Secrets are read from SSM Parameter Store (SecureString) into .streamlit/secrets.toml, mode 0600.
 # If the new release does not answer /_stcore/health within 3 minutes, the previous one is restored.
 set -euo pipefail
+# The instance's layout; tests/deploy/test_install_release.py runs the script in a scratch folder.
+ETC="${WORKBENCH_ETC:-/etc/workbench}"
+HOME_DIR="${WORKBENCH_HOME:-/opt/workbench}"
+DATA="${WORKBENCH_DATA:-/var/lib/workbench/data}"
+LOGS="${WORKBENCH_LOGS:-/var/log/workbench}"
+SERVICE_USER="${WORKBENCH_USER:-workbench}"
+CODE_OWNER="${WORKBENCH_CODE_OWNER:-root}"
+HEALTH_URL="${WORKBENCH_HEALTH_URL:-http://127.0.0.1:8501/_stcore/health}"
+HEALTH_TRIES="${WORKBENCH_HEALTH_TRIES:-90}"  # 2 s apart: 3 minutes
 # shellcheck source=/dev/null
-source /etc/workbench/stack.env
-RELEASES=/opt/workbench/releases
-CURRENT=/opt/workbench/current
-exec > >(tee -a /var/log/workbench/install.log) 2>&1
+source "$ETC/stack.env"
+RELEASES="$HOME_DIR/releases"
+CURRENT="$HOME_DIR/current"
+exec > >(tee -a "$LOGS/install.log") 2>&1
 echo "install-release: $(date -u +%FT%TZ) $*"
 
 healthy() {
-  for _ in $(seq 1 90); do
-    if curl -fsS --max-time 2 http://127.0.0.1:8501/_stcore/health >/dev/null 2>&1; then return 0; fi
+  for _ in $(seq 1 "$HEALTH_TRIES"); do
+    if curl -fsS --max-time 2 "$HEALTH_URL" >/dev/null 2>&1; then return 0; fi
     sleep 2
   done
   return 1
@@ -39,15 +48,16 @@ write_secrets() {  # $1 = release folder
       --name "$SSM_PREFIX/oidc-auth-toml" --query Parameter.Value --output text 2>/dev/null)"; then
     printf '\n%s\n' "$auth" >> "$secrets"
   fi
-  install -d -o root -g workbench -m 0750 "$dir"
-  install -o workbench -g workbench -m 0600 "$secrets" "$dir/secrets.toml"
+  install -d -o "$CODE_OWNER" -g "$SERVICE_USER" -m 0750 "$dir"
+  install -o "$SERVICE_USER" -g "$SERVICE_USER" -m 0600 "$secrets" "$dir/secrets.toml"
   rm -f "$secrets"
 }
 
-previous="$(readlink -f "$CURRENT" 2>/dev/null || true)"
+previous=""  # the live release, if any (none at first boot)
+if [ -L "$CURRENT" ]; then previous="$(readlink -f "$CURRENT")"; fi
 
 if [ "${1:-}" = "--previous" ]; then
-  target="$(cat /opt/workbench/previous 2>/dev/null || true)"
+  target="$(cat "$HOME_DIR/previous" 2>/dev/null || true)"
   [ -n "$target" ] && [ -d "$target" ] || { echo "No previous release is installed."; exit 1; }
 else
   VERSION="${1:?usage: workbench-install-release VERSION | --previous}"
@@ -72,23 +82,26 @@ if [ "$previous" = "$(readlink -f "$target")" ] && healthy; then
 fi
 
 # The sample policies ship with the code; the data folder (index, uploads, app.db) outlives releases.
-if [ ! -d /var/lib/workbench/data/policies ] && [ -d "$target/data/policies" ]; then
-  cp -r "$target/data/policies" /var/lib/workbench/data/policies
-  chown -R workbench:workbench /var/lib/workbench/data/policies
+if [ ! -d "$DATA/policies" ] && [ -d "$target/data/policies" ]; then
+  cp -r "$target/data/policies" "$DATA/policies"
+  chown -R "$SERVICE_USER:$SERVICE_USER" "$DATA/policies"
 fi
 write_secrets "$target"
 switch_to "$target"
 if healthy; then
   if [ -n "$previous" ] && [ "$previous" != "$(readlink -f "$target")" ]; then
-    echo "$previous" > /opt/workbench/previous
+    echo "$previous" > "$HOME_DIR/previous"
   fi
   echo "install-release: $(basename "$target") is live"
-  # Keep the five newest releases for roll-backs.
-  ls -1dt "$RELEASES"/*/ | tail -n +6 | grep -v -F "$(readlink -f "$CURRENT")" | xargs -r rm -rf
+  # Keep the five newest releases for roll-backs (never the live one or the one before it).
+  mapfile -t old < <(ls -1dt "$RELEASES"/*/ | tail -n +6)
+  for dir in ${old[@]+"${old[@]}"}; do
+    case "$(readlink -f "$dir")" in "$(readlink -f "$CURRENT")" | "$previous") ;; *) rm -rf "$dir" ;; esac
+  done
   exit 0
 fi
 
-echo "install-release: $(basename "$target") did not become healthy; the log is /var/log/workbench/app.log"
+echo "install-release: $(basename "$target") did not become healthy; the log is $LOGS/app.log"
 if [ -n "$previous" ] && [ -d "$previous" ]; then
   switch_to "$previous"
   echo "install-release: restored $(basename "$previous")"

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 import subprocess
 import tomllib
 
@@ -21,20 +20,19 @@ def test_scripts_parse_and_stop_at_the_first_error(script: str) -> None:
     assert "set -euo pipefail" in path.read_text()
 
 
-def test_secrets_come_from_ssm_into_a_0600_secrets_toml() -> None:
+def test_secrets_are_never_world_readable_nor_in_git() -> None:
+    # tests/deploy/test_install_release.py runs the script; here, what a run cannot show.
     script = (EC2 / "install-release.sh").read_text()
-    assert 'aws ssm get-parameter --region "$AWS_REGION" --with-decryption' in script
-    assert re.search(r'install -o workbench -g workbench -m 0600 "\$secrets" "\$dir/secrets.toml"', script)
-    assert 'chmod 0600 "$secrets"' in script  # never world-readable, even in the temporary file
+    assert 'chmod 0600 "$secrets"' in script  # the temporary file too, before anything is written
+    assert 'SERVICE_USER="${WORKBENCH_USER:-workbench}"' in script
     deploy = (EC2 / "deploy.sh").read_text()
     assert "--type SecureString" in deploy
     assert "secrets.toml" in (REPO_ROOT / ".gitignore").read_text()
 
 
-def test_a_release_that_does_not_become_healthy_is_rolled_back() -> None:
+def test_the_health_check_is_the_services_own_port() -> None:
     script = (EC2 / "install-release.sh").read_text()
-    assert "http://127.0.0.1:8501/_stcore/health" in script
-    assert re.search(r'restored \$\(basename "\$previous"\)', script)
+    assert 'HEALTH_URL="${WORKBENCH_HEALTH_URL:-http://127.0.0.1:8501/_stcore/health}"' in script
 
 
 def test_the_local_config_stops_watching_the_venv_and_data() -> None:
