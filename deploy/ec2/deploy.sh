@@ -66,7 +66,13 @@ package() {  # upload the current commit as releases/<sha>.tar.gz; prints the ve
 ensure_session_secret() {  # the key that signs local sign-in cookies: made once, never in git or the template
   local name="/workbench/$STACK/session-secret"
   if ! aws ssm get-parameter --name "$name" >/dev/null 2>&1; then
-    aws ssm put-parameter --name "$name" --type SecureString --value "$(openssl rand -hex 32)" >/dev/null
+    # Through a private file, so the value never appears in a process list.
+    local value
+    value="$(mktemp)"
+    chmod 0600 "$value"
+    openssl rand -hex 32 | tr -d '\n' > "$value"
+    aws ssm put-parameter --name "$name" --type SecureString --value "file://$value" >/dev/null
+    rm -f "$value"
     echo "Created $name (SecureString)." >&2
   fi
 }
