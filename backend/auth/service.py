@@ -93,7 +93,11 @@ class LocalAuth:
         return Identity(user.username, user.role)
 
     def sign_out(self, user: Identity) -> None:
-        self._audit.record(AuditEvent(self._clock(), user.username, "sign_out"))
+        """End the user's sessions on every device (their tokens are refused from now on)."""
+        now = self._clock()
+        if self._users.get(user.username) is not None:
+            self._users.update(user.username, sessions_valid_from=now)
+        self._audit.record(AuditEvent(now, user.username, "sign_out"))
 
     @property
     def session_lifetime(self) -> timedelta:

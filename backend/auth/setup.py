@@ -97,3 +97,15 @@ def identity_from_claims(
     groups = {raw} if isinstance(raw, str) else {str(g) for g in raw}
     role = "admin" if groups & admin_groups else "staff"
     return Identity(name.lower(), role, str(claims.get("name") or ""))
+
+
+def client_address(peer: str | None, forwarded_for: str | None) -> str | None:
+    """The address a sign-in attempt comes from, for the per-address rate limit.
+
+    Behind a reverse proxy on this machine (the peer is loopback) the proxy's ``X-Forwarded-For`` names
+    the client; its last entry is the one the proxy itself added, so a client cannot forge it.
+    """
+    if peer and is_loopback(peer) and forwarded_for:
+        last = forwarded_for.split(",")[-1].strip()
+        return last or peer
+    return peer or None

@@ -113,3 +113,13 @@ def test_user_management_errors(auth: LocalAuth) -> None:
     with pytest.raises(UnknownUserError):
         auth.set_disabled("nobody", True)
     assert [(u.username, u.role) for u in auth.list_users()] == [("ana", "admin")]
+
+
+def test_sign_out_ends_the_users_sessions(auth: LocalAuth, clock: Clock) -> None:
+    auth.add_user("bo", "staff", PW)
+    user, token = auth.sign_in("bo", PW, None)
+    clock.advance(seconds=5)
+    auth.sign_out(user)
+    assert auth.resume(token) is None
+    _, fresh = auth.sign_in("bo", PW, None)
+    assert auth.resume(fresh) == user

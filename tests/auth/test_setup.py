@@ -70,3 +70,20 @@ def test_require_admin() -> None:
     require_admin(Identity("ana", "admin"), "delete policy documents")
     with pytest.raises(PermissionDeniedError, match="Only admins can delete policy documents; bo is"):
         require_admin(Identity("bo", "staff"), "delete policy documents")
+
+
+@pytest.mark.parametrize(
+    ("peer", "forwarded", "expected"),
+    [
+        ("203.0.113.7", None, "203.0.113.7"),
+        ("203.0.113.7", "1.2.3.4", "203.0.113.7"),  # not behind our proxy: the header is not trusted
+        ("127.0.0.1", "198.51.100.9", "198.51.100.9"),
+        ("127.0.0.1", "6.6.6.6, 198.51.100.9", "198.51.100.9"),  # a client-sent entry comes first
+        ("127.0.0.1", None, "127.0.0.1"),
+        (None, None, None),
+    ],
+)
+def test_client_address(peer: str | None, forwarded: str | None, expected: str | None) -> None:
+    from backend.auth.setup import client_address
+
+    assert client_address(peer, forwarded) == expected
