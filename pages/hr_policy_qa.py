@@ -7,6 +7,7 @@ from backend.errors import user_message
 from backend.rag.answer.answerer import Answer
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 from backend.rag.ingest.policy_library import PolicyLibrary
+from ui.history import history_sidebar, save
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -49,7 +50,7 @@ def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
 cfg = settings()
 params = current_params()
 library = policy_library(cfg)
-conversation: Conversation = st.session_state.setdefault(CONVERSATION_KEY, Conversation())
+conversation: Conversation = history_sidebar("hrqa", CONVERSATION_KEY)
 
 st.title("HR Policy Q&A")
 st.caption(
@@ -118,3 +119,4 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
             conversation.settle_reply(answer.text, answer)
             show_sources(answer, library, len(conversation.turns) - 1)
+    save("hrqa", CONVERSATION_KEY)
