@@ -138,11 +138,14 @@ def test_staff_asks_sees_no_admin_section_gets_admins_only_and_keeps_history_acr
     screenshot(page, "auth-history-after-restart")
 
 
-def test_an_admin_uploads_a_pdf_and_deletes_it(local_server: Any, browser_page: Any, tmp_path: Path) -> None:
+def test_an_admin_uploads_a_pdf_and_deletes_it(
+    local_server: Any, browser_page: Any, tmp_path: Path, app_data_dir: Path
+) -> None:
     page = browser_page
+    upload_dir = app_data_dir / "uploads"
     url, _ = local_server()
     pdf = tmp_path / "bike_policy.pdf"
-    pdf.write_bytes(text_pdf("Bike Policy. Every employee may park one bicycle in the garage.", title="Bikes"))
+    pdf.write_bytes(text_pdf("Bike Policy. Every employee may park one bicycle.", title="Bikes"))
     sign_in(page, url, "hana", ADMIN_PW)
     page.get_by_role("heading", name="Chatbot").wait_for(timeout=30_000)
     nav = page.get_by_test_id("stSidebarNav")
@@ -164,4 +167,5 @@ def test_an_admin_uploads_a_pdf_and_deletes_it(local_server: Any, browser_page: 
     page.get_by_text("bike_policy.pdf deleted", exact=False).wait_for(timeout=SLOW)
     wait_until_idle(page)
     expect(page.get_by_text("No policy documents are indexed yet")).to_be_visible()
+    assert not list((upload_dir).glob("*.pdf"))
     screenshot(page, "auth-admin-deleted")
