@@ -32,7 +32,6 @@ logger = logging.getLogger(__name__)
 
 USER_KEY = "_workbench_user"
 TOKEN_KEY = "_workbench_session_token"
-COOKIE_ACTION_KEY = "_workbench_cookie_action"  # ("set", token, seconds) | ("clear",)
 SIGNED_OUT_KEY = "_workbench_signed_out"
 OIDC_AUDITED_KEY = "_workbench_oidc_audited"
 
@@ -57,21 +56,21 @@ def sign_in_gate(settings: Settings) -> Identity:
     return user
 
 
-def _cookie_script(action: tuple[object, ...]) -> str:
-    secure = ' + (location.protocol === "https:" ? "; Secure" : "")'
-    if action[0] == "set":
-        _, token, seconds = action
-        value = f"{COOKIE_NAME}={token}; Max-Age={int(seconds)}; Path=/; SameSite=Strict"  # type: ignore[call-overload]
+def _cookie_script(token: str | None, seconds: int) -> str:
+    """Set (or, with no token, remove) the session cookie in the browser."""
+    if token:
+        value = f"{COOKIE_NAME}={token}; Max-Age={seconds}; Path=/; SameSite=Strict"
     else:
         value = f"{COOKIE_NAME}=; Max-Age=0; Path=/; SameSite=Strict"
+    secure = ' + (location.protocol === "https:" ? "; Secure" : "")'
     return f"<script>document.cookie = {json.dumps(value)}{secure};</script>"
 
 
-def write_pending_cookie() -> None:
-    """Emit the cookie change a sign-in or sign-out asked for (once, on the run after it)."""
-    action = st.session_state.pop(COOKIE_ACTION_KEY, None)
-    if action is not None:
-        st.html(_cookie_script(action), unsafe_allow_javascript=True)
+def write_cookie(token: str | None, seconds: int = 0) -> None:
+    """Emitted on every run (an invisible element), not once: a run that Streamlit replaces quickly
+    may never mount its elements, and then a one-off script would never run."""
+    with st.sidebar:
+        st.html(_cookie_script(token, seconds), unsafe_allow_javascript=True)
 
 
 def _address() -> str | None:
@@ -99,7 +98,8 @@ def _local_user(settings: Settings) -> Identity:
 
 
 def _sign_in_form(settings: Settings) -> None:
-    write_pending_cookie()  # a sign-out's cookie removal
+    if st.session_state.get(SIGNED_OUT_KEY):
+        write_cookie(None)  # a sign-out's cookie removal
     st.title("GenAI Workbench")
     with st.form("sign_in", border=True, enter_to_submit=True):
         st.subheader("Sign in")
@@ -117,7 +117,6 @@ def _sign_in_form(settings: Settings) -> None:
     st.session_state[TOKEN_KEY] = token
     st.session_state[USER_KEY] = user
     st.session_state.pop(SIGNED_OUT_KEY, None)
-    st.session_state[COOKIE_ACTION_KEY] = ("set", token, auth.session_lifetime.total_seconds())
     st.rerun()
 
 
@@ -158,14 +157,15 @@ def sign_out(settings: Settings, user: Identity) -> None:
     st.session_state.pop(TOKEN_KEY, None)
     st.session_state.pop(USER_KEY, None)
     st.session_state[SIGNED_OUT_KEY] = True
-    st.session_state[COOKIE_ACTION_KEY] = ("clear",)
 
 
 def render_user_box(settings: Settings, user: Identity) -> None:
     """The sidebar's who-am-I line and the sign-out button (not in ``none`` mode)."""
-    write_pending_cookie()
     if settings.auth_mode == "none":
         return
+    token = st.session_state.get(TOKEN_KEY)
+    if settings.auth_mode == "local" and token:
+        write_cookie(token, local_auth(settings).seconds_left(token))
     with st.sidebar:
         st.caption(f"Signed in as **{user.label}** ({user.role})")
         if st.button("Sign out", icon=":material/logout:", key="sign_out"):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import functools
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatchError
 
@@ -43,9 +45,8 @@ class Passwords:
 
     def dummy_verify(self, password: str) -> None:
         """Spend the time of one verification, so an unknown user name answers as slowly as a known one."""
-        self.verify(self._dummy_hash(), password)
+        self.verify(self._dummy_hash, password)
 
+    @functools.cached_property
     def _dummy_hash(self) -> str:
-        if not hasattr(self, "_dummy"):
-            self._dummy = self._hasher.hash("not a real password, only for timing")
-        return self._dummy
+        return self._hasher.hash("not a real password, only for timing")

@@ -92,16 +92,18 @@ class LocalAuth:
             return None
         return Identity(user.username, user.role)
 
+    def seconds_left(self, token: str | None) -> int:
+        """How long a valid session token has to run (0 when it is not valid)."""
+        now = self._clock()
+        claims = read_token(token, now=now, secret=self._secret)
+        return max(0, int((claims.expires_at - now).total_seconds())) if claims else 0
+
     def sign_out(self, user: Identity) -> None:
         """End the user's sessions on every device (their tokens are refused from now on)."""
         now = self._clock()
         if self._users.get(user.username) is not None:
             self._users.update(user.username, sessions_valid_from=now)
         self._audit.record(AuditEvent(now, user.username, "sign_out"))
-
-    @property
-    def session_lifetime(self) -> timedelta:
-        return self._lifetime
 
     # -- managing users (the CLI) ---------------------------------------------------------------
     def add_user(self, username: str, role: Role, password: str) -> UserRecord:

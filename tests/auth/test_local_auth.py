@@ -60,10 +60,13 @@ def test_a_password_change_ends_sessions_issued_before_it(auth: LocalAuth, clock
 def test_sessions_expire(auth: LocalAuth, clock: Clock) -> None:
     auth.add_user("bo", "staff", PW)
     _, token = auth.sign_in("bo", PW, None)
+    assert auth.seconds_left(token) == 8 * 3600
     clock.advance(hours=7, minutes=59)
     assert auth.resume(token) is not None
+    assert auth.seconds_left(token) == 60
     clock.advance(minutes=1)
     assert auth.resume(token) is None
+    assert auth.seconds_left(token) == 0
 
 
 def test_failures_per_user_block_even_the_right_password_until_the_window_passes(
