@@ -17,8 +17,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from bench._util import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server, summary
 from backend.auth.passwords import Passwords
+from bench._util import CHROMIUM, CHROMIUM_ARGS, REPO_ROOT, streamlit_server, summary
 
 PASSWORD = "benchmark password 1"
 
@@ -41,8 +41,9 @@ def main() -> None:
     sign_in, cookie, resume = [], [], []
     with tempfile.TemporaryDirectory() as tmp:
         data = Path(tmp) / "data"
+        add_user = ["add-user", "bench", "--role", "staff", "--password-stdin"]
         subprocess.run(
-            [sys.executable, "-m", "backend.auth", "add-user", "bench", "--role", "staff", "--password-stdin"],
+            [sys.executable, "-m", "backend.auth", *add_user],
             input=PASSWORD.encode(),
             cwd=REPO_ROOT,
             env={**os.environ, "DATA_DIR": str(data)},
