@@ -54,7 +54,7 @@ st.caption(
 for kind, text in st.session_state.pop(NOTES_KEY, []):
     {"error": st.error, "info": st.info, "success": st.success, "warning": st.warning}[kind](text)
 
-rows = docs.list()
+rows = docs.documents()
 if rows:
     st.dataframe(
         [

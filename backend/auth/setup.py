@@ -13,7 +13,7 @@ from typing import Any
 from backend.appdb.audit import AuditLog
 from backend.appdb.signin_failures import SignInFailures
 from backend.appdb.store import AppStore
-from backend.appdb.users import UserRepository
+from backend.appdb.users import Role, UserRepository
 from backend.auth.identity import Identity
 from backend.auth.passwords import Passwords
 from backend.auth.service import LocalAuth
@@ -95,7 +95,7 @@ def identity_from_claims(
         raise ValueError("the identity provider sent no email, preferred_username or sub claim")
     raw = claims.get(groups_claim) or []
     groups = {raw} if isinstance(raw, str) else {str(g) for g in raw}
-    role = "admin" if groups & admin_groups else "staff"
+    role: Role = "admin" if groups & admin_groups else "staff"
     return Identity(name.lower(), role, str(claims.get("name") or ""))
 
 

@@ -69,7 +69,7 @@ class PolicyDocuments:
         self._audit = audit
         self._clock = clock
 
-    def list(self) -> list[DocumentRow]:
+    def documents(self) -> list[DocumentRow]:
         stats = self._library.stats()
         if stats is None:
             return []

@@ -6,6 +6,7 @@ from pathlib import Path
 
 import pytest
 from argon2 import PasswordHasher
+from pydantic import SecretStr
 
 from backend.appdb.sqlite import SqliteStore
 from backend.auth.passwords import Passwords
@@ -44,5 +45,6 @@ def store(tmp_path: Path) -> Iterator[SqliteStore]:
 
 @pytest.fixture
 def auth(tmp_path: Path, store: SqliteStore, clock: Clock) -> LocalAuth:
-    settings = Settings(DATA_DIR=tmp_path, SESSION_SECRET="test-secret-0123456789", SESSION_HOURS=8)
+    secret = SecretStr("test-secret-0123456789")
+    settings = Settings(DATA_DIR=tmp_path, SESSION_SECRET=secret, SESSION_HOURS=8)
     return build_local_auth(settings, store, passwords=cheap_passwords(), clock=clock)

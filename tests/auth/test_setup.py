@@ -6,6 +6,7 @@ import stat
 from pathlib import Path
 
 import pytest
+from pydantic import SecretStr
 
 from backend.auth.identity import Identity, PermissionDeniedError, require_admin
 from backend.auth.setup import bind_refusal, identity_from_claims, is_loopback, session_secret
@@ -40,7 +41,7 @@ def test_the_generated_secret_is_private_and_stable(tmp_path: Path) -> None:
     assert len(first) == 64
     assert session_secret(settings) == first
     assert stat.S_IMODE((tmp_path / "session_secret").stat().st_mode) == 0o600
-    assert session_secret(Settings(DATA_DIR=tmp_path, SESSION_SECRET="from-env")) == b"from-env"
+    assert session_secret(Settings(DATA_DIR=tmp_path, SESSION_SECRET=SecretStr("from-env"))) == b"from-env"
 
 
 @pytest.mark.parametrize(

@@ -78,7 +78,7 @@ def test_an_admin_upload_is_listed_with_who_when_version_and_date(
         ADMIN, [("Leave policy.pdf", LEAVE)], version=" 3 ", effective_date=date(2027, 1, 1)
     )
     assert [(r.file, r.status) for r in results] == [("Leave_policy.pdf", "added")]
-    rows = {r.file: r for r in docs.list()}
+    rows = {r.file: r for r in docs.documents()}
     assert set(rows) == {"conduct.pdf", "Leave_policy.pdf"}
     leave = rows["Leave_policy.pdf"]
     assert (leave.title, leave.pages, leave.uploaded_by, leave.uploaded_at) == ("Leave", 1, "ana", NOW)
@@ -104,7 +104,7 @@ def test_replace_keeps_the_name_and_delete_removes_file_index_and_metadata(
 
     docs.delete(ADMIN, "leave.pdf")
     assert not (tmp_path / "uploads" / "leave.pdf").exists()
-    assert [r.file for r in docs.list()] == ["conduct.pdf"]
+    assert [r.file for r in docs.documents()] == ["conduct.pdf"]
     assert docs.info("leave.pdf") is None
     assert sorted(e.action for e in AuditLog(store).recent()) == ["delete", "replace", "upload"]
 
@@ -117,7 +117,7 @@ def test_built_in_and_unknown_documents_get_one_sentence(
         docs.delete(ADMIN, "conduct.pdf")
     with pytest.raises(DocumentOperationError, match=r"^missing.pdf is not in the policy index\.$"):
         docs.replace(ADMIN, "missing.pdf", LEAVE)
-    assert [r.file for r in docs.list()] == ["conduct.pdf"]
+    assert [r.file for r in docs.documents()] == ["conduct.pdf"]
 
 
 def test_rebuild_is_audited(setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore]) -> None:

@@ -12,12 +12,12 @@ from bench._util import free_port, stop, wait_healthy
 from tests.conftest import REPO_ROOT
 
 
-def streamlit(address: str, tmp_path: Path) -> subprocess.Popen[bytes]:
+def streamlit(address: str, tmp_path: Path, port: int) -> subprocess.Popen[bytes]:
     env = {**os.environ, "AUTH_MODE": "none", "DATA_DIR": str(tmp_path / "data"), "HF_HUB_OFFLINE": "1"}
     return subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py", "--server.address", address,
-            "--server.port", str(free_port()), "--server.headless", "true",
+            "--server.port", str(port), "--server.headless", "true",
             "--server.fileWatcherType", "none",
         ],
         cwd=REPO_ROOT,
@@ -28,7 +28,7 @@ def streamlit(address: str, tmp_path: Path) -> subprocess.Popen[bytes]:
 
 
 def test_none_mode_refuses_to_listen_on_every_interface(tmp_path: Path) -> None:
-    proc = streamlit("0.0.0.0", tmp_path)
+    proc = streamlit("0.0.0.0", tmp_path, free_port())
     _, err = proc.communicate(timeout=60)
     assert proc.returncode != 0
     lines = [line for line in err.decode().splitlines() if line.strip()]
@@ -41,10 +41,10 @@ def test_none_mode_refuses_to_listen_on_every_interface(tmp_path: Path) -> None:
 
 
 def test_none_mode_serves_on_loopback(tmp_path: Path) -> None:
-    proc = streamlit("127.0.0.1", tmp_path)
+    port = free_port()
+    proc = streamlit("127.0.0.1", tmp_path, port)
     try:
-        port = proc.args[proc.args.index("--server.port") + 1]  # type: ignore[union-attr]
-        wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=60)  # type: ignore[arg-type]
+        wait_healthy(f"http://127.0.0.1:{port}", proc, timeout=60)
         assert proc.poll() is None
     finally:
-        stop(proc)  # type: ignore[arg-type]
+        stop(proc)

@@ -70,7 +70,8 @@ def test_rename_and_delete(
 ) -> None:
     at = open_chat(open_page, app_settings, store, ANA, "Eighteen days.")
     ask(at, "How many leave days do I get?")
-    [conversation_id] = [b.key.removeprefix("open_") for b in at.sidebar.button if b.key.startswith("open_")]
+    keys = [b.key or "" for b in at.sidebar.button]
+    [conversation_id] = [k.removeprefix("open_") for k in keys if k.startswith("open_")]
     at.sidebar.text_input(key=f"rename_{conversation_id}").set_value("Leave")
     at.sidebar.button(key=f"do_rename_{conversation_id}").click().run()
     assert listed(at) == ["Leave"]

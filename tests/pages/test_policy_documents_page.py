@@ -42,7 +42,7 @@ def button(at: AppTest, label: str) -> Any:
 
 
 def table(at: AppTest) -> list[dict[str, Any]]:
-    return at.dataframe[0].value.to_dict("records")  # type: ignore[no-any-return]
+    return at.dataframe[0].value.to_dict("records")
 
 
 def test_the_list_shows_title_pages_chunks_and_who_uploaded(
