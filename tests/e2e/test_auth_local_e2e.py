@@ -19,7 +19,7 @@ from playwright.sync_api import expect
 from backend.auth.service import SIGN_IN_FAILED
 from bench._util import start_streamlit, stop, wait_healthy
 from tests.conftest import REPO_ROOT
-from tests.e2e.conftest import screenshot, wait_until_idle
+from tests.e2e.conftest import app_env, screenshot, wait_until_idle
 from tests.fakes import text_pdf
 
 STAFF_PW = "staff password 123"
@@ -46,14 +46,7 @@ def local_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[[], tu
     procs: list[Any] = []
 
     def start() -> tuple[str, Any]:
-        env = {
-            "AUTH_MODE": "local",
-            "APP_PROVIDER": "local",
-            "DATA_DIR": str(app_data_dir),
-            "INDEX_DIR": str(app_data_dir / "index"),
-            "UPLOAD_DIR": str(app_data_dir / "uploads"),
-            "OUTPUT_DIR": str(app_data_dir / "outputs"),
-        }
+        env = {**app_env(app_data_dir), "AUTH_MODE": "local"}
         log = (tmp_path / f"streamlit-{len(procs)}.log").open("wb")
         proc, url = start_streamlit(env, log=log)
         procs.append(proc)
