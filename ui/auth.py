@@ -121,7 +121,7 @@ def _sign_in_form(settings: Settings) -> None:
 
 
 def _oidc_user(settings: Settings) -> Identity:
-    if not st.user.is_logged_in:
+    if not st.user.get("is_logged_in", False):
         st.title("GenAI Workbench")
         st.write("Sign in with your organisation's account to continue.")
         try:

@@ -80,3 +80,56 @@ def test_an_admin_reaches_the_policy_documents_page_and_signs_out(app: AppTest) 
     next(b for b in app.sidebar.button if b.label == "Sign out").click().run()
     assert not app.exception
     assert [b.label for b in app.button] == ["Sign in"]
+
+
+@pytest.fixture
+def oidc_app(app_settings: Settings, monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> AppTest:
+    monkeypatch.chdir(REPO_ROOT)
+    cfg = app_settings.model_copy(update={"auth_mode": "oidc", "admin_groups": "hr-admins"})
+    at = AppTest.from_file(APP, default_timeout=30)
+    at.session_state[OVERRIDES_KEY] = {"settings": cfg, "app_store": SqliteStore(tmp_path / "app.db")}
+    at.user = {"is_logged_in": False}
+    return at
+
+
+def test_oidc_without_auth_secrets_says_what_is_missing(oidc_app: AppTest) -> None:
+    oidc_app.run()
+    assert not oidc_app.exception
+    assert len(oidc_app.error) == 1
+    assert oidc_app.error[0].value.startswith("AUTH_MODE=oidc needs an [auth] section")
+    assert not oidc_app.button
+    assert not oidc_app.chat_input
+
+
+def test_oidc_offers_sign_in_when_configured(oidc_app: AppTest) -> None:
+    oidc_app.secrets["auth"] = {
+        "redirect_uri": "http://localhost:8501/oauth2callback",
+        "cookie_secret": "x" * 32,
+        "client_id": "client",
+        "client_secret": "secret",
+        "server_metadata_url": "https://cognito-idp.us-east-1.amazonaws.com/pool/.well-known/openid-configuration",
+    }
+    oidc_app.run()
+    assert not oidc_app.exception
+    assert [b.label for b in oidc_app.button] == ["Sign in"]
+    assert not oidc_app.error
+    assert not oidc_app.chat_input
+
+
+@pytest.mark.parametrize(
+    ("groups", "title"), [(["hr-admins", "staff"], "Policy documents"), (["staff"], "Admins only")]
+)
+def test_oidc_groups_decide_the_role(
+    oidc_app: AppTest, tmp_path: Path, groups: list[str], title: str
+) -> None:
+    oidc_app.user = {"is_logged_in": True, "email": "Ana@Acme.test", "name": "Ana", "cognito:groups": groups}
+    oidc_app.run()
+    assert not oidc_app.exception
+    assert [t.value for t in oidc_app.title] == ["Chatbot"]
+    role = "admin" if "hr-admins" in groups else "staff"
+    assert f"Signed in as **Ana** ({role})" in [c.value for c in oidc_app.sidebar.caption]
+    page = "pages/policy_documents.py" if role == "admin" else "pages/admins_only.py"
+    oidc_app.switch_page(page).run()
+    assert [t.value for t in oidc_app.title][:1] == [title]
+    events = AuditLog(SqliteStore(tmp_path / "app.db")).recent()
+    assert [(e.actor, e.action, e.detail) for e in events] == [("ana@acme.test", "sign_in", "oidc")]
