@@ -106,9 +106,15 @@ def _sign_in_form(settings: Settings) -> None:
         username = st.text_input("Username", autocomplete="username")
         password = st.text_input("Password", type="password", autocomplete="current-password")
         submitted = st.form_submit_button("Sign in", type="primary")
+    auth = local_auth(settings)
+    if not auth.list_users():
+        st.info(
+            "No users exist yet: on the server, add the first admin with "
+            "`printf 'PASSWORD' | python -m backend.auth add-user NAME --role admin --password-stdin`.",
+            icon=":material/person_add:",
+        )
     if not submitted:
         return
-    auth = local_auth(settings)
     try:
         user, token = auth.sign_in(username, password, _address())
     except SignInError as exc:

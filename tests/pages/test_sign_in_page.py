@@ -48,10 +48,23 @@ def sign_in(at: AppTest, name: str, password: str) -> AppTest:
 def test_the_form_comes_first_and_no_page_runs(app: AppTest) -> None:
     app.run()
     assert not app.exception
+    assert not app.info  # users exist: no first-admin hint
     assert [t.label for t in app.text_input] == ["Username", "Password"]
     assert [b.label for b in app.button] == ["Sign in"]
     assert [t.value for t in app.title] == ["GenAI Workbench"]
     assert not app.chat_input
+
+
+def test_an_empty_user_store_says_how_to_add_the_first_admin(
+    local_settings: Settings, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+    at = AppTest.from_file(APP, default_timeout=30)
+    empty = SqliteStore(tmp_path / "empty.db")
+    at.session_state[OVERRIDES_KEY] = {"settings": local_settings, "app_store": empty}
+    at.run()
+    assert not at.exception
+    assert "python -m backend.auth add-user NAME --role admin" in at.info[0].value
 
 
 def test_a_wrong_password_gets_the_neutral_sentence(app: AppTest, tmp_path: Path) -> None:
