@@ -182,3 +182,15 @@ def refusal_message(exc: BaseException) -> str | None:
     if isinstance(exc, DocumentError):
         return f"{exc.file}: {exc.reason}."
     return None
+
+
+def version_note(info: DocumentInfo | None) -> str:
+    """ "version 3 · effective from 2027-01-01" for a cited source's line; empty when neither is set."""
+    if info is None:
+        return ""
+    parts = []
+    if info.version:
+        parts.append(f"version {info.version}")
+    if info.effective_date:
+        parts.append(f"effective from {info.effective_date.isoformat()}")
+    return " · ".join(parts)

@@ -138,3 +138,20 @@ def test_refusals_are_one_sentence() -> None:
     )
     assert refusal_message(DocumentError("a.pdf", "it is encrypted")) == "a.pdf: it is encrypted."
     assert refusal_message(RuntimeError("boom")) is None
+
+
+@pytest.mark.parametrize(
+    ("version", "effective", "note"),
+    [
+        ("3", date(2027, 1, 1), "version 3 · effective from 2027-01-01"),
+        ("3", None, "version 3"),
+        ("", date(2027, 1, 1), "effective from 2027-01-01"),
+        ("", None, ""),
+    ],
+)
+def test_version_note(version: str, effective: date | None, note: str) -> None:
+    from backend.appdb.documents import DocumentInfo
+    from backend.documents.service import version_note
+
+    assert version_note(DocumentInfo("a.pdf", "ana", NOW, version, effective)) == note
+    assert version_note(None) == ""
