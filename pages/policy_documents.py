@@ -6,10 +6,10 @@ from datetime import date
 import streamlit as st
 
 from backend.documents.service import BUILT_IN, refusal_message
-from backend.errors import user_message
 from backend.rag.ingest.policy_library import UploadResult
 from ui.auth import require_admin_page
 from ui.documents_resources import audit_log, policy_documents
+from ui.errors import report
 from ui.resources import settings
 from ui.router import ensure_router
 
@@ -33,7 +33,8 @@ def run(work: Callable[[], Notes]) -> None:
     try:
         st.session_state[NOTES_KEY] = work()
     except Exception as exc:  # one sentence; the page and the index stay as they were
-        st.session_state[NOTES_KEY] = [("error", refusal_message(exc) or user_message(exc))]
+        # An expected refusal is its own sentence; anything else is logged once, here.
+        st.session_state[NOTES_KEY] = [("error", refusal_message(exc) or report(exc))]
     st.rerun()
 
 
