@@ -14,6 +14,13 @@ from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity
 from backend.settings import Settings
 from tests.fakes import fake_chat_model
+from tests.pages.test_hr_policy_qa_page import (
+    EARNED,
+    FakeRetriever,
+    generative,
+    open_qa,
+)
+from tests.pages.test_hr_policy_qa_page import library_settings as library_settings  # the fixture
 
 CHAT = "pages/chatbot.py"
 ANA = Identity("ana", "staff")
@@ -91,3 +98,24 @@ def test_one_user_never_sees_anothers_conversations(
     ask(bo, "Bo's question")
     assert listed(bo) == ["Bo's question"]
     assert listed(open_chat(open_page, app_settings, store, ANA)) == ["Ana's private question"]
+
+
+def test_an_hr_answer_reopens_with_its_sources_in_a_new_session(
+    open_page: Callable[..., AppTest], library_settings: Settings, store: SqliteStore
+) -> None:
+    model, _ = fake_chat_model("You get 18 days of earned leave per year [leave_policy.pdf#page=2].")
+    answerer = generative(model, FakeRetriever([EARNED]))
+    at = open_qa(open_page, library_settings, policy_answerer=answerer, app_store=store, identity=ANA)
+    at.chat_input[0].set_value("How many days of earned leave do I get?").run()
+    assert not at.exception
+    assert listed(at) == ["How many days of earned leave do I get?"]
+
+    fresh = open_qa(open_page, library_settings, app_store=store, identity=ANA)
+    assert not fresh.expander or not any(e.label.startswith("Sources") for e in fresh.expander)
+    question = "How many days of earned leave do I get?"
+    next(b for b in fresh.sidebar.button if b.label == question).click().run()
+    assert not fresh.exception
+    sources = next(e for e in fresh.expander if e.label.startswith("Sources"))
+    assert "**leave_policy.pdf** · page 2 · score 0.74 · **cited**" in [m.value for m in sources.markdown]
+    # Another user's HR history is empty.
+    assert listed(open_qa(open_page, library_settings, app_store=store, identity=BO)) == []
