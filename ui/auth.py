@@ -26,7 +26,7 @@ from backend.auth.sessions import COOKIE_NAME
 from backend.auth.setup import client_address, identity_from_claims, utc_now
 from backend.settings import Settings
 from ui.auth_resources import app_store, local_auth
-from ui.resources import resolve
+from ui.resources import OVERRIDES_KEY, resolve
 
 logger = logging.getLogger(__name__)
 
@@ -43,7 +43,7 @@ def current_user() -> Identity:
 
 def sign_in_gate(settings: Settings) -> Identity:
     """The signed-in user; draws the sign-in screen and stops the run when there is none."""
-    overrides = st.session_state.get("_workbench_overrides", {})
+    overrides = st.session_state.get(OVERRIDES_KEY, {})
     if "identity" in overrides:
         user: Identity = overrides["identity"]
     elif settings.auth_mode == "none":
