@@ -146,9 +146,9 @@ with rebuild_tab:
     if st.button("Rebuild index", icon=":material/refresh:"):
 
         def rebuild_all() -> Notes:
-            report = docs.rebuild(user)
-            done = f"Index rebuilt: {report.total_files} documents, {report.total_chunks} chunks."
-            rejected = [o for o in report.outcomes if o.status == "rejected"]
+            rebuilt = docs.rebuild(user)
+            done = f"Index rebuilt: {rebuilt.total_files} documents, {rebuilt.total_chunks} chunks."
+            rejected = [o for o in rebuilt.outcomes if o.status == "rejected"]
             return [("success", done), *[("warning", f"{o.file}: {o.reason}") for o in rejected]]
 
         with st.spinner("Rebuilding the policy index…"):
