@@ -23,6 +23,9 @@ def pages() -> dict[str, list[st.Page]]:
             st.Page("pages/summarizer.py", title="Summarizer", icon=":material/summarize:"),
             st.Page("pages/poster.py", title="Movie poster", icon=":material/image:"),
         ],
+        "Learn": [
+            st.Page("pages/prompt_lab.py", title="Prompt lab", icon=":material/science:"),
+        ],
         "Admin": [
             st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
         ],
