@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["local", "bedrock"]
+AuthMode = Literal["none", "local", "oidc"]
 
 # Current (not end-of-life) Bedrock models. Cross-region inference-profile ids ("us.…") are accepted
 # wherever a model id is, because newer Anthropic and Amazon models are only served through them.
@@ -79,6 +80,18 @@ class Settings(BaseSettings):
     # Model prices for the per-answer cost estimate (TOML, edited by operators; see data/prices.toml).
     prices_file: Path = Field(default=Path("data/prices.toml"), alias="PRICES_FILE")
 
+    # The app database: a DynamoDB table (several instances) when set, else DATA_DIR/app.db (SQLite).
+    app_table: str | None = Field(default=None, alias="APP_TABLE")
+    # Sign-in: none (one person on a laptop), local (built-in users) or oidc (st.login).
+    auth_mode: AuthMode = Field(default="none", alias="AUTH_MODE")
+    # OIDC: members of these groups (comma-separated) are admins; the groups come from this claim.
+    admin_groups: str = Field(default="", alias="ADMIN_GROUPS")
+    oidc_groups_claim: str = Field(default="cognito:groups", alias="OIDC_GROUPS_CLAIM")
+    # Local sign-in: the key that signs session cookies (unset: generated once into DATA_DIR) and
+    # how long a session lasts.
+    session_secret: SecretStr | None = Field(default=None, alias="SESSION_SECRET")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, alias="SESSION_HOURS")
+
     @field_validator(
         "aws_profile",
         "bedrock_rerank_model_id",
@@ -86,6 +99,8 @@ class Settings(BaseSettings):
         "api_url",
         "output_bucket",
         "rag_min_score",
+        "app_table",
+        "session_secret",
         mode="before",
     )
     @classmethod
@@ -101,6 +116,10 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @property
+    def admin_group_names(self) -> frozenset[str]:
+        return frozenset(g.strip() for g in self.admin_groups.split(",") if g.strip())
 
     @property
     def policies_dir(self) -> Path:
