@@ -2,8 +2,9 @@
 Q&A itself (a refusal, a low-confidence answer). Stored with the question, the answer, its citations
 and the model; the knowledge-gap report reads the negative ones.
 
-Keys: partition ``FEEDBACK``, sort key = the answer's UTC time + its id + the source (``user`` or
-``auto``). Rating the same answer again replaces the earlier rating instead of adding one.
+Keys: partition ``FEEDBACK``, sort key = the answer's id + the source (``user`` or ``auto``), so rating
+the same answer again replaces the earlier rating instead of adding one. Reads sort by time in Python:
+an HR team's feedback is small.
 """
 
 from __future__ import annotations
@@ -25,7 +26,7 @@ MAX_TEXT_CHARS = 8000
 @dataclass(frozen=True)
 class FeedbackRecord:
     answer_id: str
-    answered_at: datetime
+    at: datetime
     user: str
     page: str
     signal: Signal
@@ -43,8 +44,9 @@ class FeedbackRecord:
 def to_item(record: FeedbackRecord) -> Item:
     return Item(
         PK,
-        f"{stamp(record.answered_at)}#{record.answer_id}#{record.source}",
+        f"{record.answer_id}#{record.source}",
         {
+            "at": stamp(record.at),
             "user": record.user,
             "page": record.page,
             "signal": record.signal,
@@ -58,11 +60,11 @@ def to_item(record: FeedbackRecord) -> Item:
 
 
 def from_item(item: Item) -> FeedbackRecord:
-    when, answer_id, _source = item.sk.split("#", 2)
+    answer_id = item.sk.rsplit("#", 1)[0]
     d = item.data
     return FeedbackRecord(
         answer_id=answer_id,
-        answered_at=parse_stamp(when),
+        at=parse_stamp(d["at"]),
         user=d["user"],
         page=d["page"],
         signal=d["signal"],
@@ -88,8 +90,10 @@ class FeedbackLog:
 
     def since(self, moment: datetime | None = None) -> list[FeedbackRecord]:
         """All feedback at or after ``moment`` (everything when None), oldest first."""
-        start = stamp(moment) if moment is not None else None
-        return [from_item(i) for i in self.store.query(PK, start=start)]
+        records = [from_item(i) for i in self.store.query(PK)]
+        if moment is not None:
+            records = [r for r in records if r.at >= moment]
+        return sorted(records, key=lambda r: (r.at, r.answer_id))
 
     def gaps(self, moment: datetime | None = None) -> list[FeedbackRecord]:
         """Rated-down, refused and low-confidence answers: the knowledge-gap report's input."""

@@ -6,8 +6,9 @@ Contract (scripts and reviewers rely on it): the line contains "tokens", "s" (se
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
 from decimal import Decimal
+from typing import Any
 
 from backend.metering.prices import PriceTable, estimate_cost, format_cost
 
@@ -61,6 +62,17 @@ class AnswerFigures:
     @property
     def cost_text(self) -> str:
         return format_cost(self.cost)
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-ready (a saved conversation keeps each answer's figures)."""
+        out = asdict(self)
+        out["cost"] = None if self.cost is None else str(self.cost)
+        return out
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> AnswerFigures:
+        cost = raw.get("cost")
+        return cls(**{**raw, "cost": None if cost is None else Decimal(str(cost))})
 
 
 def _seconds(value: float) -> str:

@@ -1,0 +1,41 @@
+"""The app database and the operator records (usage, feedback, Ask-HR queue) for the pages.
+
+The store is opened once per process (``st.cache_resource``); the small repositories over it are cheap
+and built per call. An ``AppTest`` injects its own store under the name ``app_store``.
+"""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from backend.appdb import AppStore, open_store
+from backend.appdb.feedback import FeedbackLog
+from backend.appdb.usage import UsageLog
+from backend.metering.usage import UsageRecorder
+from backend.settings import Settings
+from ui.resources import resolve
+
+# AUTH_MODE=none: one person on a laptop, who owns everything and is an admin.
+LOCAL_USER = "local"
+
+
+@st.cache_resource(show_spinner=False)
+def _app_store(settings: Settings) -> AppStore:
+    return open_store(settings)
+
+
+def app_store(settings: Settings) -> AppStore:
+    return resolve("app_store", lambda: _app_store(settings))
+
+
+def current_username() -> str:
+    """Who is acting (AUTH_MODE=none: the one local user)."""
+    return LOCAL_USER
+
+
+def usage_recorder(settings: Settings) -> UsageRecorder:
+    return UsageRecorder(UsageLog(app_store(settings)))
+
+
+def feedback_log(settings: Settings) -> FeedbackLog:
+    return FeedbackLog(app_store(settings))
