@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from backend.lab.library import LibraryError
 from backend.lab.service import LabRun
 from backend.lab.templates import PromptError, load_templates
 from backend.lab.variants import (
@@ -14,7 +15,8 @@ from backend.lab.variants import (
 from backend.providers.params import InferenceParams
 from ui.figures import show_figures
 from ui.lab_form import LAB_MAX_TOKENS, apply_variant, variant_editor
-from ui.lab_resources import lab_service
+from ui.lab_resources import lab_service, variant_library
+from ui.operator_resources import current_username, usage_recorder
 from ui.resources import settings
 from ui.router import ensure_router
 
@@ -24,10 +26,14 @@ COUNT_KEY = "lab_count"
 RESULTS_KEY = "lab_results"
 IMPORT_KEY = "lab_import"
 IMPORT_MESSAGE_KEY = "lab_import_message"
+LIBRARY_MESSAGE_KEY = "lab_library_message"
 COLUMN_NAMES = "ABC"
+PAGE = "Prompt lab"
 
 cfg = settings()
 templates = load_templates()
+user = current_username()
+library = variant_library(cfg, user)
 
 
 def default_variants() -> list[Variant]:
@@ -65,6 +71,38 @@ def load_import() -> None:
         "success",
         f"Loaded {len(variants)} variant(s) from {upload.name}.",
     )
+
+
+def save_variant(variant: Variant) -> None:
+    try:
+        name = library.save(variant)
+    except LibraryError as exc:
+        st.session_state[LIBRARY_MESSAGE_KEY] = ("warning", str(exc))
+        return
+    st.session_state[LIBRARY_MESSAGE_KEY] = ("success", f"Saved “{name}”.")
+
+
+def load_saved(column: int) -> None:
+    name = st.session_state.get("lab_saved_choice")
+    if not name:
+        return
+    try:
+        variant = library.load(name)
+    except LibraryError as exc:
+        st.session_state[LIBRARY_MESSAGE_KEY] = ("warning", str(exc))
+        return
+    apply_variant(column, variant, templates)
+    st.session_state[COUNT_KEY] = max(st.session_state.get(COUNT_KEY) or 1, column + 1)
+    st.session_state[LIBRARY_MESSAGE_KEY] = (
+        "success",
+        f"Loaded “{name}” into variant {COLUMN_NAMES[column]}.",
+    )
+
+
+def delete_saved() -> None:
+    name = st.session_state.get("lab_saved_choice")
+    if name and library.delete(name):
+        st.session_state[LIBRARY_MESSAGE_KEY] = ("success", f"Deleted “{name}”.")
 
 
 if "lab0_template" not in st.session_state:
@@ -107,6 +145,15 @@ for column, area in enumerate(st.columns(count, border=True)):
         if prompt is not None:
             st.caption("Prompt sent")
             st.code(prompt, language=None, wrap_lines=True)
+        if variant is not None:
+            st.button(
+                "Save variant",
+                key=f"lab{column}_save",
+                icon=":material/bookmark_add:",
+                on_click=save_variant,
+                args=(variant,),
+                help="Saved under its name, for you only; saving under an existing name replaces it.",
+            )
         variants.append(variant)
         prompts.append(prompt)
 
@@ -118,7 +165,7 @@ run_clicked = st.button(
     disabled=len(ready) < count,
 )
 if run_clicked:
-    service = lab_service(cfg)
+    service = lab_service(cfg, usage_recorder(cfg).on_call(user=user, page=PAGE))
     with st.spinner(f"Running {count} variant{'s' * (count > 1)}…"):
         st.session_state[RESULTS_KEY] = service.compare(ready)
 
@@ -140,6 +187,27 @@ if results:
             show_figures(run.figures)
             if run.prompt and run.prompt != prompts[column]:
                 st.caption("The prompt was edited after this run; run again to compare.")
+
+if message := st.session_state.pop(LIBRARY_MESSAGE_KEY, None):
+    kind, text = message
+    getattr(st, kind)(text)
+
+with st.expander("Saved variants", expanded=bool(library.names())):
+    names = library.names()
+    if not names:
+        st.caption("Nothing saved yet: name a variant and press “Save variant”.")
+    else:
+        st.selectbox("Saved variant", names, key="lab_saved_choice")
+        load_columns = st.columns(count + 1)
+        for column in range(count):
+            load_columns[column].button(
+                f"Load into {COLUMN_NAMES[column]}",
+                key=f"lab_load_{column}",
+                on_click=load_saved,
+                args=(column,),
+                icon=":material/bookmark:",
+            )
+        load_columns[count].button("Delete", on_click=delete_saved, icon=":material/delete:")
 
 with st.expander("Export and import"):
     st.download_button(

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from backend.appdb.lab_variants import LabVariantRepository
+from backend.lab.library import VariantLibrary
 from backend.lab.service import LabService, OnCall
 from backend.lab.templates import load_templates
 from backend.settings import Settings
 from ui.chat_resources import chat_model
 from ui.metering_resources import price_table
+from ui.operator_resources import app_store
 
 
 def lab_service(settings: Settings, on_call: OnCall | None = None) -> LabService:
@@ -19,3 +22,8 @@ def lab_service(settings: Settings, on_call: OnCall | None = None) -> LabService
         default_model_id=settings.chat_model_choices[0],
         on_call=on_call,
     )
+
+
+def variant_library(settings: Settings, owner: str) -> VariantLibrary:
+    """The owner's saved variants in the app database."""
+    return VariantLibrary(LabVariantRepository(app_store(settings)), owner, list(load_templates()))

@@ -95,3 +95,32 @@ def test_import_fills_the_editors_and_a_bad_file_changes_nothing(
     assert len(at.code) == 1
     assert at.code[0].value.startswith("Please write a short email in the voice of a pirate.")
     assert at.text_input(key="lab0_name").value == "pirate"
+
+
+def test_save_a_variant_reload_it_into_another_column_and_record_usage_once_per_call(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    from datetime import UTC, datetime
+
+    from backend.appdb.sqlite import SqliteStore
+    from backend.appdb.usage import UsageLog
+
+    store = SqliteStore(app_settings.data_dir / "app.db")
+    model = metered_fake_chat_model("one", "two")
+    at = open_page("pages/prompt_lab.py", {"settings": app_settings, "chat_model": model, "app_store": store})
+    at.text_input(key="lab0_var_product_description_product").set_value("Rain jacket").run()
+    at.text_input(key="lab0_name").set_value("jacket zero-shot").run()
+    at.button(key="lab0_save").click().run()
+    assert at.success[0].value == "Saved “jacket zero-shot”."
+
+    at.selectbox(key="lab_saved_choice").set_value("jacket zero-shot").run()
+    at.button(key="lab_load_1").click().run()
+    assert at.code[1].value == at.code[0].value
+    assert at.code[1].value.endswith("Product: Rain jacket\nDescription:")
+
+    next(b for b in at.button if b.label == "Run compare").click().run()
+    at.run()
+    today = datetime.now(UTC).date()
+    usage = UsageLog(store).between(today, today)
+    assert model.calls == 2
+    assert [(u.page, u.user, u.outcome) for u in usage] == [("Prompt lab", "local", "ok")] * 2
