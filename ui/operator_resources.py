@@ -11,6 +11,7 @@ import streamlit as st
 from backend.appdb import AppStore, open_store
 from backend.appdb.feedback import FeedbackLog
 from backend.appdb.usage import UsageLog
+from backend.metering.figures import AnswerFigures
 from backend.metering.usage import UsageRecorder
 from backend.settings import Settings
 from ui.resources import resolve
@@ -39,3 +40,8 @@ def usage_recorder(settings: Settings) -> UsageRecorder:
 
 def feedback_log(settings: Settings) -> FeedbackLog:
     return FeedbackLog(app_store(settings))
+
+
+def record_usage(settings: Settings, page: str, figures: AnswerFigures) -> None:
+    """One usage record for a finished model call made on behalf of the current user."""
+    usage_recorder(settings).record(user=current_username(), page=page, figures=figures)
