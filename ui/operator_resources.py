@@ -11,13 +11,12 @@ import streamlit as st
 from backend.appdb import AppStore, open_store
 from backend.appdb.feedback import FeedbackLog
 from backend.appdb.usage import UsageLog
+from backend.auth.identity import LOCAL_OWNER, Identity
 from backend.metering.figures import AnswerFigures
+from backend.metering.report import UsageReport
 from backend.metering.usage import UsageRecorder
 from backend.settings import Settings
 from ui.resources import resolve
-
-# AUTH_MODE=none: one person on a laptop, who owns everything and is an admin.
-LOCAL_USER = "local"
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,9 +28,13 @@ def app_store(settings: Settings) -> AppStore:
     return resolve("app_store", lambda: _app_store(settings))
 
 
+def current_user() -> Identity:
+    """Who is acting. AUTH_MODE=none: the one local user, an admin; an ``AppTest`` injects others."""
+    return resolve("current_user", lambda: LOCAL_OWNER)
+
+
 def current_username() -> str:
-    """Who is acting (AUTH_MODE=none: the one local user)."""
-    return LOCAL_USER
+    return current_user().username
 
 
 def usage_recorder(settings: Settings) -> UsageRecorder:
@@ -45,3 +48,7 @@ def feedback_log(settings: Settings) -> FeedbackLog:
 def record_usage(settings: Settings, page: str, figures: AnswerFigures) -> None:
     """One usage record for a finished model call made on behalf of the current user."""
     usage_recorder(settings).record(user=current_username(), page=page, figures=figures)
+
+
+def usage_report(settings: Settings) -> UsageReport:
+    return UsageReport(UsageLog(app_store(settings)))
