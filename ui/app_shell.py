@@ -29,6 +29,7 @@ def pages() -> dict[str, list[st.Page]]:
         "Admin": [
             st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
             st.Page("pages/usage.py", title="Usage", icon=":material/query_stats:"),
+            st.Page("pages/knowledge_gaps.py", title="Knowledge gaps", icon=":material/help_center:"),
         ],
     }
 

@@ -10,8 +10,12 @@ import streamlit as st
 
 from backend.appdb import AppStore, open_store
 from backend.appdb.feedback import FeedbackLog
+from backend.appdb.gap_groups import GapGroupStatuses
+from backend.appdb.handoff import HandoffRepository
 from backend.appdb.usage import UsageLog
 from backend.auth.identity import LOCAL_OWNER, Identity
+from backend.gaps.handoff import HandoffService
+from backend.gaps.report import KnowledgeGapReport
 from backend.metering.figures import AnswerFigures
 from backend.metering.report import UsageReport
 from backend.metering.usage import UsageRecorder
@@ -52,3 +56,20 @@ def record_usage(settings: Settings, page: str, figures: AnswerFigures) -> None:
 
 def usage_report(settings: Settings) -> UsageReport:
     return UsageReport(UsageLog(app_store(settings)))
+
+
+def handoff_service(settings: Settings) -> HandoffService:
+    return HandoffService(HandoffRepository(app_store(settings)))
+
+
+def gap_report(settings: Settings) -> KnowledgeGapReport:
+    """The report over the embedding model and policy index the Q&A page already loaded."""
+    from ui.rag_resources import embeddings, policy_retriever
+
+    store = app_store(settings)
+    return KnowledgeGapReport(
+        FeedbackLog(store),
+        GapGroupStatuses(store),
+        lambda: embeddings(settings),
+        lambda: policy_retriever(settings),
+    )

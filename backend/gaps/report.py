@@ -8,7 +8,7 @@ import io
 import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 
 import numpy as np
@@ -136,11 +136,13 @@ class KnowledgeGapReport:
     def groups(self, actor: Identity, since: datetime | None = None) -> list[GapGroup]:
         require_admin(actor, "see the knowledge-gap report")
         groups = group_questions(self._feedback.gaps(since), self._embeddings(), self._threshold)
+        return self.with_statuses(actor, groups)
+
+    def with_statuses(self, actor: Identity, groups: Sequence[GapGroup]) -> list[GapGroup]:
+        """``groups`` with the statuses admins gave them (cheap: no re-clustering)."""
+        require_admin(actor, "see the knowledge-gap report")
         statuses = self._statuses.all()
-        return [
-            GapGroup(**{**g.__dict__, "status": statuses[g.key].status if g.key in statuses else "open"})
-            for g in groups
-        ]
+        return [replace(g, status=statuses[g.key].status if g.key in statuses else "open") for g in groups]
 
     def closest_passages(self, actor: Identity, group: GapGroup) -> tuple[Passage, ...]:
         """The policy passages nearest the group's typical question (what HR may need to extend)."""
