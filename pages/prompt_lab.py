@@ -106,8 +106,8 @@ def delete_saved() -> None:
 
 
 if "lab0_template" not in st.session_state:
-    for number, variant in enumerate(default_variants()):
-        apply_variant(number, variant, templates)
+    for number, starter in enumerate(default_variants()):
+        apply_variant(number, starter, templates)
 
 st.title("Prompt lab")
 st.caption(

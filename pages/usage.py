@@ -41,7 +41,7 @@ except PermissionDeniedError as exc:
 
 frame = data.frame
 overall = totals(frame)
-st.caption(f"{overall.calls:,} model calls read in {data.query_seconds:.3f} s.")
+st.caption(f"{overall.calls:,} model calls totalled in {data.query_seconds:.3f} s.")
 if frame.empty:
     st.info("No model calls in these days yet.")
     st.stop()
@@ -54,7 +54,7 @@ c3.metric(
     f"${overall.cost:,.4f}",
     help="From the price table (PRICES_FILE); offline models cost 0.",
 )
-c4.metric("Median time per call", f"{overall.median_seconds:.2f} s")
+c4.metric("Mean time per call", f"{overall.mean_seconds or 0:.2f} s")
 if overall.unpriced_calls:
     st.caption(
         f"{overall.unpriced_calls:,} calls used a model with no price in the price table; "
@@ -74,8 +74,8 @@ for tab, dimension in ((by_user, "user"), (by_page, "page"), (by_model, "model")
         st.dataframe(table, width="stretch")
 
 st.download_button(
-    "Export these calls (CSV)",
-    data=frame.drop(columns=["day"]).to_csv(index=False),
+    "Export every call (CSV)",
+    data=lambda: usage_report(cfg).calls_csv(user, first, last),  # read in full only when clicked
     file_name=f"usage_{first.isoformat()}_{last.isoformat()}.csv",
     mime="text/csv",
     icon=":material/download:",

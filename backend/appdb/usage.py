@@ -2,6 +2,9 @@
 
 Keys: partition ``USAGE#<UTC day>``, sort key = UTC timestamp + a random suffix. A day's records are
 one query, and a date range is one query per day, so the Usage page never scans the whole table.
+
+A finished day's totals (per user, page, model and outcome) are kept as one rollup item, partition
+``USAGEROLLUP``, sort key = the day, so a month of usage is read as 30 small items instead of every call.
 """
 
 from __future__ import annotations
@@ -76,23 +79,19 @@ def from_item(item: Item) -> UsageRecord:
     )
 
 
-def row_from_item(item: Item) -> dict[str, Any]:
-    """A flat row for a table or chart (the Usage page builds a DataFrame from these)."""
-    d = item.data
-    cost = d.get("cost")
-    return {
-        "at": item.sk.split("#", 1)[0],
-        "user": d["user"],
-        "page": d["page"],
-        "model": d["model"],
-        "input_tokens": d["in"],
-        "output_tokens": d["out"],
-        "images": d.get("img", 0),
-        "seconds": d["s"],
-        "first_token_seconds": d.get("ttft"),
-        "cost": None if cost is None else float(cost),
-        "outcome": d["outcome"],
-    }
+COLUMNS = (
+    "at",
+    "user",
+    "page",
+    "model",
+    "input_tokens",
+    "output_tokens",
+    "images",
+    "seconds",
+    "first_token_seconds",
+    "cost",
+    "outcome",
+)
 
 
 def days_between(first: date, last: date) -> list[date]:
@@ -102,9 +101,20 @@ def days_between(first: date, last: date) -> list[date]:
     return [first + timedelta(days=n) for n in range(count)]
 
 
+ROLLUP_PK = "USAGEROLLUP"
+
+
 class UsageLog:
     def __init__(self, store: AppStore) -> None:
         self._store = store
+
+    def rollup(self, day: date) -> list[dict[str, Any]] | None:
+        """A finished day's saved totals, or None when not rolled up yet."""
+        item = self._store.get(ROLLUP_PK, day.isoformat())
+        return None if item is None else list(item.data["rows"])
+
+    def save_rollup(self, day: date, rows: list[dict[str, Any]]) -> None:
+        self._store.put(Item(ROLLUP_PK, day.isoformat(), {"rows": rows}))
 
     def record(self, record: UsageRecord) -> None:
         self._store.put(to_item(record))
@@ -113,8 +123,30 @@ class UsageLog:
         """Records from ``first`` to ``last`` (UTC days, inclusive), oldest first."""
         return [from_item(i) for day in days_between(first, last) for i in self._store.query(partition(day))]
 
-    def rows(self, first: date, last: date) -> list[dict[str, Any]]:
-        """The same records as flat rows, oldest first."""
-        return [
-            row_from_item(i) for day in days_between(first, last) for i in self._store.query(partition(day))
-        ]
+    def columns(self, first: date, last: date) -> dict[str, list[Any]]:
+        """The same records as columns (``COLUMNS``, plus ``day``), oldest first: a DataFrame's input.
+
+        Built column by column because the Usage report reads up to hundreds of thousands of records.
+        """
+        out: dict[str, list[Any]] = {name: [] for name in (*COLUMNS, "day")}
+        at, user, page, model = out["at"], out["user"], out["page"], out["model"]
+        tin, tout, images, seconds = out["input_tokens"], out["output_tokens"], out["images"], out["seconds"]
+        ttft, cost, outcome, days = out["first_token_seconds"], out["cost"], out["outcome"], out["day"]
+        for day in days_between(first, last):
+            items = self._store.query(partition(day))
+            days.extend([day.isoformat()] * len(items))
+            for item in items:
+                d = item.data
+                at.append(item.sk[:27])
+                user.append(d["user"])
+                page.append(d["page"])
+                model.append(d["model"])
+                tin.append(d["in"])
+                tout.append(d["out"])
+                images.append(d.get("img", 0))
+                seconds.append(d["s"])
+                ttft.append(d.get("ttft"))
+                c = d.get("cost")
+                cost.append(None if c is None else float(c))
+                outcome.append(d["outcome"])
+        return out

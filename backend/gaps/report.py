@@ -68,7 +68,7 @@ def group_questions(
     groups: list[GapGroup] = []
     for members in cluster_vectors(vectors, threshold):
         asked = [r for m in members for r in by_text[texts[m]]]
-        counts = Counter(r.signal for r in asked)
+        counts: Counter[str] = Counter(r.signal for r in asked)
         by_frequency = sorted(members, key=lambda m: (-len(by_text[texts[m]]), m))
         groups.append(
             GapGroup(

@@ -9,7 +9,7 @@ acts), so a usage record is written once per model call, never once per rerun.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterable, Iterator, Sequence
+from collections.abc import Callable, Generator, Iterable, Sequence
 from typing import Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, BaseMessageChunk
@@ -47,7 +47,7 @@ class CallMeter:
         self.text = ""
         self.outcome: Outcome | None = None
 
-    def stream(self, chunks: Iterable[BaseMessageChunk]) -> Iterator[str]:
+    def stream(self, chunks: Iterable[BaseMessageChunk]) -> Generator[str, None, None]:
         """Yield the text of ``chunks`` while timing them; ``on_finish`` runs once at the end."""
         self._started = self._clock()
         try:

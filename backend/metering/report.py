@@ -1,37 +1,36 @@
-"""The Usage report: read a date range of usage records (admins only) and total them by day, user, page
-and model. The aggregation functions are pure (a DataFrame in, a DataFrame out)."""
+"""The Usage report: model calls totalled by day, user, page and model (admins only).
+
+Finished days are read from their rollup (one small item per day, written the first time a report
+covers the day); only today's calls are read one by one. The aggregation functions are pure.
+"""
 
 from __future__ import annotations
 
+import io
+import logging
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import date
-from typing import Literal
+from datetime import UTC, date, datetime, timedelta
+from typing import Any, Literal
 
 import pandas as pd
 
-from backend.appdb.usage import UsageLog
+from backend.appdb.usage import COLUMNS, UsageLog, days_between
 from backend.auth.identity import Identity, require_admin
 
+logger = logging.getLogger(__name__)
+
 Dimension = Literal["day", "user", "page", "model"]
-COLUMNS = [
-    "at",
-    "user",
-    "page",
-    "model",
-    "input_tokens",
-    "output_tokens",
-    "images",
-    "seconds",
-    "first_token_seconds",
-    "cost",
-    "outcome",
-]
+GROUP_KEYS = ["day", "user", "page", "model", "outcome"]
+SUMS = ["calls", "input_tokens", "output_tokens", "images", "cost", "unpriced_calls", "seconds"]
+# A day is rolled up once it has been over for this long (late writes from a slow call are in by then).
+ROLLUP_AFTER = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
 class UsageData:
-    frame: pd.DataFrame  # one row per model call, COLUMNS (plus "day")
+    frame: pd.DataFrame  # GROUP_KEYS + SUMS: one row per day, user, page, model and outcome
     query_seconds: float
 
 
@@ -42,58 +41,88 @@ class Totals:
     output_tokens: int
     cost: float  # of the calls whose model has a price
     unpriced_calls: int
-    median_seconds: float | None
+    mean_seconds: float | None
     errors: int
 
 
-def to_frame(rows: list[dict[str, object]]) -> pd.DataFrame:
-    frame = pd.DataFrame(rows, columns=COLUMNS)
-    frame["day"] = frame["at"].str.slice(0, 10)
-    return frame
+def aggregate(columns: dict[str, list[Any]]) -> pd.DataFrame:
+    """Raw calls (``UsageLog.columns``) summed per day, user, page, model and outcome."""
+    raw = pd.DataFrame(columns)
+    if raw.empty:
+        return pd.DataFrame(columns=GROUP_KEYS + SUMS)
+    raw["cost"] = raw["cost"].astype("float64")
+    raw["calls"] = 1
+    raw["unpriced_calls"] = raw["cost"].isna().astype(int)
+    summed = raw.groupby(GROUP_KEYS, sort=True)[SUMS].sum(min_count=1)
+    summed["cost"] = summed["cost"].fillna(0.0)
+    return summed.reset_index()
 
 
 def totals(frame: pd.DataFrame) -> Totals:
+    calls = int(frame["calls"].sum())
     return Totals(
-        calls=len(frame),
+        calls=calls,
         input_tokens=int(frame["input_tokens"].sum()),
         output_tokens=int(frame["output_tokens"].sum()),
-        cost=float(frame["cost"].sum(skipna=True)),
-        unpriced_calls=int(frame["cost"].isna().sum()),
-        median_seconds=None if frame.empty else float(frame["seconds"].median()),
-        errors=int((frame["outcome"] != "ok").sum()),
+        cost=float(frame["cost"].sum()),
+        unpriced_calls=int(frame["unpriced_calls"].sum()),
+        mean_seconds=float(frame["seconds"].sum()) / calls if calls else None,
+        errors=int(frame.loc[frame["outcome"] != "ok", "calls"].sum()),
     )
 
 
 def totals_by(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
-    """Calls, tokens, cost (priced calls), unpriced calls and median seconds per value of ``dimension``.
+    """Calls, tokens, cost (priced calls), unpriced calls and mean seconds per value of ``dimension``.
 
     Days come oldest first; users, pages and models by cost, then calls, largest first.
     """
-    grouped = frame.groupby(dimension, sort=True)
-    out = pd.DataFrame(
-        {
-            "calls": grouped.size(),
-            "input_tokens": grouped["input_tokens"].sum(),
-            "output_tokens": grouped["output_tokens"].sum(),
-            "cost": grouped["cost"].sum(min_count=0),
-            "unpriced_calls": grouped["cost"].apply(lambda c: int(c.isna().sum())),
-            "median_seconds": grouped["seconds"].median(),
-        }
-    )
-    out.index.name = dimension
+    out = frame.groupby(dimension, sort=True)[
+        ["calls", "input_tokens", "output_tokens", "cost", "unpriced_calls", "seconds"]
+    ].sum()
+    out["mean_seconds"] = out.pop("seconds") / out["calls"]
+    out = out.astype({"calls": int, "input_tokens": int, "output_tokens": int, "unpriced_calls": int})
     if dimension != "day":
         out = out.sort_values(["cost", "calls"], ascending=False, kind="stable")
     return out
 
 
+def utc_now() -> datetime:
+    return datetime.now(UTC)
+
+
 class UsageReport:
-    def __init__(self, log: UsageLog) -> None:
+    def __init__(self, log: UsageLog, *, clock: Callable[[], datetime] = utc_now) -> None:
         self._log = log
+        self._clock = clock
 
     def load(self, actor: Identity, first: date, last: date) -> UsageData:
-        """Every model call from ``first`` to ``last`` (UTC days); refuses anyone but an admin."""
+        """Every model call from ``first`` to ``last`` (UTC days), totalled; refuses anyone but an admin."""
         require_admin(actor, "see usage and cost")
         started = time.perf_counter()
-        rows = self._log.rows(first, last)
-        frame = to_frame(rows)
+        finished_before = (self._clock() - ROLLUP_AFTER).date()
+        parts: list[pd.DataFrame] = []
+        for day in days_between(first, last):
+            saved = self._log.rollup(day) if day < finished_before else None
+            if saved is not None:
+                parts.append(pd.DataFrame(saved, columns=GROUP_KEYS + SUMS))
+                continue
+            summed = aggregate(self._log.columns(day, day))
+            if day < finished_before:
+                self._save_rollup(day, summed)
+            parts.append(summed)
+        frame = pd.concat([p for p in parts if not p.empty] or [aggregate({})], ignore_index=True)
         return UsageData(frame=frame, query_seconds=time.perf_counter() - started)
+
+    def _save_rollup(self, day: date, summed: pd.DataFrame) -> None:
+        try:
+            self._log.save_rollup(day, summed.to_dict(orient="records"))
+        except Exception:  # too large for one item, say: the day is simply read in full next time
+            logger.warning("Could not save the usage rollup for %s", day, exc_info=True)
+
+    def calls_csv(self, actor: Identity, first: date, last: date) -> str:
+        """Every call in the range, one CSV row each (read in full: for the export button)."""
+        require_admin(actor, "export usage")
+        frame = pd.DataFrame(self._log.columns(first, last))
+        out = io.StringIO()
+        frame.to_csv(out, index=False, columns=list(COLUMNS))
+        return out.getvalue()

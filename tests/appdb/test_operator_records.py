@@ -28,9 +28,11 @@ def test_usage_records_round_trip_by_utc_day(store: AppStore) -> None:
     assert log.between(date(2026, 12, 1), date(2026, 12, 1)) == [unknown]  # next UTC day
     assert log.between(date(2026, 11, 29), date(2026, 12, 1)) == [poster, first, unknown]
     assert log.between(date(2026, 12, 1), date(2026, 11, 29)) == []
-    rows = log.rows(date(2026, 11, 30), date(2026, 12, 1))
-    assert [r["cost"] for r in rows] == [0.000345, None]
-    assert rows[1]["outcome"] == "error"
+    columns = log.columns(date(2026, 11, 30), date(2026, 12, 1))
+    assert columns["cost"] == [0.000345, None]
+    assert columns["outcome"] == ["ok", "error"]
+    assert columns["day"] == ["2026-11-30", "2026-12-01"]
+    assert columns["at"] == ["2026-11-30T23:59:59.000000Z", "2026-12-01T00:00:01.000000Z"]
 
 
 def test_feedback_rerating_replaces_and_gaps_are_the_negative_ones(store: AppStore) -> None:

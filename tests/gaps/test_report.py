@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.appdb.feedback import FeedbackLog, FeedbackRecord
+from backend.appdb.feedback import FeedbackLog, FeedbackRecord, Signal
 from backend.appdb.gap_groups import GapGroupStatuses
 from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity, PermissionDeniedError
@@ -36,7 +36,7 @@ def store(tmp_path: Path) -> SqliteStore:
 
 
 def seed(log: FeedbackLog) -> None:
-    signals = [
+    signals: list[tuple[str, Signal, str]] = [
         ("Does the company pay for a gym?", "refused", ""),
         ("Where can I park?", "low_confidence", ""),
         ("Is there a fitness allowance?", "down", "The answer was about travel"),
@@ -50,7 +50,7 @@ def seed(log: FeedbackLog) -> None:
         log.record(
             FeedbackRecord(
                 f"a{n}", T0 + timedelta(minutes=n), "ana", "HR Policy Q&A", signal, question, comment=comment
-            )  # type: ignore[arg-type]
+            )
         )
 
 

@@ -6,7 +6,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
-from backend.appdb.feedback import FeedbackLog, FeedbackRecord
+from backend.appdb.feedback import FeedbackLog, FeedbackRecord, Signal
 from backend.appdb.gap_groups import GapGroupStatuses
 from backend.appdb.handoff import HandoffRepository
 from backend.appdb.sqlite import SqliteStore
@@ -23,16 +23,15 @@ T0 = datetime.now(UTC) - timedelta(hours=1)
 def seeded(path: Path) -> SqliteStore:
     store = SqliteStore(path)
     log = FeedbackLog(store)
-    for n, (question, signal) in enumerate(
-        [
-            ("Is there a gym allowance?", "refused"),
-            ("Where do I park?", "down"),
-            ("Gym fees refunded?", "refused"),
-        ]
-    ):
+    seeds: list[tuple[str, Signal]] = [
+        ("Is there a gym allowance?", "refused"),
+        ("Where do I park?", "down"),
+        ("Gym fees refunded?", "refused"),
+    ]
+    for n, (question, signal) in enumerate(seeds):
         log.record(
             FeedbackRecord(f"a{n}", T0 + timedelta(minutes=n), "ana", "HR Policy Q&A", signal, question)
-        )  # type: ignore[arg-type]
+        )
     HandoffService(HandoffRepository(store)).ask(Identity("ana", "staff"), "Can I bring my dog?", "Small dog")
     return store
 

@@ -36,11 +36,11 @@ def test_admin_sees_totals_charts_and_can_export(
     assert metrics["Model calls"] == "3"
     assert metrics["Tokens in / out"] == "1,060 / 215"
     assert metrics["Estimated cost"] == "$0.0020"
-    assert metrics["Median time per call"] == "1.50 s"
+    assert metrics["Mean time per call"] == "1.83 s"
     assert any("1 calls used a model with no price" in c.value for c in at.caption)
-    assert any(c.value.startswith("3 model calls read in ") for c in at.caption)
+    assert any(c.value.startswith("3 model calls totalled in ") for c in at.caption)
     assert len(at.tabs) == 4
-    assert [d.proto.label for d in at.get("download_button")] == ["Export these calls (CSV)"]
+    assert [d.proto.label for d in at.get("download_button")] == ["Export every call (CSV)"]
     frames = [df.value for df in at.dataframe]
     by_user = frames[1]
     assert list(by_user.index) == ["ana", "bo"]
