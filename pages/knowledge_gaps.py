@@ -8,6 +8,7 @@ from backend.appdb.gap_groups import GROUP_STATUSES
 from backend.errors import user_message
 from backend.gaps.handoff import HandoffError
 from backend.gaps.report import GapGroup, to_csv
+from ui.flash import flash, show_flash
 from ui.operator_resources import current_user, gap_report, handoff_service
 from ui.resources import settings
 from ui.router import ensure_router
@@ -39,12 +40,9 @@ def answer(handoff_id: str) -> None:
     try:
         handoffs.answer(user, handoff_id, reply)
     except HandoffError as exc:
-        st.session_state[MESSAGE_KEY] = ("warning", str(exc))
+        flash(MESSAGE_KEY, "warning", str(exc))
         return
-    st.session_state[MESSAGE_KEY] = (
-        "success",
-        "Answered: the user sees the reply next time they open the Q&A.",
-    )
+    flash(MESSAGE_KEY, "success", "Answered: the user sees the reply next time they open the Q&A.")
 
 
 def set_status(key: str) -> None:
@@ -54,9 +52,7 @@ def set_status(key: str) -> None:
         st.session_state[GROUPS_KEY] = report.with_statuses(user, groups)
 
 
-if message := st.session_state.pop(MESSAGE_KEY, None):
-    kind, text = message
-    getattr(st, kind)(text)
+show_flash(MESSAGE_KEY)
 
 queue = handoffs.queue(user)
 st.subheader(f"Ask HR queue ({len(queue)} open)")

@@ -14,6 +14,7 @@ from backend.lab.variants import (
 )
 from backend.providers.params import InferenceParams
 from ui.figures import show_figures
+from ui.flash import flash, show_flash
 from ui.lab_form import LAB_MAX_TOKENS, apply_variant, variant_editor
 from ui.lab_resources import lab_service, variant_library
 from ui.operator_resources import current_username, usage_recorder
@@ -56,30 +57,27 @@ def load_import() -> None:
     """Fill the editors from an uploaded export; a bad file leaves them as they were."""
     upload = st.session_state.get(IMPORT_KEY)
     if upload is None:
-        st.session_state[IMPORT_MESSAGE_KEY] = ("warning", "Choose an exported .json file first.")
+        flash(IMPORT_MESSAGE_KEY, "warning", "Choose an exported .json file first.")
         return
     try:
         variants = import_variants(upload.getvalue(), list(templates))
     except VariantImportError as exc:
-        st.session_state[IMPORT_MESSAGE_KEY] = ("error", f"{upload.name}: {exc}")
+        flash(IMPORT_MESSAGE_KEY, "error", f"{upload.name}: {exc}")
         return
     for column, variant in enumerate(variants):
         apply_variant(column, variant, templates)
     st.session_state[COUNT_KEY] = len(variants)
     st.session_state.pop(RESULTS_KEY, None)
-    st.session_state[IMPORT_MESSAGE_KEY] = (
-        "success",
-        f"Loaded {len(variants)} variant(s) from {upload.name}.",
-    )
+    flash(IMPORT_MESSAGE_KEY, "success", f"Loaded {len(variants)} variant(s) from {upload.name}.")
 
 
 def save_variant(variant: Variant) -> None:
     try:
         name = library.save(variant)
     except LibraryError as exc:
-        st.session_state[LIBRARY_MESSAGE_KEY] = ("warning", str(exc))
+        flash(LIBRARY_MESSAGE_KEY, "warning", str(exc))
         return
-    st.session_state[LIBRARY_MESSAGE_KEY] = ("success", f"Saved “{name}”.")
+    flash(LIBRARY_MESSAGE_KEY, "success", f"Saved “{name}”.")
 
 
 def load_saved(column: int) -> None:
@@ -89,20 +87,17 @@ def load_saved(column: int) -> None:
     try:
         variant = library.load(name)
     except LibraryError as exc:
-        st.session_state[LIBRARY_MESSAGE_KEY] = ("warning", str(exc))
+        flash(LIBRARY_MESSAGE_KEY, "warning", str(exc))
         return
     apply_variant(column, variant, templates)
     st.session_state[COUNT_KEY] = max(st.session_state.get(COUNT_KEY) or 1, column + 1)
-    st.session_state[LIBRARY_MESSAGE_KEY] = (
-        "success",
-        f"Loaded “{name}” into variant {COLUMN_NAMES[column]}.",
-    )
+    flash(LIBRARY_MESSAGE_KEY, "success", f"Loaded “{name}” into variant {COLUMN_NAMES[column]}.")
 
 
 def delete_saved() -> None:
     name = st.session_state.get("lab_saved_choice")
     if name and library.delete(name):
-        st.session_state[LIBRARY_MESSAGE_KEY] = ("success", f"Deleted “{name}”.")
+        flash(LIBRARY_MESSAGE_KEY, "success", f"Deleted “{name}”.")
 
 
 if "lab0_template" not in st.session_state:
@@ -188,9 +183,7 @@ if results:
             if run.prompt and run.prompt != prompts[column]:
                 st.caption("The prompt was edited after this run; run again to compare.")
 
-if message := st.session_state.pop(LIBRARY_MESSAGE_KEY, None):
-    kind, text = message
-    getattr(st, kind)(text)
+show_flash(LIBRARY_MESSAGE_KEY)
 
 with st.expander("Saved variants", expanded=bool(library.names())):
     names = library.names()
@@ -220,6 +213,4 @@ with st.expander("Export and import"):
     )
     st.file_uploader("Import variants (a lab export, .json)", type=["json"], key=IMPORT_KEY)
     st.button("Load into the lab", on_click=load_import, icon=":material/upload:")
-    if message := st.session_state.pop(IMPORT_MESSAGE_KEY, None):
-        kind, text = message
-        getattr(st, kind)(text)
+    show_flash(IMPORT_MESSAGE_KEY)

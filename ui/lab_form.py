@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from backend.lab.templates import SHOT_LABELS, LabTemplate, Shots
 from backend.lab.variants import MAX_NAME_CHARS, Variant
-from backend.providers.params import MAX_STOP_SEQUENCES, InferenceParams, supports_top_k
+from ui.params_form import inference_form
 
 LAB_MAX_TOKENS = 160  # short outputs keep an offline compare of three variants quick
 
@@ -83,31 +83,17 @@ def variant_editor(
             few_key = _key(column, f"few_{tid}")
             st.session_state.setdefault(few_key, template.example_labels)
             examples = st.multiselect("Examples", template.example_labels, key=few_key)
-    with st.expander("Model and parameters"):
-        model_key = _key(column, "model")
-        if st.session_state.get(model_key) not in model_choices:
-            st.session_state[model_key] = model_choices[0]
-        model_id = st.selectbox("Model", list(model_choices), key=model_key)
-        temperature = st.slider("Temperature", 0.0, 1.0, 0.5, 0.05, key=_key(column, "temperature"))
-        use_top_p = st.checkbox("Set top_p", value=False, key=_key(column, "use_top_p"))
-        top_p = st.slider("Top p", 0.0, 1.0, 0.9, 0.01, key=_key(column, "top_p"), disabled=not use_top_p)
-        top_k_ok = supports_top_k(model_id)
-        top_k = st.number_input(
-            "Top k (0 = model default)", 0, 500, 0, 1, key=_key(column, "top_k"), disabled=not top_k_ok
-        )
-        max_tokens = st.slider("Max new tokens", 16, 4096, LAB_MAX_TOKENS, 16, key=_key(column, "max_tokens"))
-        stops = st.text_area(
-            f"Stop sequences (one per line, up to {MAX_STOP_SEQUENCES})", key=_key(column, "stops"), height=68
-        )
+    model_key = _key(column, "model")
+    if st.session_state.get(model_key) not in model_choices:
+        st.session_state[model_key] = model_choices[0]
     try:
-        params = InferenceParams(
-            model_id=model_id,
-            temperature=temperature,
-            top_p=top_p if use_top_p else None,
-            top_k=int(top_k) if top_k_ok and top_k else None,
-            max_tokens=max_tokens,
-            stop_sequences=tuple(line for line in stops.splitlines() if line.strip()),
-        )
+        with st.expander("Model and parameters"):
+            params = inference_form(
+                model_choices,
+                key_prefix=_key(column, ""),
+                model_label="Model",
+                default_max_tokens=LAB_MAX_TOKENS,
+            )
     except ValidationError as exc:
         st.error(f"Parameters: {exc.errors()[0]['msg']}.", icon=":material/tune:")
         return None

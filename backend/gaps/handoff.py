@@ -4,7 +4,7 @@ user sees the reply the next time they open the Q&A page. Roles are checked here
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
 from backend.appdb.handoff import (
     MAX_NOTE_CHARS,
@@ -14,15 +14,12 @@ from backend.appdb.handoff import (
     HandoffRepository,
     new_handoff_id,
 )
+from backend.appdb.timestamps import utc_now
 from backend.auth.identity import Identity, PermissionDeniedError, require_admin
 
 
 class HandoffError(ValueError):
     """The request cannot be done as asked; one sentence for the user."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class HandoffService:

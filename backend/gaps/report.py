@@ -9,13 +9,14 @@ import logging
 from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, replace
-from datetime import UTC, datetime
+from datetime import datetime
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from backend.appdb.feedback import FeedbackLog, FeedbackRecord
 from backend.appdb.gap_groups import GapGroupStatuses, GroupStatus, GroupStatusRecord
+from backend.appdb.timestamps import utc_now
 from backend.auth.identity import Identity, require_admin
 from backend.gaps.clustering import DEFAULT_THRESHOLD, cluster_vectors, group_key, medoid, normalise_question
 from backend.rag.types import PolicyRetriever
@@ -46,10 +47,6 @@ class GapGroup:
     status: GroupStatus = "open"
     passages: tuple[Passage, ...] = ()
     comments: tuple[str, ...] = field(default_factory=tuple)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 def group_questions(

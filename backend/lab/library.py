@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from datetime import UTC, datetime
+from datetime import datetime
 
 from pydantic import ValidationError
 
 from backend.appdb.lab_variants import LabVariantRepository, SavedVariant
+from backend.appdb.timestamps import utc_now
 from backend.lab.variants import Variant
 
 MAX_SAVED = 200
@@ -15,10 +16,6 @@ MAX_SAVED = 200
 
 class LibraryError(ValueError):
     """A save or load could not be done; one sentence for the user."""
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class VariantLibrary:

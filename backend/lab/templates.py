@@ -110,6 +110,12 @@ def assemble_prompt(
     return "\n\n".join(part.strip() for part in parts if part.strip())
 
 
+def first_error(exc: ValidationError) -> tuple[str, str]:
+    """Where the first validation error is (dotted path) and what it says."""
+    first = exc.errors()[0]
+    return ".".join(str(p) for p in first["loc"]), str(first["msg"])
+
+
 def parse_template(template_id: str, text: str) -> LabTemplate:
     """One template from its TOML text (pure)."""
     try:
@@ -117,10 +123,9 @@ def parse_template(template_id: str, text: str) -> LabTemplate:
     except tomllib.TOMLDecodeError as exc:
         raise LabTemplateError(f"Lab template {template_id!r} is not valid TOML: {exc}.") from None
     except ValidationError as exc:
-        first = exc.errors()[0]
-        where = ".".join(str(p) for p in first["loc"])
+        where, message = first_error(exc)
         raise LabTemplateError(
-            f"Lab template {template_id!r} is invalid: {where + ' ' if where else ''}{first['msg']}."
+            f"Lab template {template_id!r} is invalid: {where + ' ' if where else ''}{message}."
         ) from None
 
 

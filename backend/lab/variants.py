@@ -11,7 +11,7 @@ from collections.abc import Sequence
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from backend.lab.templates import LabTemplate, Shots, assemble_prompt, choose_examples
+from backend.lab.templates import LabTemplate, Shots, assemble_prompt, choose_examples, first_error
 from backend.providers.params import InferenceParams
 
 EXPORT_FORMAT = "genai-workbench/prompt-lab-variants@1"
@@ -76,11 +76,8 @@ def import_variants(data: bytes, known_templates: Sequence[str]) -> list[Variant
         try:
             variant = Variant.model_validate(item)
         except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            raise VariantImportError(
-                f"Variant {number} is invalid: {where} {first['msg'].lower()}."
-            ) from None
+            where, message = first_error(exc)
+            raise VariantImportError(f"Variant {number} is invalid: {where} {message.lower()}.") from None
         if variant.template_id not in known_templates:
             raise VariantImportError(f"Variant {number} uses an unknown template {variant.template_id!r}.")
         variants.append(variant)

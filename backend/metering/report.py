@@ -11,11 +11,12 @@ import logging
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from typing import Any, Literal
 
 import pandas as pd
 
+from backend.appdb.timestamps import utc_now
 from backend.appdb.usage import COLUMNS, UsageLog, days_between
 from backend.auth.identity import Identity, require_admin
 
@@ -84,10 +85,6 @@ def totals_by(frame: pd.DataFrame, dimension: Dimension) -> pd.DataFrame:
     if dimension != "day":
         out = out.sort_values(["cost", "calls"], ascending=False, kind="stable")
     return out
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class UsageReport:

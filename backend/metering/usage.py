@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Callable
-from datetime import UTC, datetime
+from datetime import datetime
 
+from backend.appdb.timestamps import utc_now
 from backend.appdb.usage import UsageLog, UsageOutcome, UsageRecord
 from backend.metering.figures import AnswerFigures
 from backend.metering.meter import CallMeter
 
 logger = logging.getLogger(__name__)
-
-
-def utc_now() -> datetime:
-    return datetime.now(UTC)
 
 
 class UsageRecorder:

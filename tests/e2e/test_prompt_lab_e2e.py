@@ -26,7 +26,9 @@ def test_compare_two_lab_variants(app_server: Callable[..., str], browser_page: 
     page.get_by_role("link", name="Prompt lab").click()
     page.get_by_role("heading", name="Prompt lab").wait_for()
     page.get_by_text("not production quality").wait_for()
+    wait_until_idle(page)
     prompts = page.get_by_test_id("stCode")
+    prompts.nth(1).wait_for()
     assert prompts.count() == 2
     assert "Boho" not in prompts.nth(0).inner_text()  # zero-shot
     assert "Women's Boho Beach Dress" in prompts.nth(1).inner_text()  # few-shot
