@@ -3,10 +3,10 @@
 import streamlit as st
 
 from backend.chat.conversation import Conversation, Turn
-from backend.errors import user_message
 from backend.metering.meter import CallMeter
 from backend.prompts import load_prompt
 from ui.chat_resources import chat_service
+from ui.errors import report
 from ui.feedback import answer_feedback
 from ui.figures import show_figures
 from ui.metering_resources import price_table
@@ -81,6 +81,6 @@ if question := st.chat_input("Ask me anything"):
                 reply.figures = meter.figures()
                 reply_footer(reply)
         except Exception as exc:  # shown as one sentence; the transcript is kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")

@@ -3,10 +3,10 @@
 import streamlit as st
 
 from backend.chat.conversation import Conversation
-from backend.errors import user_message
-from backend.rag.answer.answerer import Answer
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
-from backend.rag.ingest.policy_library import PolicyLibrary, UploadResult
+from backend.rag.ingest.policy_library import UploadResult
+from ui.answer_view import markdown_safe, show_answer_details
+from ui.errors import report
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -17,35 +17,6 @@ ensure_router()
 CONVERSATION_KEY = "hrqa_conversation"
 UPLOAD_RESULTS_KEY = "hrqa_upload_results"
 REBUILD_NOTE_KEY = "hrqa_rebuild_note"
-
-
-def markdown_safe(text: str) -> str:
-    # Streamlit renders $...$ as LaTeX; policy amounts ("$1,000") must stay plain text.
-    return text.replace("$", "\\$")
-
-
-def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
-    if answer.refused and not answer.sources:
-        st.caption(
-            "No passage in the policies scored above the relevance threshold, so no answer was generated."
-        )
-        return
-    cited = {(c.file, c.page) for c in answer.citations}
-    with st.expander(f"Sources ({len(answer.sources)})", icon=":material/description:"):
-        for n, source in enumerate(answer.sources):
-            chunk = source.chunk
-            mark = " · **cited**" if (chunk.file, chunk.page) in cited else ""
-            st.markdown(f"**{chunk.file}** · page {chunk.page} · score {source.score:.2f}{mark}")
-            if chunk.section:
-                st.caption(chunk.section)
-            st.text(chunk.text)
-            if st.toggle(f"Show page {chunk.page} of {chunk.file}", key=f"hrqa_page_{turn_no}_{n}"):
-                page_pdf = library.page_pdf(chunk.file, chunk.page)
-                if page_pdf is None:
-                    st.warning(f"{chunk.file} is no longer in the policy folders.")
-                else:
-                    st.pdf(page_pdf, height=520, key=f"hrqa_pdf_{turn_no}_{n}")
-            st.divider()
 
 
 def show_upload_results(results: list[UploadResult]) -> None:
@@ -74,8 +45,9 @@ st.caption(
 )
 if cfg.provider == "local":
     st.caption(
-        "Offline mode: a small local model writes the answers. It refuses only when no passage is "
-        "relevant at all, so always check the cited page in Sources."
+        "Offline mode: no language model writes these answers. Each answer quotes the policy sentences, "
+        "list items or table rows that match your question, word for word, with the page they come "
+        "from; read them as the policy's own words, not as advice."
     )
 
 if library.needs_build():
@@ -83,7 +55,7 @@ if library.needs_build():
         with st.spinner("Building the policy index from the policy documents (first start)…"):
             library.rebuild()
     except Exception as exc:  # one clear sentence; the page stays usable for uploads
-        st.error(user_message(exc), icon=":material/error:")
+        st.error(report(exc), icon=":material/error:")
 
 stats = library.stats()
 cols = st.columns(4)
@@ -119,7 +91,7 @@ with st.expander(
             )
         except Exception as exc:
             st.session_state[UPLOAD_RESULTS_KEY] = []
-            st.session_state[REBUILD_NOTE_KEY] = (user_message(exc), ["error"])
+            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
         st.rerun()  # refresh the statistics above with the new index
     show_upload_results(upload_results)
 
@@ -131,7 +103,7 @@ with st.expander(
             note = f"Index rebuilt: {report.total_files} documents, {report.total_chunks} chunks."
             st.session_state[REBUILD_NOTE_KEY] = (note, rejected)
         except Exception as exc:
-            st.session_state[REBUILD_NOTE_KEY] = (user_message(exc), ["error"])
+            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
         st.session_state[UPLOAD_RESULTS_KEY] = []
         st.rerun()
     if rebuild_note is not None:
@@ -152,7 +124,7 @@ for turn_no, turn in enumerate(conversation.turns):
         else:
             st.markdown(markdown_safe(turn.content))
             if turn.answer is not None:
-                show_sources(turn.answer, library, turn_no)
+                show_answer_details(turn.answer, library.page_pdf, f"hrqa_{turn_no}")
 
 if question := st.chat_input("Ask about the company's policies", disabled=stats is None):
     past = conversation.messages()
@@ -169,11 +141,11 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         except (IndexNotFoundError, IndexFormatError):
             message = "The policy index is missing or out of date: use Rebuild index above, then ask again."
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
         if message is not None:
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
         else:
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
             conversation.settle_reply(answer.text, answer)
-            show_sources(answer, library, len(conversation.turns) - 1)
+            show_answer_details(answer, library.page_pdf, f"hrqa_{len(conversation.turns) - 1}")

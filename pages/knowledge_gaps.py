@@ -1,13 +1,11 @@
 """Admin → Knowledge gaps: questions the policies fail to answer, grouped by topic, and the Ask-HR queue."""
 
-import logging
-
 import streamlit as st
 
 from backend.appdb.gap_groups import GROUP_STATUSES
-from backend.errors import user_message
 from backend.gaps.handoff import HandoffError
 from backend.gaps.report import GapGroup, to_csv
+from ui.errors import report
 from ui.flash import flash, show_flash
 from ui.operator_resources import current_user, gap_report, handoff_service
 from ui.resources import settings
@@ -15,7 +13,6 @@ from ui.router import ensure_router
 
 ensure_router()
 
-logger = logging.getLogger(__name__)
 GROUPS_KEY = "gaps_groups"
 MESSAGE_KEY = "gaps_message"
 MAX_GROUPS_SHOWN = 50
@@ -89,8 +86,7 @@ if st.button("Refresh", icon=":material/refresh:") or GROUPS_KEY not in st.sessi
         try:
             st.session_state[GROUPS_KEY] = report.groups(user)
         except Exception as exc:  # e.g. the embedding model is missing
-            logger.exception("Knowledge-gap grouping failed")
-            st.error(user_message(exc, region=cfg.aws_region), icon=":material/error:")
+            st.error(report(exc, region=cfg.aws_region), icon=":material/error:")
             st.stop()
 groups: list[GapGroup] = st.session_state[GROUPS_KEY]
 if not groups:
@@ -126,8 +122,7 @@ for group in groups[:MAX_GROUPS_SHOWN]:
         try:
             passages = report.closest_passages(user, group)
         except Exception as exc:  # e.g. no index built yet
-            logger.warning("Closest passages unavailable", exc_info=True)
-            st.caption(f"Unavailable: {user_message(exc, region=cfg.aws_region)}")
+            st.caption(f"Unavailable: {report(exc, region=cfg.aws_region)}")
             continue
         if not passages:
             st.caption("No policy passage is close to these questions.")
