@@ -5,7 +5,7 @@ import streamlit as st
 from backend.appdb.gap_groups import GROUP_STATUSES
 from backend.gaps.handoff import HandoffError
 from backend.gaps.report import GapGroup, to_csv
-from ui.errors import report
+from ui.errors import report as report_error
 from ui.flash import flash, show_flash
 from ui.operator_resources import current_user, gap_report, handoff_service
 from ui.resources import settings
@@ -86,7 +86,7 @@ if st.button("Refresh", icon=":material/refresh:") or GROUPS_KEY not in st.sessi
         try:
             st.session_state[GROUPS_KEY] = report.groups(user)
         except Exception as exc:  # e.g. the embedding model is missing
-            st.error(report(exc, region=cfg.aws_region), icon=":material/error:")
+            st.error(report_error(exc, region=cfg.aws_region), icon=":material/error:")
             st.stop()
 groups: list[GapGroup] = st.session_state[GROUPS_KEY]
 if not groups:
@@ -122,7 +122,7 @@ for group in groups[:MAX_GROUPS_SHOWN]:
         try:
             passages = report.closest_passages(user, group)
         except Exception as exc:  # e.g. no index built yet
-            st.caption(f"Unavailable: {report(exc, region=cfg.aws_region)}")
+            st.caption(f"Unavailable: {report_error(exc, region=cfg.aws_region)}")
             continue
         if not passages:
             st.caption("No policy passage is close to these questions.")
