@@ -33,8 +33,13 @@ def app_store(settings: Settings) -> AppStore:
 
 
 def current_user() -> Identity:
-    """Who is acting. AUTH_MODE=none: the one local user, an admin; an ``AppTest`` injects others."""
-    return resolve("current_user", lambda: LOCAL_OWNER)
+    """Who is acting. AUTH_MODE=none: the one local user, an admin; an ``AppTest`` injects others.
+
+    Same contract (and override name, ``identity``) as ``ui.auth.current_user`` on the sign-in branch,
+    which replaces this body when the two are merged; ``app_store`` likewise matches
+    ``ui.auth_resources.app_store``.
+    """
+    return resolve("identity", lambda: LOCAL_OWNER)
 
 
 def current_username() -> str:

@@ -40,7 +40,7 @@ def qa(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> tuple[AppTest, Sqlite
     at.session_state[OVERRIDES_KEY] = {
         "settings": Settings(APP_PROVIDER="local", DATA_DIR=tmp_path),
         "app_store": store,
-        "current_user": ANA,
+        "identity": ANA,
     }
     return at, store
 

@@ -90,7 +90,7 @@ def test_staff_get_admins_only(
     open_page: Callable[..., AppTest], app_settings: Settings, tmp_path: Path
 ) -> None:
     store = seeded(tmp_path / "gaps.db")
-    at = open_page(PAGE, overrides(app_settings, store, current_user=Identity("ana", "staff")))
+    at = open_page(PAGE, overrides(app_settings, store, identity=Identity("ana", "staff")))
     assert not at.exception
     assert at.error[0].value.startswith("Admins only")
     assert not at.main.expander

@@ -51,7 +51,7 @@ def test_staff_get_admins_only(
 ) -> None:
     store = seeded_store(tmp_path / "usage.db")
     at = open_page(
-        PAGE, {"settings": app_settings, "app_store": store, "current_user": Identity("ana", "staff")}
+        PAGE, {"settings": app_settings, "app_store": store, "identity": Identity("ana", "staff")}
     )
     assert not at.exception
     assert at.error[0].value.startswith("Admins only")
