@@ -5,7 +5,11 @@
 - ``ask_hr``: the "Ask HR" hand-off (the question and an optional note go to the admins' queue);
 - ``hr_replies``: HR's replies the user has not seen yet (call it at the top of the Q&A page).
 
-Thumbs and a comment are ``ui.feedback.answer_feedback``; the figures line is ``ui.figures.show_figures``.
+- ``answer_footer``: all of it under one answer: the figures line, the thumbs (with a comment), and
+  "Ask HR" when the answer was a refusal or the user rated it down.
+
+Thumbs and a comment alone are ``ui.feedback.answer_feedback``; the figures line alone is
+``ui.figures.show_figures``.
 """
 
 from __future__ import annotations
@@ -20,7 +24,10 @@ import streamlit as st
 from backend.appdb.feedback import FeedbackRecord
 from backend.appdb.handoff import MAX_NOTE_CHARS
 from backend.gaps.handoff import HandoffError
+from backend.metering.figures import AnswerFigures
 from backend.settings import Settings
+from ui.feedback import answer_feedback
+from ui.figures import show_figures
 from ui.operator_resources import current_user, feedback_log, handoff_service
 
 logger = logging.getLogger(__name__)
@@ -88,3 +95,30 @@ def hr_replies(settings: Settings) -> None:
                 on_click=service.mark_seen,
                 args=(user, item.id),
             )
+
+
+def answer_footer(
+    settings: Settings,
+    *,
+    answer_id: str,
+    page: str,
+    question: str,
+    answer: str,
+    citations: Sequence[str] = (),
+    figures: AnswerFigures | None = None,
+    refused: bool = False,
+) -> None:
+    """Under a Q&A answer: its figures, the thumbs, and "Ask HR" after a refusal or a thumbs down."""
+    show_figures(figures)
+    rating = answer_feedback(
+        feedback_log(settings),
+        answer_id=answer_id,
+        user=current_user().username,
+        page=page,
+        question=question,
+        answer=answer,
+        citations=citations,
+        model=(figures.model_id or "") if figures else "",
+    )
+    if refused or rating == 0:
+        ask_hr(settings, question=question, page=page, key=answer_id)

@@ -78,3 +78,40 @@ def test_hr_replies_show_until_dismissed(qa: tuple[AppTest, SqliteStore]) -> Non
     assert [i.value for i in at.info] == ["Only assistance dogs."]  # still there until dismissed
     next(b for b in at.button if b.label == "Got it").click().run()
     assert not at.info
+
+
+def footer_script() -> None:
+    from backend.metering.figures import AnswerFigures
+    from ui.answer_support import answer_footer
+    from ui.resources import settings
+
+    answer_footer(
+        settings(),
+        answer_id="a9",
+        page="HR Policy Q&A",
+        question="How many days of leave?",
+        answer="24 days [leave.pdf#page=2]",
+        citations=["[leave.pdf#page=2]"],
+        figures=AnswerFigures.no_model(0.04),
+    )
+
+
+def test_the_footer_offers_ask_hr_after_a_thumbs_down(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.chdir(REPO_ROOT)
+    store = SqliteStore(tmp_path / "app.db")
+    at = AppTest.from_function(footer_script, default_timeout=30)
+    at.session_state[OVERRIDES_KEY] = {
+        "settings": Settings(APP_PROVIDER="local", DATA_DIR=tmp_path),
+        "app_store": store,
+        "identity": ANA,
+    }
+    at.run()
+    assert [c.value for c in at.caption] == ["no model called · 0.04 s · 0 tokens · $0"]
+    assert not at.get("popover")
+    at.feedback[0].set_value(0).run()
+    assert not at.exception
+    assert len(at.get("popover")) == 1
+    records = FeedbackLog(store).gaps()
+    assert [(r.signal, r.citations, r.model) for r in records] == [("down", ("[leave.pdf#page=2]",), "")]
