@@ -50,9 +50,7 @@ def test_staff_get_admins_only(
     open_page: Callable[..., AppTest], app_settings: Settings, tmp_path: Path
 ) -> None:
     store = seeded_store(tmp_path / "usage.db")
-    at = open_page(
-        PAGE, {"settings": app_settings, "app_store": store, "identity": Identity("ana", "staff")}
-    )
+    at = open_page(PAGE, {"settings": app_settings, "app_store": store, "identity": Identity("ana", "staff")})
     assert not at.exception
     assert at.error[0].value.startswith("Admins only")
     assert not at.metric
