@@ -1,12 +1,21 @@
 """HR Policy Q&A: answers from the company's policy PDFs, each citing the page it comes from."""
 
+import time
+
 import streamlit as st
 
-from backend.chat.conversation import Conversation
+from backend.chat.conversation import Conversation, Turn
+from backend.documents.service import version_note
+from backend.metering.figures import AnswerFigures
+from backend.rag.answer.answerer import Answer, AnswerStream
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
+from ui.answer_support import answer_footer, hr_replies, record_gap_signal
 from ui.answer_view import markdown_safe, show_answer_details
+from ui.documents_resources import policy_documents
 from ui.errors import report
 from ui.history import history_sidebar, save
+from ui.metering_resources import price_table
+from ui.operator_resources import record_usage
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -15,18 +24,73 @@ from ui.sidebar import current_params
 ensure_router()
 
 CONVERSATION_KEY = "hrqa_conversation"
+PAGE = "HR Policy Q&A"
+
+
+def figures_of(stream: AnswerStream, started: float, model_id: str) -> AnswerFigures:
+    """What the answer took: an extract or a refusal called no model ("0 tokens · $0")."""
+    seconds = time.perf_counter() - started
+    if not stream.calls_model:
+        return AnswerFigures.no_model(seconds)
+    first = None if stream.first_token_at is None else stream.first_token_at - started
+    return AnswerFigures.priced(
+        price_table(cfg),
+        model_id,
+        total_seconds=seconds,
+        first_token_seconds=first,
+        input_tokens=stream.input_tokens,
+        output_tokens=stream.output_tokens,
+    )
+
+
+def note_gap(turn: Turn, answer: Answer, question: str) -> None:
+    """A refused or barely answered question goes on HR's knowledge-gap report (once, here)."""
+    low = answer.method == "extractive" and policy_answerer(cfg, params).gate.low_confidence(answer.relevance)
+    if answer.refused or low:
+        record_gap_signal(
+            cfg,
+            answer_id=turn.id,
+            page=PAGE,
+            signal="refused" if answer.refused else "low_confidence",
+            question=question,
+            answer=answer.text,
+            citations=[c.marker for c in answer.citations],
+            model=turn.figures.model_id or "" if turn.figures else "",
+        )
+
+
+def footer(turn: Turn, turn_no: int) -> None:
+    assert turn.answer is not None
+    show_answer_details(turn.answer, library.page_pdf, f"hrqa_{turn_no}", versions)
+    answer_footer(
+        cfg,
+        answer_id=turn.id,
+        page=PAGE,
+        question=conversation.question_for(turn),
+        answer=turn.content,
+        citations=[c.marker for c in turn.answer.citations],
+        figures=turn.figures,
+        refused=turn.answer.refused,
+    )
 
 
 cfg = settings()
 params = current_params()
 library = policy_library(cfg)
 conversation: Conversation = history_sidebar("hrqa", CONVERSATION_KEY)
+documents = policy_documents(cfg)
+
+
+def versions(file: str) -> str:
+    return version_note(documents.info(file))
+
 
 st.title("HR Policy Q&A")
 st.caption(
     "Answers come only from the company's policy documents and cite the page they come from. "
     "When the documents don't cover a question, the assistant says so."
 )
+hr_replies(cfg)
 if cfg.provider == "local":
     st.caption(
         "Offline mode: no language model writes these answers. Each answer quotes the policy sentences, "
@@ -62,7 +126,7 @@ for turn_no, turn in enumerate(conversation.turns):
         else:
             st.markdown(markdown_safe(turn.content))
             if turn.answer is not None:
-                show_answer_details(turn.answer, library.page_pdf, f"hrqa_{turn_no}")
+                footer(turn, turn_no)
 
 if question := st.chat_input("Ask about the company's policies", disabled=stats is None):
     past = conversation.messages()
@@ -71,6 +135,7 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         st.markdown(markdown_safe(question))
     with st.chat_message("assistant"):
         message: str | None = None
+        started = time.perf_counter()
         try:
             stream = policy_answerer(cfg, params).stream(question, past)
             placeholder = st.empty()
@@ -89,5 +154,10 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         else:
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
             conversation.settle_reply(answer.text, answer)
-            show_answer_details(answer, library.page_pdf, f"hrqa_{len(conversation.turns) - 1}")
+            reply = conversation.turns[-1]
+            reply.figures = figures_of(stream, started, params.model_id or cfg.chat_model_choices[0])
+            if stream.calls_model:
+                record_usage(cfg, PAGE, reply.figures)
+            note_gap(reply, answer, question)
+            footer(reply, len(conversation.turns) - 1)
     save("hrqa", CONVERSATION_KEY)

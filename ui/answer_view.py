@@ -9,6 +9,7 @@ import streamlit as st
 from backend.rag.answer.answerer import Answer
 
 PageLookup = Callable[[str, int], bytes | None]  # (file, page) -> a one-page PDF, or None if gone
+VersionNote = Callable[[str], str]  # file -> "version 3 · effective from 2027-01-01", or ""
 
 
 def markdown_safe(text: str) -> str:
@@ -27,7 +28,9 @@ def answer_caption(answer: Answer) -> str | None:
     return None
 
 
-def show_answer_details(answer: Answer, page_pdf: PageLookup, key: str) -> None:
+def show_answer_details(
+    answer: Answer, page_pdf: PageLookup, key: str, version_note: VersionNote | None = None
+) -> None:
     """Everything under the answer text: warnings, the caption and the sources panel."""
     for warning in answer.warnings:
         st.warning(warning, icon=":material/warning:")
@@ -35,16 +38,20 @@ def show_answer_details(answer: Answer, page_pdf: PageLookup, key: str) -> None:
     if caption:
         st.caption(caption)
     if answer.sources:
-        show_sources(answer, page_pdf, key)
+        show_sources(answer, page_pdf, key, version_note)
 
 
-def show_sources(answer: Answer, page_pdf: PageLookup, key: str) -> None:
+def show_sources(
+    answer: Answer, page_pdf: PageLookup, key: str, version_note: VersionNote | None = None
+) -> None:
     cited = {(c.file, c.page) for c in answer.citations}
     with st.expander(f"Sources ({len(answer.sources)})", icon=":material/description:"):
         for n, source in enumerate(answer.sources):
             chunk = source.chunk
             mark = " · **cited**" if (chunk.file, chunk.page) in cited else ""
-            st.markdown(f"**{chunk.file}** · page {chunk.page} · score {source.score:.2f}{mark}")
+            note = version_note(chunk.file) if version_note else ""
+            version = f" · {note}" if note else ""
+            st.markdown(f"**{chunk.file}** · page {chunk.page}{version} · score {source.score:.2f}{mark}")
             if chunk.section:
                 st.caption(chunk.section)
             st.text(chunk.text)

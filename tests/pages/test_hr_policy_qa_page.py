@@ -13,6 +13,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage, BaseMessage
 from streamlit.testing.v1 import AppTest
 
+from backend.appdb.feedback import FeedbackLog
+from backend.appdb.sqlite import SqliteStore
 from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
 from backend.rag.answer.extractive import Extractor
 from backend.rag.answer.thresholds import RefusalGate
@@ -160,6 +162,12 @@ def test_offline_answer_quotes_the_policy_and_says_so(
     assert "[leave_policy.pdf#page=2]" in text
     assert any("word for word" in c.value for c in assistant.caption)
     assert "no language model writes these answers" in at.caption[1].value.lower()
+    # The figures line: no model was called, so 0 tokens and $0, with the time it took.
+    figures = [c.value for c in assistant.caption if "tokens" in c.value]
+    assert len(figures) == 1
+    assert "0 tokens" in figures[0]
+    assert "$0" in figures[0]
+    assert " s" in figures[0]
 
 
 def test_a_figure_the_passages_lack_is_flagged_under_a_generated_answer(
@@ -178,21 +186,33 @@ def test_a_figure_the_passages_lack_is_flagged_under_a_generated_answer(
 
 
 def test_unrelated_question_is_refused_without_a_model_call(
-    open_page: Callable[..., AppTest], library_settings: Settings
+    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
 ) -> None:
     model, recorder = fake_chat_model("never used")
     weak = ScoredChunk(EARNED.chunk, score=0.05)
+    store = SqliteStore(tmp_path / "app.db")
     at = open_qa(
         open_page,
         library_settings,
         policy_answerer=generative(model, FakeRetriever([weak])),
+        app_store=store,
     )
     at.chat_input[0].set_value("Who won the football world cup?").run()
     assert not at.exception
     assistant = next(m for m in at.chat_message if m.name == "assistant")
     assert assistant.markdown[0].value == REFUSAL
-    assert "relevance threshold" in assistant.caption[0].value
+    assert any("relevance threshold" in c.value for c in assistant.caption)
     assert recorder.calls == []
+    # The refusal goes on HR's knowledge-gap report once, and the user may ask HR directly.
+    [gap] = FeedbackLog(store).gaps()
+    assert (gap.signal, gap.question, gap.page) == (
+        "refused",
+        "Who won the football world cup?",
+        "HR Policy Q&A",
+    )
+    assert [t.label for t in at.text_area if t.key.startswith("askhr_note")] == ["Note for HR (optional)"]
+    at.run()  # a rerun records nothing more
+    assert len(FeedbackLog(store).gaps()) == 1
 
 
 def test_follow_up_question_is_rewritten_with_the_conversation(

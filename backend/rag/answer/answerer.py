@@ -168,6 +168,9 @@ class AnswerStream:
         self._messages = list(messages)
         self._result: Answer | None = None
         self.first_token_at: float | None = None  # perf_counter() of the first streamed piece
+        # Tokens the chat model reported (usage metadata), for the figures line; 0 without a model.
+        self.input_tokens = 0
+        self.output_tokens = 0
 
     @property
     def calls_model(self) -> bool:
@@ -206,6 +209,10 @@ class AnswerStream:
         stream = model.stream(self._messages)
         try:
             for n, chunk in enumerate(stream, start=1):
+                usage = getattr(chunk, "usage_metadata", None)
+                if usage:
+                    self.input_tokens += int(usage.get("input_tokens", 0))
+                    self.output_tokens += int(usage.get("output_tokens", 0))
                 text = chunk.text
                 if not text:
                     continue

@@ -25,6 +25,8 @@ LOCAL_MIN_SCORE = 0.30  # all-MiniLM-L6-v2 cosine
 TITAN_MIN_SCORE = 0.2  # Titan v2 (1024 dims) cosine: untuned starting point (no AWS account here)
 RERANK_MIN_SCORE = 0.1  # Bedrock Rerank relevance: untuned starting point
 KNOWLEDGE_BASE_MIN_SCORE = 0.3  # Knowledge Base relevance: untuned starting point
+# Answers whose best unit scores within this of the gate are "low confidence" for the gap report.
+LOW_CONFIDENCE_MARGIN = 0.15
 
 
 @dataclass(frozen=True)
@@ -35,6 +37,10 @@ class RefusalGate:
     min_relevance: float = 0.0
     min_coverage: float = 0.0
     min_coverage_unknown_terms: float = 0.0
+
+    def low_confidence(self, relevance: float) -> bool:
+        """An answer given, but close to the gate: the knowledge-gap report lists it for HR."""
+        return relevance < self.min_relevance + LOW_CONFIDENCE_MARGIN
 
     def answers(self, relevance: float, coverage: float, unknown_terms: bool) -> bool:
         """Whether the best unit answers the question well enough to be shown."""
