@@ -11,7 +11,7 @@ from backend.settings import Settings
 
 
 def build_account_store(settings: Settings, *, dynamodb_client: Any = None) -> AccountStore:
-    """SQLite under ``DATA_DIR`` (offline default) or the DynamoDB table; a client is made only for DynamoDB."""
+    """SQLite under ``DATA_DIR`` (offline default) or the DynamoDB table (only then is a client made)."""
     if settings.banking_store == "dynamodb":
         if dynamodb_client is None:
             from backend.providers import make_aws_client

@@ -52,7 +52,7 @@ class ErrorMessage(BaseModel):
     message: str = Field(description="One sentence that says what went wrong.")
 
 
-class _NoSuchAccount(LookupError):
+class _NoSuchAccountError(LookupError):
     def __init__(self, account_id: str) -> None:
         super().__init__(account_id)
         self.account_id = account_id
@@ -103,7 +103,7 @@ def create_resolver(store: Callable[[], AccountStore]) -> BedrockAgentResolver:
     ) -> AccountStatus:
         account = store().get(accountId)
         if account is None:
-            raise _NoSuchAccount(accountId)
+            raise _NoSuchAccountError(accountId)
         return AccountStatus(
             accountId=account.account_id,
             accountName=account.name,
@@ -115,8 +115,8 @@ def create_resolver(store: Callable[[], AccountStore]) -> BedrockAgentResolver:
     def invalid_request(_: RequestValidationError) -> Response[Any]:
         return _error(400, INVALID_ID_MESSAGE)
 
-    @app.exception_handler(_NoSuchAccount)
-    def no_such_account(exc: _NoSuchAccount) -> Response[Any]:
+    @app.exception_handler(_NoSuchAccountError)
+    def no_such_account(exc: _NoSuchAccountError) -> Response[Any]:
         return _error(404, no_account_message(exc.account_id))
 
     @app.exception_handler(AccountTableMissingError)
@@ -139,7 +139,9 @@ def _deployed_store() -> AccountStore:
         from backend.banking.sqlite_store import SQLiteAccountStore
 
         return SQLiteAccountStore(settings.banking_db_path)
-    return DynamoDBAccountStore(boto3.client("dynamodb", region_name=settings.aws_region), settings.banking_table)
+    return DynamoDBAccountStore(
+        boto3.client("dynamodb", region_name=settings.aws_region), settings.banking_table
+    )
 
 
 app = create_resolver(_deployed_store)

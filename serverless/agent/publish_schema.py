@@ -33,7 +33,7 @@ def cfn_reply(event: dict[str, Any], status: str, reason: str, physical_id: str)
 def put_to_url(url: str, body: dict[str, Any]) -> None:
     data = json.dumps(body).encode()
     request = urllib.request.Request(url, data=data, method="PUT", headers={"Content-Type": ""})
-    with urllib.request.urlopen(request, timeout=30):  # noqa: S310 - CloudFormation's https URL
+    with urllib.request.urlopen(request, timeout=30):
         pass
 
 
