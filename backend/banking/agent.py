@@ -145,7 +145,9 @@ class BankingAgentService:
             "streamingConfigurations": {"streamFinalResponse": True},
         }
 
-    def ask(self, text: str, session_id: str) -> AgentTurn:
+    def ask(self, text: str, session_id: str, *, awaiting_account_id: bool = False) -> AgentTurn:
+        """Stream the agent's reply (the agent keeps the conversation's state in its session)."""
+
         def run(turn: AgentTurn) -> Iterator[str]:
             invocation = _Invocation()
             yield from self._retry.stream(
@@ -227,7 +229,9 @@ class InlineBankingAgentService:
             results.append(api_result(response))
         return {"invocationId": control["invocationId"], "returnControlInvocationResults": results}
 
-    def ask(self, text: str, session_id: str) -> AgentTurn:
+    def ask(self, text: str, session_id: str, *, awaiting_account_id: bool = False) -> AgentTurn:
+        """Stream the agent's reply (the agent keeps the conversation's state in its session)."""
+
         def run(turn: AgentTurn) -> Iterator[str]:
             request = self.request(session_id, text=text)
             for _ in range(MAX_ACTION_ROUNDS + 1):

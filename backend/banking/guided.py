@@ -14,11 +14,12 @@ Every reply carries the steps that ran, for the same trace panel the agent's rep
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
 from backend.banking.accounts import AccountTableMissingError
-from backend.banking.agent import ActionHandler
+from backend.banking.agent import ActionHandler, AgentTurn
 from backend.banking.events import response_json, response_status, status_event
 from backend.banking.trace import AgentReply, Citation, TraceStep, action_call_step, action_result_step
 from backend.rag.types import ScoredChunk
@@ -98,10 +99,22 @@ def status_text(body: dict[str, str]) -> str:
 class GuidedBankingAssistant:
     """The offline assistant. ``action_handler`` is the action group's handler over the offline store."""
 
-    def __init__(self, action_handler: ActionHandler, faq: FaqSearch, *, faq_min_score: float = FAQ_MIN_SCORE) -> None:
+    def __init__(
+        self, action_handler: ActionHandler, faq: FaqSearch, *, faq_min_score: float = FAQ_MIN_SCORE
+    ) -> None:
         self.action_handler = action_handler
         self.faq = faq
         self.faq_min_score = faq_min_score
+
+    def ask(self, text: str, session_id: str, *, awaiting_account_id: bool = False) -> AgentTurn:
+        """The same interface as the agent services; the reply arrives as one piece."""
+
+        def run(turn: AgentTurn) -> Iterator[str]:
+            answer = self.answer(text, session_id=session_id, awaiting_account_id=awaiting_account_id)
+            turn.reply = answer.reply
+            yield answer.text
+
+        return AgentTurn(run, "guided")
 
     def answer(self, text: str, *, session_id: str, awaiting_account_id: bool) -> GuidedAnswer:
         parsed = parse(text, awaiting_account_id=awaiting_account_id)

@@ -14,6 +14,7 @@ from typing import Any, Literal
 
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from backend.banking.trace import AgentReply
 from backend.rag.answer.answerer import Answer
 
 Role = Literal["user", "assistant"]
@@ -25,6 +26,7 @@ class Turn:
     content: str
     is_error: bool = False
     answer: Answer | None = None  # an HR policy reply: what it was built from
+    agent: AgentReply | None = None  # a banking assistant reply: the steps that ran and its citations
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {"role": self.role, "content": self.content}
@@ -32,6 +34,8 @@ class Turn:
             out["is_error"] = True
         if self.answer is not None:
             out["answer"] = self.answer.to_dict()
+        if self.agent is not None:
+            out["agent"] = self.agent.to_dict()
         return out
 
     @classmethod
@@ -40,11 +44,13 @@ class Turn:
         if role not in ("user", "assistant"):
             raise ValueError(f"unknown turn role {role!r}")
         answer = raw.get("answer")
+        agent = raw.get("agent")
         return cls(
             role,
             str(raw["content"]),
             is_error=bool(raw.get("is_error", False)),
             answer=Answer.from_dict(answer) if answer is not None else None,
+            agent=AgentReply.from_dict(agent) if agent is not None else None,
         )
 
 
@@ -55,8 +61,8 @@ class Conversation:
     def add_user(self, text: str) -> None:
         self.turns.append(Turn("user", text))
 
-    def add_assistant(self, text: str, answer: Answer | None = None) -> None:
-        self.turns.append(Turn("assistant", text, answer=answer))
+    def add_assistant(self, text: str, answer: Answer | None = None, agent: AgentReply | None = None) -> None:
+        self.turns.append(Turn("assistant", text, answer=answer, agent=agent))
 
     def record_reply(self, pieces: Iterable[str]) -> Generator[str, None, None]:
         """Pass a streamed reply through, saving it as it arrives.
@@ -82,6 +88,19 @@ class Conversation:
             self.add_assistant(text, answer)
             return
         last.content, last.answer = text, answer
+
+    def attach_agent(self, agent: AgentReply) -> None:
+        """Give the banking reply just streamed its trace (a reply that streamed nothing has no turn)."""
+        last = self.turns[-1] if self.turns else None
+        if last is not None and last.role == "assistant" and not last.is_error:
+            last.agent = agent
+
+    def last_agent_reply(self) -> AgentReply | None:
+        """The trace of the newest successful assistant turn, if it has one."""
+        for turn in reversed(self.turns):
+            if turn.role == "assistant" and not turn.is_error:
+                return turn.agent
+        return None
 
     def add_error(self, text: str) -> None:
         self.turns.append(Turn("assistant", text, is_error=True))
