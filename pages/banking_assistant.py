@@ -1,5 +1,6 @@
 """Banking assistant: the retail bank's agent answers account-status and FAQ questions, with its trace."""
 
+import contextlib
 import logging
 import uuid
 
@@ -77,8 +78,9 @@ if question := st.chat_input("Ask about your new account, or a question for the 
     with st.chat_message("assistant"):
         try:
             turn = banking_assistant(cfg).ask(question, session_id, awaiting_account_id=awaiting)
-            placeholder = st.empty()
-            placeholder.write_stream(markdown_safe(p) for p in conversation.record_reply(turn.pieces()))
+            # Offline the reply comes in one piece (the first FAQ question also indexes the FAQ).
+            with st.spinner("Looking it up…") if mode == "guided" else contextlib.nullcontext():
+                st.write_stream(markdown_safe(p) for p in conversation.record_reply(turn.pieces()))
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             _log.warning("banking turn failed", exc_info=exc)
             message = banking_error_message(exc, region=cfg.aws_region, attempts=getattr(exc, "attempts", 1))

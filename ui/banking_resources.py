@@ -55,16 +55,15 @@ def _agent_runtime_client(settings: Settings) -> Any:
     return make_aws_client(settings, "bedrock-agent-runtime", read_timeout=120, max_attempts=4)
 
 
-@st.cache_resource(show_spinner="Indexing the bank FAQ (first start)…")
+@st.cache_resource(show_spinner=False)
 def _bank_faq(settings: Settings) -> BankFaq:
-    faq = BankFaq(
+    # Indexed on the first FAQ question (BankFaq.search), not here: status lookups never wait for it.
+    return BankFaq(
         index_dir=settings.bank_faq_index_dir,
         faq_dir=settings.bank_faq_dir,
         embedding_model=settings.embedding_model_id,
         embeddings=lambda: embeddings(settings),
     )
-    faq.ensure_index()
-    return faq
 
 
 def banking_assistant(settings: Settings) -> BankingAssistant:

@@ -1,11 +1,13 @@
 """The bank FAQ offline: the shipped FAQ PDFs indexed by the HR pipeline (parse, split, embed, hybrid).
 
-``ensure_index`` makes the index match the shipped files (built on first use; afterwards only changed
-files are re-embedded, and a change of embedding model rebuilds it); ``search`` is the HR retriever.
+``ensure_index`` makes the index match the shipped files (only changed files are re-embedded, and a
+change of embedding model rebuilds it); ``search`` runs it once, on the first FAQ question, so a status
+lookup never waits for the embedding model, then searches with the HR retriever.
 """
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from pathlib import Path
 
@@ -31,6 +33,7 @@ class BankFaq:
         self.embedding_model = embedding_model
         self._embeddings = embeddings
         self._retriever: HybridRetriever | None = None
+        self._lock = threading.Lock()
 
     def needs_build(self) -> bool:
         manifest = self.store.read_manifest()
@@ -42,8 +45,10 @@ class BankFaq:
         ingestor.sync([self.faq_dir])
 
     def search(self, query: str, k: int) -> list[ScoredChunk]:
-        if self._retriever is None:
-            self._retriever = HybridRetriever(
-                self.store, self._embeddings(), embedding_model=self.embedding_model
-            )
+        with self._lock:
+            if self._retriever is None:
+                self.ensure_index()
+                self._retriever = HybridRetriever(
+                    self.store, self._embeddings(), embedding_model=self.embedding_model
+                )
         return self._retriever.search(query, k)
