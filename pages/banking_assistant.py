@@ -77,15 +77,15 @@ if question := st.chat_input("Ask about your new account, or a question for the 
         st.markdown(markdown_safe(question))
     with st.chat_message("assistant"):
         try:
-            turn = banking_assistant(cfg).ask(question, session_id, awaiting_account_id=awaiting)
+            reply = banking_assistant(cfg).ask(question, session_id, awaiting_account_id=awaiting)
             # Offline the reply comes in one piece (the first FAQ question also indexes the FAQ).
             with st.spinner("Looking it up…") if mode == "guided" else contextlib.nullcontext():
-                st.write_stream(markdown_safe(p) for p in conversation.record_reply(turn.pieces()))
+                st.write_stream(markdown_safe(p) for p in conversation.record_reply(reply.pieces()))
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             _log.warning("banking turn failed", exc_info=exc)
             message = banking_error_message(exc, region=cfg.aws_region, attempts=getattr(exc, "attempts", 1))
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
         else:
-            conversation.attach_agent(turn.reply)
-            show_trace(turn.reply)
+            conversation.attach_agent(reply.reply)
+            show_trace(reply.reply)

@@ -112,7 +112,9 @@ class PolicyPDF(FPDF):
     def header(self) -> None:
         self.set_font("Helvetica", "", 8)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 5, f"{self.source.organisation} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(
+            0, 5, f"{self.source.organisation} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.set_draw_color(200, 200, 200)
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
         self.ln(6)

@@ -1,9 +1,8 @@
 """Cached resources of the Banking assistant page: the account store, the action handler, the assistant.
 
-The action handler is the action-group Lambda's own code (``serverless.agent.handler.create_resolver``)
-over the app's account store; a new resolver per event, because Powertools resolvers keep the current
-event on the instance and Streamlit sessions run on several threads. Page tests inject fakes under the
-names ``account_store`` and ``banking_assistant``.
+The action handler is the action-group Lambda's own code (``serverless.agent.handler.handle``) over
+the app's account store. Page tests inject fakes under the names ``account_store`` and
+``banking_assistant``.
 """
 
 from __future__ import annotations
@@ -42,12 +41,9 @@ def account_store(settings: Settings) -> AccountStore:
 
 def action_handler(store: AccountStore) -> ActionHandler:
     """The action group's Lambda handler over ``store``: an agent-format event in, the Agent response out."""
-    from serverless.agent.handler import create_resolver
+    from serverless.agent.handler import handle
 
-    def handle(event: dict[str, Any]) -> dict[str, Any]:
-        return create_resolver(lambda: store).resolve(event, None)
-
-    return handle
+    return lambda event: handle(event, store)
 
 
 @st.cache_resource(show_spinner=False)

@@ -12,6 +12,7 @@ client is injected (tests serve real event-stream frames to it).
 
 from __future__ import annotations
 
+import functools
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -236,11 +237,8 @@ class InlineBankingAgentService:
             request = self.request(session_id, text=text)
             for _ in range(MAX_ACTION_ROUNDS + 1):
                 invocation = _Invocation()
-                yield from self._retry.stream(
-                    lambda request=request: self.client.invoke_inline_agent(**request),
-                    turn,
-                    invocation,  # type: ignore[misc]
-                )
+                call = functools.partial(self.client.invoke_inline_agent, **request)
+                yield from self._retry.stream(call, turn, invocation)
                 if invocation.return_control is None:
                     return
                 results = self._run_actions(invocation.return_control, session_id, text, turn)

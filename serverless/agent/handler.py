@@ -9,14 +9,14 @@ Bedrock Agents sends an event naming the ``apiPath``, ``httpMethod`` and ``param
 
 The handler ``handler`` reads the store the settings name (``BANKING_STORE``; DynamoDB in the deployed
 stack) on its first event. The app's offline guided flow and its inline agent resolve events with
-``create_resolver(store)``: the same routes over the app's own store.
+``handle(event, store)``: the same routes over the app's own store.
 """
 
 from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Annotated, Any
+from typing import TYPE_CHECKING, Annotated, Any, cast
 
 from aws_lambda_powertools.event_handler import BedrockAgentResolver, content_types
 from aws_lambda_powertools.event_handler.api_gateway import Response
@@ -30,6 +30,9 @@ from backend.banking.accounts import (
     AccountTableMissingError,
     no_account_message,
 )
+
+if TYPE_CHECKING:
+    from aws_lambda_powertools.utilities.typing import LambdaContext
 
 STATUS_PATH = "/accounts/{accountId}/status"
 INVALID_ID_MESSAGE = "The account ID must be exactly 4 digits, for example 5555."
@@ -147,6 +150,15 @@ def _deployed_store() -> AccountStore:
 app = create_resolver(_deployed_store)
 
 
-def handler(event: dict[str, Any], context: Any) -> dict[str, Any]:
+def handle(event: dict[str, Any], store: AccountStore) -> dict[str, Any]:
+    """Resolve one agent event against ``store``: what the app runs when it executes the action group.
+
+    A new resolver per event: Powertools resolvers keep the current event on the instance, and the app
+    serves several sessions on several threads.
+    """
+    return create_resolver(lambda: store).resolve(event, cast("LambdaContext", None))
+
+
+def handler(event: dict[str, Any], context: LambdaContext) -> dict[str, Any]:
     """The Lambda entry point (``serverless.agent.handler.handler``)."""
     return app.resolve(event, context)

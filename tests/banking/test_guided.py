@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Any
 
 import pytest
 
 from backend.banking.accounts import AccountTableMissingError
+from backend.banking.agent import ActionHandler
 from backend.banking.guided import (
     ASK_FOR_ID,
     GREETING,
@@ -88,26 +90,26 @@ class FakeFaq:
 
 
 @pytest.fixture
-def handler(tmp_path: Path) -> object:
+def handler(tmp_path: Path) -> ActionHandler:
     store = SQLiteAccountStore(tmp_path / "a.sqlite3")
     store.seed()
     return action_handler(store)
 
 
-def test_greeting_asks_for_the_account_id(handler: object) -> None:
+def test_greeting_asks_for_the_account_id(handler: ActionHandler) -> None:
     answer = GuidedBankingAssistant(handler, FakeFaq([])).answer(
         "hi", session_id="s", awaiting_account_id=False
-    )  # type: ignore[arg-type]
+    )
     assert answer.text == GREETING
     assert answer.reply.awaiting == "accountId"
 
 
-def test_status_without_id_asks_for_it_and_runs_no_handler(handler: object) -> None:
-    calls: list[dict[str, object]] = []
+def test_status_without_id_asks_for_it_and_runs_no_handler(handler: ActionHandler) -> None:
+    calls: list[dict[str, Any]] = []
 
-    def spy(event: dict[str, object]) -> dict[str, object]:
+    def spy(event: dict[str, Any]) -> dict[str, Any]:
         calls.append(event)
-        return handler(event)  # type: ignore[operator,no-any-return]
+        return handler(event)
 
     answer = GuidedBankingAssistant(spy, FakeFaq([])).answer(
         "what is the status of my account?", session_id="s", awaiting_account_id=False
@@ -117,12 +119,12 @@ def test_status_without_id_asks_for_it_and_runs_no_handler(handler: object) -> N
     assert calls == []
 
 
-def test_status_lookup_sends_a_real_agent_event(handler: object) -> None:
-    events: list[dict[str, object]] = []
+def test_status_lookup_sends_a_real_agent_event(handler: ActionHandler) -> None:
+    events: list[dict[str, Any]] = []
 
-    def spy(event: dict[str, object]) -> dict[str, object]:
+    def spy(event: dict[str, Any]) -> dict[str, Any]:
         events.append(event)
-        return handler(event)  # type: ignore[operator,no-any-return]
+        return handler(event)
 
     answer = GuidedBankingAssistant(spy, FakeFaq([])).answer(
         "7777", session_id="sess-1", awaiting_account_id=True
@@ -138,10 +140,10 @@ def test_status_lookup_sends_a_real_agent_event(handler: object) -> None:
     assert answer.reply.awaiting is None
 
 
-def test_a_malformed_id_gets_the_handlers_sentence(handler: object) -> None:
+def test_a_malformed_id_gets_the_handlers_sentence(handler: ActionHandler) -> None:
     answer = GuidedBankingAssistant(handler, FakeFaq([])).answer(
         "77A7", session_id="s", awaiting_account_id=True
-    )  # type: ignore[arg-type]
+    )
     assert answer.text == (
         "The account ID must be exactly 4 digits, for example 5555. "
         "Please check the number and tell me your 4-digit account ID."
@@ -156,14 +158,14 @@ def test_a_missing_table_raises_its_sentence(tmp_path: Path) -> None:
         GuidedBankingAssistant(empty, FakeFaq([])).answer("5555", session_id="s", awaiting_account_id=False)
 
 
-def test_faq_quotes_the_closest_passage_not_the_first_ranked(handler: object) -> None:
+def test_faq_quotes_the_closest_passage_not_the_first_ranked(handler: ActionHandler) -> None:
     faq = FakeFaq(
         [
             faq_chunk("Pending Account Status", "Pending means ...", 0.35),
             faq_chunk("Rejected Proof of Address (InvalidAddressProof)", "We accept a utility bill.", 0.59),
         ]
     )
-    answer = GuidedBankingAssistant(handler, faq).answer(  # type: ignore[arg-type]
+    answer = GuidedBankingAssistant(handler, faq).answer(
         "What documents prove my address?", session_id="s", awaiting_account_id=False
     )
     assert answer.text == (
@@ -174,9 +176,9 @@ def test_faq_quotes_the_closest_passage_not_the_first_ranked(handler: object) ->
     assert [s.kind for s in answer.reply.steps] == ["intent", "kb_lookup", "kb_result"]
 
 
-def test_faq_below_the_threshold_says_so(handler: object) -> None:
+def test_faq_below_the_threshold_says_so(handler: ActionHandler) -> None:
     faq = FakeFaq([faq_chunk("Overdrafts", "New accounts have no overdraft.", 0.04)])
-    answer = GuidedBankingAssistant(handler, faq).answer(  # type: ignore[arg-type]
+    answer = GuidedBankingAssistant(handler, faq).answer(
         "Who won the world cup?", session_id="s", awaiting_account_id=False
     )
     assert answer.text == NO_FAQ_MATCH

@@ -16,7 +16,7 @@ from backend.banking.accounts import AccountStore
 from backend.banking.dynamodb_store import DynamoDBAccountStore
 from backend.banking.sqlite_store import SQLiteAccountStore
 from serverless.agent import handler as lambda_module
-from serverless.agent.handler import INVALID_ID_MESSAGE, create_resolver
+from serverless.agent.handler import INVALID_ID_MESSAGE, create_resolver, handle
 from tests.agent_format import assert_agent_response
 from tests.conftest import REPO_ROOT
 
@@ -45,7 +45,7 @@ def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[AccountSto
 
 
 def resolve(store: AccountStore, event: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
-    response = create_resolver(lambda: store).resolve(event, None)
+    response = handle(event, store)
     assert_agent_response(response)
     body = json.loads(response["response"]["responseBody"]["application/json"]["body"])
     return response, body
@@ -123,7 +123,7 @@ def test_lambda_entry_point_reads_the_configured_store_on_first_event(
     SQLiteAccountStore(tmp_path / "banking" / "accounts.sqlite3").seed()
     lambda_module._deployed_store.cache_clear()
     try:
-        response = lambda_module.handler(load_event("agent_account_status_5555"), None)
+        response = lambda_module.handler(load_event("agent_account_status_5555"), None)  # type: ignore[arg-type]
     finally:
         lambda_module._deployed_store.cache_clear()
     assert_agent_response(response)
@@ -144,7 +144,7 @@ def test_lambda_entry_point_reads_the_configured_store_on_first_event(
 def test_the_format_check_rejects_malformed_responses(tmp_path: Path, mutate: Callable[[Any], None]) -> None:
     store = SQLiteAccountStore(tmp_path / "a.sqlite3")
     store.seed()
-    response = create_resolver(lambda: store).resolve(load_event("agent_account_status_7777"), None)
+    response = handle(load_event("agent_account_status_7777"), store)
     mutate(response)
     with pytest.raises(jsonschema.ValidationError):
         assert_agent_response(response)

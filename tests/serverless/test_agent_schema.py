@@ -67,7 +67,7 @@ def test_schema_is_within_what_bedrock_agents_accept() -> None:
 
 
 def test_for_bedrock_agents_drops_422_and_the_components_only_it_used() -> None:
-    raw = {
+    raw: dict[str, Any] = {
         "openapi": "3.0.3",
         "servers": [{"url": "/"}],
         "paths": {
