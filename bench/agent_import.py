@@ -2,8 +2,9 @@
 
 Run: .venv/bin/python -m bench.agent_import --runs 15
 Each run is a new process, timed from inside it (interpreter start-up excluded). Reported: the import in
-wall and CPU time (target 0.5 s), the heavy modules it loaded (must be none), and import + the first
-agent event (settings read, store built, ``GET /accounts/{accountId}/status`` answered from SQLite).
+wall and CPU time (target 0.5 s), and import + the first agent event (settings read, store built,
+``GET /accounts/{accountId}/status`` answered from SQLite). That the import loads no heavy module
+(torch, faiss, streamlit, LangChain...) is asserted by tests/serverless/test_agent_bundle.py.
 """
 
 from __future__ import annotations
@@ -16,24 +17,13 @@ import sys
 import tempfile
 
 from bench._util import REPO_ROOT, summary
+from bench.api_import import timed
 
-HEAVY = [
-    "torch",
-    "faiss",
-    "streamlit",
-    "llama_cpp",
-    "sentence_transformers",
-    "transformers",
-    "langchain_core",
-]
-
-_IMPORT = f"""
-import sys, time
+_IMPORT = """
+import time
 t, c = time.perf_counter(), time.process_time()
 import serverless.agent.handler
-wall, cpu = time.perf_counter() - t, time.process_time() - c
-heavy = sorted(m for m in {HEAVY!r} if m in sys.modules)
-print(wall, cpu, len(heavy))
+print(time.perf_counter() - t, time.process_time() - c)
 """
 
 _FIRST_EVENT = """
@@ -44,13 +34,6 @@ response = handler(json.load(open({event!r})), None)
 assert response["response"]["httpStatusCode"] == 200, response
 print(time.perf_counter() - t)
 """
-
-
-def timed(code: str, env: dict[str, str]) -> list[float]:
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=REPO_ROOT, env=env, capture_output=True, text=True, check=True
-    )
-    return [float(x) for x in out.stdout.strip().splitlines()[-1].split()]
 
 
 def main() -> None:
@@ -70,10 +53,9 @@ def main() -> None:
         timed(_IMPORT, env)  # warm the bytecode cache, as a deployed bundle has it
         runs = [timed(_IMPORT, env) for _ in range(args.runs)]
         first = [timed(_FIRST_EVENT.format(event=event), env)[0] for _ in range(args.runs)]
-    imports = [wall for wall, _, _ in runs]
+    imports = [wall for wall, _ in runs]
     print(summary("import serverless.agent.handler, wall time", imports, "s"))
-    print(summary("import serverless.agent.handler, CPU time", [cpu for _, cpu, _ in runs], "s"))
-    print(f"heavy modules loaded by the import: {int(max(n for _, _, n in runs))} (of {', '.join(HEAVY)})")
+    print(summary("import serverless.agent.handler, CPU time", [cpu for _, cpu in runs], "s"))
     print(summary("import + first agent event (SQLite store)", first, "s"))
     print(json.dumps({"import_median_s": sorted(imports)[len(imports) // 2]}))
 

@@ -20,6 +20,7 @@ from backend.banking.guided import (
 )
 from backend.banking.sqlite_store import SQLiteAccountStore
 from backend.rag.types import Chunk, ScoredChunk
+from tests.pages.test_hr_policy_qa_page import FakeRetriever
 from ui.banking_resources import action_handler
 
 
@@ -81,14 +82,6 @@ def faq_chunk(section: str, text: str, score: float) -> ScoredChunk:
     return ScoredChunk(chunk, score)
 
 
-class FakeFaq:
-    def __init__(self, results: list[ScoredChunk]) -> None:
-        self.results = results
-
-    def search(self, query: str, k: int) -> list[ScoredChunk]:
-        return self.results[:k]
-
-
 @pytest.fixture
 def handler(tmp_path: Path) -> ActionHandler:
     store = SQLiteAccountStore(tmp_path / "a.sqlite3")
@@ -97,36 +90,42 @@ def handler(tmp_path: Path) -> ActionHandler:
 
 
 def test_greeting_asks_for_the_account_id(handler: ActionHandler) -> None:
-    answer = GuidedBankingAssistant(handler, FakeFaq([])).answer(
+    answer = GuidedBankingAssistant(handler, FakeRetriever([])).answer(
         "hi", session_id="s", awaiting_account_id=False
     )
     assert answer.text == GREETING
     assert answer.reply.awaiting == "accountId"
 
 
-def test_status_without_id_asks_for_it_and_runs_no_handler(handler: ActionHandler) -> None:
-    calls: list[dict[str, Any]] = []
+@pytest.fixture
+def events() -> list[dict[str, Any]]:
+    return []
 
-    def spy(event: dict[str, Any]) -> dict[str, Any]:
-        calls.append(event)
+
+@pytest.fixture
+def spy(handler: ActionHandler, events: list[dict[str, Any]]) -> ActionHandler:
+    """The real handler, recording every event it is given."""
+
+    def record(event: dict[str, Any]) -> dict[str, Any]:
+        events.append(event)
         return handler(event)
 
-    answer = GuidedBankingAssistant(spy, FakeFaq([])).answer(
+    return record
+
+
+def test_status_without_id_asks_for_it_and_runs_no_handler(
+    spy: ActionHandler, events: list[dict[str, Any]]
+) -> None:
+    answer = GuidedBankingAssistant(spy, FakeRetriever([])).answer(
         "what is the status of my account?", session_id="s", awaiting_account_id=False
     )
     assert answer.text == ASK_FOR_ID
     assert answer.reply.awaiting == "accountId"
-    assert calls == []
+    assert events == []
 
 
-def test_status_lookup_sends_a_real_agent_event(handler: ActionHandler) -> None:
-    events: list[dict[str, Any]] = []
-
-    def spy(event: dict[str, Any]) -> dict[str, Any]:
-        events.append(event)
-        return handler(event)
-
-    answer = GuidedBankingAssistant(spy, FakeFaq([])).answer(
+def test_status_lookup_sends_a_real_agent_event(spy: ActionHandler, events: list[dict[str, Any]]) -> None:
+    answer = GuidedBankingAssistant(spy, FakeRetriever([])).answer(
         "7777", session_id="sess-1", awaiting_account_id=True
     )
     assert answer.text.startswith("Account 7777 (Manju): Pending, InvalidAddressProof.")
@@ -141,7 +140,7 @@ def test_status_lookup_sends_a_real_agent_event(handler: ActionHandler) -> None:
 
 
 def test_a_malformed_id_gets_the_handlers_sentence(handler: ActionHandler) -> None:
-    answer = GuidedBankingAssistant(handler, FakeFaq([])).answer(
+    answer = GuidedBankingAssistant(handler, FakeRetriever([])).answer(
         "77A7", session_id="s", awaiting_account_id=True
     )
     assert answer.text == (
@@ -155,11 +154,13 @@ def test_a_malformed_id_gets_the_handlers_sentence(handler: ActionHandler) -> No
 def test_a_missing_table_raises_its_sentence(tmp_path: Path) -> None:
     empty = action_handler(SQLiteAccountStore(tmp_path / "never-seeded.sqlite3"))
     with pytest.raises(AccountTableMissingError, match="has no account table yet"):
-        GuidedBankingAssistant(empty, FakeFaq([])).answer("5555", session_id="s", awaiting_account_id=False)
+        GuidedBankingAssistant(empty, FakeRetriever([])).answer(
+            "5555", session_id="s", awaiting_account_id=False
+        )
 
 
 def test_faq_quotes_the_closest_passage_not_the_first_ranked(handler: ActionHandler) -> None:
-    faq = FakeFaq(
+    faq = FakeRetriever(
         [
             faq_chunk("Pending Account Status", "Pending means ...", 0.35),
             faq_chunk("Rejected Proof of Address (InvalidAddressProof)", "We accept a utility bill.", 0.59),
@@ -177,7 +178,7 @@ def test_faq_quotes_the_closest_passage_not_the_first_ranked(handler: ActionHand
 
 
 def test_faq_below_the_threshold_says_so(handler: ActionHandler) -> None:
-    faq = FakeFaq([faq_chunk("Overdrafts", "New accounts have no overdraft.", 0.04)])
+    faq = FakeRetriever([faq_chunk("Overdrafts", "New accounts have no overdraft.", 0.04)])
     answer = GuidedBankingAssistant(handler, faq).answer(
         "Who won the world cup?", session_id="s", awaiting_account_id=False
     )

@@ -12,6 +12,7 @@ from backend.banking.guided import ASK_FOR_ID, GREETING, GuidedBankingAssistant
 from backend.banking.sqlite_store import SQLiteAccountStore
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import Settings
+from tests.pages.test_hr_policy_qa_page import FakeRetriever
 from ui.banking_resources import action_handler
 
 PAGE = "pages/banking_assistant.py"
@@ -30,21 +31,11 @@ FEES = ScoredChunk(
 )
 
 
-class FakeFaq:
-    def __init__(self, results: list[ScoredChunk]) -> None:
-        self.results = results
-        self.queries: list[str] = []
-
-    def search(self, query: str, k: int) -> list[ScoredChunk]:
-        self.queries.append(query)
-        return self.results[:k]
-
-
 def open_bank(
-    open_page: Callable[..., AppTest], cfg: Settings, faq: FakeFaq | None = None, **overrides: Any
+    open_page: Callable[..., AppTest], cfg: Settings, faq: FakeRetriever | None = None, **overrides: Any
 ) -> AppTest:
     store = SQLiteAccountStore(cfg.banking_db_path)
-    assistant = GuidedBankingAssistant(action_handler(store), faq or FakeFaq([FEES]))
+    assistant = GuidedBankingAssistant(action_handler(store), faq or FakeRetriever([FEES]))
     return open_page(
         PAGE, {"settings": cfg, "account_store": store, "banking_assistant": assistant, **overrides}
     )
@@ -107,7 +98,7 @@ def test_an_unknown_id_is_a_clear_sentence_and_asks_again(
 def test_faq_question_quotes_the_faq_with_its_page(
     open_page: Callable[..., AppTest], app_settings: Settings
 ) -> None:
-    faq = FakeFaq([FEES])
+    faq = FakeRetriever([FEES])
     at = open_bank(open_page, app_settings, faq)
     at.chat_input[0].set_value("Is there a monthly fee?").run()
     assert faq.queries == ["Is there a monthly fee?"]
@@ -124,7 +115,7 @@ def test_the_page_seeds_the_offline_store_on_first_use(
     assert not app_settings.banking_db_path.exists()
     # No store override: the page's own resource creates and fills the SQLite store.
     store_path = app_settings.banking_db_path
-    assistant = GuidedBankingAssistant(action_handler(SQLiteAccountStore(store_path)), FakeFaq([]))
+    assistant = GuidedBankingAssistant(action_handler(SQLiteAccountStore(store_path)), FakeRetriever([]))
     at = open_page(PAGE, {"settings": app_settings, "banking_assistant": assistant})
     at.chat_input[0].set_value("6666").run()
     assert not at.exception

@@ -2,34 +2,25 @@
 
 from __future__ import annotations
 
-import json
 import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.serverless.test_bundle import HEAVY, run_python
+from tests.serverless.test_bundle import HEAVY, loaded_after_import, run_python
 
 
 def test_the_agent_handler_imports_no_heavy_module() -> None:
-    heavy = sorted(HEAVY | {"langchain_core", "langchain_aws", "fastapi", "numpy"})
-    out = run_python(
-        "import serverless.agent.handler, sys, json; "
-        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {heavy!r})))",
-        cwd=REPO_ROOT,
-    )
-    assert json.loads(out) == []
+    heavy = HEAVY | {"langchain_core", "langchain_aws", "fastapi", "numpy"}
+    assert loaded_after_import("serverless.agent.handler", heavy) == []
 
 
 def test_importing_the_agent_handler_reads_no_settings(tmp_path: Path) -> None:
-    out = run_python(
-        f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); import serverless.agent.handler; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in {'boto3', 'pydantic_settings'}))",
-        cwd=tmp_path,
-        env={"BANKING_STORE": "not-a-store"},
-    )
-    assert out.strip() == "[]"
+    # An invalid setting would raise if the module read the environment at import time.
+    lazy = {"boto3", "pydantic_settings"}
+    env = {"BANKING_STORE": "not-a-store"}
+    assert loaded_after_import("serverless.agent.handler", lazy, cwd=tmp_path, env=env) == []
 
 
 def test_agent_requirements_are_pinned_and_light() -> None:

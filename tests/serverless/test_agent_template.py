@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import subprocess
-import sys
-from pathlib import Path
 from typing import Any
 
 import boto3
@@ -16,7 +13,7 @@ from moto import mock_aws
 from serverless.agent.handler import app
 from serverless.agent.publish_schema import SCHEMA_FILE, publish
 from tests.conftest import REPO_ROOT
-from tests.serverless.test_template import as_list, resolve
+from tests.serverless.test_template import as_list, assert_cfn_lint_passes, resolve
 
 TEMPLATE = REPO_ROOT / "serverless" / "agent" / "template.yaml"
 INSTRUCTION = (
@@ -48,13 +45,7 @@ def role_statements(res: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_cfn_lint_passes() -> None:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_cfn_lint_passes(TEMPLATE)
 
 
 def test_only_bedrock_from_this_agent_may_invoke_the_lambda() -> None:
