@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
@@ -12,7 +13,7 @@ import jsonschema
 import pytest
 from moto import mock_aws
 
-from backend.banking.accounts import AccountStore
+from backend.banking.accounts import Account, AccountStore
 from backend.banking.dynamodb_store import DynamoDBAccountStore
 from backend.banking.sqlite_store import SQLiteAccountStore
 from serverless.agent import handler as lambda_module
@@ -148,3 +149,22 @@ def test_the_format_check_rejects_malformed_responses(tmp_path: Path, mutate: Ca
     mutate(response)
     with pytest.raises(jsonschema.ValidationError):
         assert_agent_response(response)
+
+
+def test_handle_serves_concurrent_sessions_each_with_its_own_answer(tmp_path: Path) -> None:
+    first, second = SQLiteAccountStore(tmp_path / "a.sqlite3"), SQLiteAccountStore(tmp_path / "b.sqlite3")
+    first.seed()
+    second.seed((Account("7777", "Ravi", "Active", "Active"),))
+    jobs = [(first, "agent_account_status_7777"), (second, "agent_account_status_7777")] * 20
+    jobs += [(first, "agent_account_status_unknown")] * 10
+
+    def run(job: tuple[AccountStore, str]) -> tuple[int, str]:
+        store, name = job
+        response = handle(load_event(name), store)
+        body = json.loads(response["response"]["responseBody"]["application/json"]["body"])
+        return response["response"]["httpStatusCode"], body.get("accountName", body.get("message", ""))
+
+    with ThreadPoolExecutor(max_workers=4) as pool:
+        results = list(pool.map(run, jobs))
+    expected = [(200, "Manju"), (200, "Ravi")] * 20 + [(404, "There is no account with that ID (1234).")] * 10
+    assert results == expected
