@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import base64
 from collections.abc import Callable
 from typing import Any
 
+import boto3
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from backend.banking.agent import BankingAgentService
 from backend.banking.guided import ASK_FOR_ID, GREETING, GuidedBankingAssistant
 from backend.banking.sqlite_store import SQLiteAccountStore
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import Settings
+from tests.aws_eventstream import EventStreamServer, event
 from tests.pages.test_hr_policy_qa_page import FakeRetriever
 from ui.banking_resources import action_handler
 
@@ -171,3 +175,48 @@ def test_bedrock_mode_says_which_agent_answers(
         assert caption.startswith("Amazon Bedrock agent AGENT12345 (alias ALIAS12345)")
     else:
         assert caption.startswith("Inline Bedrock agent on us.anthropic.claude-haiku-4-5")
+
+
+@pytest.mark.usefixtures("aws_credentials")
+def test_agent_mode_streams_the_reply_with_its_trace_and_citations(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    runtime = boto3.client("bedrock-agent-runtime", region_name="us-east-1")
+    server = EventStreamServer(runtime)
+    ref = {
+        "content": {"text": "We accept a utility bill from the last three months."},
+        "location": {"type": "S3", "s3Location": {"uri": "s3://bank-faq/bank_new_account_faq.pdf"}},
+        "metadata": {"x-amz-bedrock-kb-document-page-number": 2},
+    }
+    server.respond(
+        [
+            event("trace", {"trace": {"orchestrationTrace": {"rationale": {"text": "Check account 7777."}}}}),
+            event("chunk", {"bytes": base64.b64encode(b"Account 7777 is Pending, ").decode()}),
+            event(
+                "chunk",
+                {
+                    "bytes": base64.b64encode(b"InvalidAddressProof.").decode(),
+                    "attribution": {"citations": [{"retrievedReferences": [ref]}]},
+                },
+            ),
+        ]
+    )
+    cfg = app_settings.model_copy(
+        update={
+            "provider": "bedrock",
+            "bedrock_agent_id": "AGENT12345",
+            "bedrock_agent_alias_id": "ALIAS12345",
+        }
+    )
+    service = BankingAgentService(runtime, agent_id="AGENT12345", alias_id="ALIAS12345")
+    at = open_page(PAGE, {"settings": cfg, "banking_assistant": service})
+    assert assistant_texts(at)[0].startswith("Hello! I'm the bank's assistant.")
+
+    at.chat_input[0].set_value("7777").run()
+
+    assert not at.exception
+    assert assistant_texts(at)[-1] == "Account 7777 is Pending, InvalidAddressProof."
+    assert server.requests[0].url.endswith(f"/sessions/{at.session_state['bank_session_id']}/text")
+    assert step_labels(at) == ["Step 1 · Rationale"]
+    citations = next(e for e in at.expander if e.label.startswith("Citations"))
+    assert citations.markdown[0].value == "**bank_new_account_faq.pdf#page=2**"
