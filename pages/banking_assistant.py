@@ -6,6 +6,7 @@ import uuid
 
 import streamlit as st
 
+from backend.banking.agent import AgentTurn
 from backend.banking.assistant import banking_mode, mode_caption, opening_message
 from backend.banking.errors import banking_error_message
 from backend.banking.trace import AgentReply
@@ -76,6 +77,7 @@ if question := st.chat_input("Ask about your new account, or a question for the 
     with st.chat_message("user"):
         st.markdown(markdown_safe(question))
     with st.chat_message("assistant"):
+        reply: AgentTurn | None = None
         try:
             reply = banking_assistant(cfg).ask(question, session_id, awaiting_account_id=awaiting)
             # Offline the reply comes in one piece (the first FAQ question also indexes the FAQ).
@@ -83,9 +85,11 @@ if question := st.chat_input("Ask about your new account, or a question for the 
                 st.write_stream(markdown_safe(p) for p in conversation.record_reply(reply.pieces()))
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             _log.warning("banking turn failed", exc_info=exc)
-            message = banking_error_message(exc, region=cfg.aws_region, attempts=getattr(exc, "attempts", 1))
+            attempts = reply.attempts if reply is not None else 1
+            message = banking_error_message(exc, region=cfg.aws_region, attempts=attempts)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
         else:
+            assert reply is not None
             conversation.attach_agent(reply.reply)
             show_trace(reply.reply)

@@ -7,7 +7,6 @@ the app's account store. Page tests inject fakes under the names ``account_store
 
 from __future__ import annotations
 
-from pathlib import Path
 from typing import Any
 
 import streamlit as st
@@ -21,10 +20,9 @@ from backend.banking.sqlite_store import SQLiteAccountStore
 from backend.banking.stores import build_account_store
 from backend.providers import make_aws_client
 from backend.settings import Settings
+from serverless.agent.schema import SCHEMA_FILE
 from ui.rag_resources import embeddings
 from ui.resources import resolve
-
-SCHEMA_FILE = Path(__file__).resolve().parent.parent / "serverless" / "agent" / "openapi.json"
 
 
 @st.cache_resource(show_spinner=False)
@@ -80,7 +78,7 @@ def banking_assistant(settings: Settings) -> BankingAssistant:
         return InlineBankingAgentService(
             client,
             foundation_model=settings.bedrock_chat_model_id,
-            schema_json=SCHEMA_FILE.read_text(),
+            schema_json=SCHEMA_FILE.read_text(),  # the same schema the deployed agent reads from S3
             action_handler=action_handler(account_store(settings)),
             knowledge_base_id=settings.banking_faq_knowledge_base_id,
         )

@@ -63,6 +63,7 @@ class AgentTurn:
     def __init__(self, run: Callable[[AgentTurn], Iterator[str]], mode: Mode) -> None:
         self._run = run
         self.reply = AgentReply(mode=mode)
+        self.attempts = 1  # calls made for the current invocation (throttled calls are retried)
 
     def pieces(self) -> Iterator[str]:
         yield from self._run(self)
@@ -108,8 +109,8 @@ class _Retrying:
                 return
             except Exception as exc:
                 if shown or not is_throttling(exc) or attempt > self.retries:
-                    exc.attempts = attempt  # type: ignore[attr-defined]
                     raise
+                turn.attempts += 1
                 delay = self.backoff_s * 2 ** (attempt - 1)
                 turn.add_steps(
                     [TraceStep("retry", f"Throttled: retry {attempt} of {self.retries} in {delay:.1f} s")]

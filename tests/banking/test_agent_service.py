@@ -167,9 +167,11 @@ def test_throttling_that_outlasts_the_retries_is_one_sentence() -> None:
         server.respond([exception("throttlingException", "Rate exceeded")])
     service = BankingAgentService(runtime, agent_id="A", alias_id="B", retries=2, sleep=lambda _: None)
 
+    turn = service.ask("5555", SESSION)
     with pytest.raises(ClientError) as info:
-        list(service.ask("5555", SESSION).pieces())
-    message = banking_error_message(info.value, attempts=getattr(info.value, "attempts", 1))
+        list(turn.pieces())
+    assert turn.attempts == 3
+    message = banking_error_message(info.value, attempts=turn.attempts)
     assert message.startswith("Amazon Bedrock is throttling the banking agent after 3 attempts;")
 
 
