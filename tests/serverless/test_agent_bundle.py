@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import REPO_ROOT
-from tests.serverless.test_bundle import HEAVY, loaded_after_import, run_python
+from tests.serverless.test_bundle import HEAVY, copy_bundle_sources, loaded_after_import, run_python
 
 
 def test_the_agent_handler_imports_no_heavy_module() -> None:
@@ -39,21 +38,7 @@ def test_agent_requirements_are_pinned_and_light() -> None:
 
 @pytest.mark.skipif(not Path("/usr/bin/make").exists(), reason="needs make")
 def test_the_agent_bundle_holds_only_the_action_group_and_answers_an_agent_event(tmp_path: Path) -> None:
-    bundle = tmp_path / "bundle"
-    subprocess.run(
-        [
-            "make",
-            "-s",
-            "-f",
-            str(REPO_ROOT / "serverless" / "agent" / "Makefile"),
-            "copy-sources",
-            f"ARTIFACTS_DIR={bundle}",
-        ],
-        cwd=tmp_path,
-        check=True,
-        timeout=60,
-    )
-    files = sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+    bundle, files = copy_bundle_sources(REPO_ROOT / "serverless" / "agent" / "Makefile", tmp_path)
     assert files == [
         "backend/__init__.py",
         "backend/banking/__init__.py",

@@ -92,23 +92,21 @@ def test_lambda_requirements_are_pinned_light_and_match_the_constraints() -> Non
         assert normalized[name.lower()] == version, name
 
 
-@pytest.mark.skipif(not Path("/usr/bin/make").exists(), reason="needs make")
-def test_the_bundle_holds_only_the_api_and_runs_on_its_own(tmp_path: Path) -> None:
+def copy_bundle_sources(makefile: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """Run a Lambda Makefile's ``copy-sources`` into ``tmp_path/bundle``; the bundle and its files."""
     bundle = tmp_path / "bundle"
     subprocess.run(
-        [
-            "make",
-            "-s",
-            "-f",
-            str(REPO_ROOT / "serverless" / "Makefile"),
-            "copy-sources",
-            f"ARTIFACTS_DIR={bundle}",
-        ],
+        ["make", "-s", "-f", str(makefile), "copy-sources", f"ARTIFACTS_DIR={bundle}"],
         cwd=tmp_path,
         check=True,
         timeout=60,
     )
-    files = sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+    return bundle, sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+
+
+@pytest.mark.skipif(not Path("/usr/bin/make").exists(), reason="needs make")
+def test_the_bundle_holds_only_the_api_and_runs_on_its_own(tmp_path: Path) -> None:
+    bundle, files = copy_bundle_sources(REPO_ROOT / "serverless" / "Makefile", tmp_path)
     assert "serverless/handler.py" in files
     assert "backend/prompts/code_system.txt" in files
     assert not [f for f in files if f.startswith(("ui/", "pages/", "backend/rag", "tests/"))]
