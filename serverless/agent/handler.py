@@ -36,7 +36,6 @@ from backend.banking.accounts import (
 if TYPE_CHECKING:
     from aws_lambda_powertools.utilities.typing import LambdaContext
 
-STATUS_PATH = "/accounts/{accountId}/status"
 INVALID_ID_MESSAGE = "The account ID must be exactly 4 digits, for example 5555."
 
 

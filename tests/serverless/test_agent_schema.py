@@ -100,3 +100,9 @@ def test_for_bedrock_agents_drops_422_and_the_components_only_it_used() -> None:
     assert set(out["components"]["schemas"]) == {"A", "B"}
     assert raw["openapi"] == "3.0.3"
     assert "422" in raw["paths"]["/a"]["get"]["responses"]
+
+
+def test_the_app_calls_the_path_the_schema_declares() -> None:
+    from backend.banking.events import STATUS_PATH
+
+    assert STATUS_PATH in generate()["paths"]
