@@ -1,7 +1,6 @@
 """Banking assistant: the retail bank's agent answers account-status and FAQ questions, with its trace."""
 
 import contextlib
-import logging
 import uuid
 
 import streamlit as st
@@ -12,6 +11,7 @@ from backend.banking.errors import banking_error_message
 from backend.banking.trace import AgentReply
 from backend.chat.conversation import Conversation
 from ui.banking_resources import account_store, banking_assistant
+from ui.errors import report
 from ui.resources import settings
 from ui.router import ensure_router
 
@@ -19,7 +19,6 @@ ensure_router()
 
 CONVERSATION_KEY = "bank_conversation"
 SESSION_KEY = "bank_session_id"
-_log = logging.getLogger(__name__)
 
 
 def markdown_safe(text: str) -> str:
@@ -84,9 +83,10 @@ if question := st.chat_input("Ask about your new account, or a question for the 
             with st.spinner("Looking it up…") if mode == "guided" else contextlib.nullcontext():
                 st.write_stream(markdown_safe(p) for p in conversation.record_reply(reply.pieces()))
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
-            _log.warning("banking turn failed", exc_info=exc)
             attempts = reply.attempts if reply is not None else 1
-            message = banking_error_message(exc, region=cfg.aws_region, attempts=attempts)
+            message = report(
+                exc, sentence=lambda e: banking_error_message(e, region=cfg.aws_region, attempts=attempts)
+            )
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
         else:

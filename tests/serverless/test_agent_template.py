@@ -7,13 +7,13 @@ from typing import Any
 
 import boto3
 import pytest
-from cfnlint.decode import decode
 from moto import mock_aws
 
 from serverless.agent.handler import app
 from serverless.agent.publish_schema import SCHEMA_FILE, publish
+from tests.cloudformation import assert_cfn_lint_passes, load_template
 from tests.conftest import REPO_ROOT
-from tests.serverless.test_template import as_list, assert_cfn_lint_passes, resolve
+from tests.serverless.test_template import as_list, resolve
 
 TEMPLATE = REPO_ROOT / "serverless" / "agent" / "template.yaml"
 INSTRUCTION = (
@@ -23,10 +23,7 @@ INSTRUCTION = (
 
 
 def load() -> dict[str, Any]:
-    template, matches = decode(str(TEMPLATE))
-    assert not matches
-    assert template is not None
-    return dict(template)
+    return load_template(TEMPLATE)
 
 
 def resources(params: dict[str, str]) -> dict[str, Any]:
