@@ -97,6 +97,16 @@ class Settings(BaseSettings):
     session_secret: SecretStr | None = Field(default=None, alias="SESSION_SECRET")
     session_hours: int = Field(default=12, ge=1, le=24 * 30, alias="SESSION_HOURS")
 
+    # Banking assistant: the account store (SQLite under DATA_DIR offline, DynamoDB in production) and
+    # the Bedrock agent. With BEDROCK_AGENT_ID unset and APP_PROVIDER=bedrock the page runs the same
+    # agent inline (invoke_inline_agent), with the FAQ Knowledge Base when BANKING_FAQ_KNOWLEDGE_BASE_ID
+    # is set.
+    banking_store: Literal["sqlite", "dynamodb"] = Field(default="sqlite", alias="BANKING_STORE")
+    banking_table: str = Field(default="customerAccountStatus", min_length=3, alias="BANKING_TABLE")
+    bedrock_agent_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ID")
+    bedrock_agent_alias_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ALIAS_ID")
+    banking_faq_knowledge_base_id: str | None = Field(default=None, alias="BANKING_FAQ_KNOWLEDGE_BASE_ID")
+
     @field_validator(
         "aws_profile",
         "bedrock_rerank_model_id",
@@ -104,6 +114,9 @@ class Settings(BaseSettings):
         "api_url",
         "output_bucket",
         "rag_min_score",
+        "bedrock_agent_id",
+        "bedrock_agent_alias_id",
+        "banking_faq_knowledge_base_id",
         "api_trusted_role_arn",
         "app_table",
         "session_secret",
@@ -131,6 +144,20 @@ class Settings(BaseSettings):
     def policies_dir(self) -> Path:
         """Sample policy PDFs that ship with the app."""
         return self.data_dir / "policies"
+
+    @property
+    def banking_db_path(self) -> Path:
+        """The offline account store (``python -m backend.banking seed`` creates it)."""
+        return self.data_dir / "banking" / "accounts.sqlite3"
+
+    @property
+    def bank_faq_dir(self) -> Path:
+        """The bank FAQ PDFs that ship with the app (the offline FAQ index is built from them)."""
+        return self.data_dir / "bank_faq"
+
+    @property
+    def bank_faq_index_dir(self) -> Path:
+        return self.data_dir / "bank_faq_index"
 
     @property
     def chat_model_choices(self) -> list[str]:

@@ -5,6 +5,7 @@ page has something to answer from on first start. Run it after editing a source 
 
     .venv/bin/python scripts/make_sample_policies.py            # writes data/policies/*.pdf
     .venv/bin/python scripts/make_sample_policies.py --check    # fails if a PDF is out of date
+    .venv/bin/python scripts/make_sample_policies.py --src data/bank_faq/src --out data/bank_faq  # bank FAQ
 
 The source format is a small subset of Markdown: a front-matter block (title, file, version),
 ``#``/``##``/``###`` headings, paragraphs, ``- `` bullets and ``|``-separated tables whose first row
@@ -44,6 +45,9 @@ class PolicySource:
     file: str
     version: str
     blocks: list[Block]
+    # Optional front-matter keys, for sample documents of other fictional organisations (the bank FAQ).
+    organisation: str = COMPANY
+    author: str = f"{COMPANY} People Operations"
 
 
 def parse_source(text: str) -> PolicySource:
@@ -88,7 +92,9 @@ def parse_source(text: str) -> PolicySource:
     missing = {"title", "file", "version"} - meta.keys()
     if missing:
         raise ValueError(f"front matter is missing {sorted(missing)}")
-    return PolicySource(meta["title"], meta["file"], meta["version"], blocks)
+    organisation = meta.get("organisation", COMPANY)
+    author = meta.get("author", f"{organisation} People Operations")
+    return PolicySource(meta["title"], meta["file"], meta["version"], blocks, organisation, author)
 
 
 class PolicyPDF(FPDF):
@@ -97,8 +103,8 @@ class PolicyPDF(FPDF):
         self.source = source
         self.set_margins(22, 20, 22)
         self.set_auto_page_break(auto=True, margin=22)
-        self.set_title(f"{COMPANY} {source.title}")
-        self.set_author(f"{COMPANY} People Operations")
+        self.set_title(f"{source.organisation} {source.title}")
+        self.set_author(source.author)
         self.set_subject(source.version)
         self.set_creator("scripts/make_sample_policies.py")
         self.set_creation_date(CREATION_DATE)
@@ -106,7 +112,9 @@ class PolicyPDF(FPDF):
     def header(self) -> None:
         self.set_font("Helvetica", "", 8)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 5, f"{COMPANY} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(
+            0, 5, f"{self.source.organisation} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT
+        )
         self.set_draw_color(200, 200, 200)
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
         self.ln(6)
@@ -177,12 +185,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--check", action="store_true", help="fail if a committed PDF differs from its source"
     )
+    parser.add_argument("--src", type=Path, default=SRC_DIR, help="folder of Markdown sources")
+    parser.add_argument("--out", type=Path, default=OUT_DIR, help="folder the PDFs are written to")
     args = parser.parse_args(argv)
     stale: list[str] = []
-    for path in sorted(SRC_DIR.glob("*.md")):
+    for path in sorted(args.src.glob("*.md")):
         source = parse_source(path.read_text(encoding="utf-8"))
         data = render(source)
-        target = OUT_DIR / source.file
+        target = args.out / source.file
         if args.check:
             if not target.exists() or target.read_bytes() != data:
                 stale.append(source.file)
@@ -190,7 +200,7 @@ def main(argv: list[str] | None = None) -> int:
         tmp = target.with_suffix(".pdf.tmp")
         tmp.write_bytes(data)
         tmp.replace(target)
-        print(f"wrote {target.relative_to(ROOT)} ({len(data):,} bytes)")
+        print(f"wrote {target} ({len(data):,} bytes)")
     if stale:
         print(f"out of date: {', '.join(stale)} (run scripts/make_sample_policies.py)", file=sys.stderr)
         return 1

@@ -32,6 +32,9 @@ def pages(user: Identity = LOCAL_OWNER) -> dict[str, list[st.Page]]:
         "Assistants": [
             st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
             st.Page("pages/hr_policy_qa.py", title="HR Policy Q&A", icon=":material/policy:"),
+            st.Page(
+                "pages/banking_assistant.py", title="Banking assistant", icon=":material/account_balance:"
+            ),
         ],
         "Generators": [
             st.Page("pages/code_blog.py", title="Code & Blog", icon=":material/code:"),
