@@ -7,9 +7,9 @@ import streamlit as st
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from backend.errors import user_message
-from backend.rag.answer import Answer
-from backend.rag.policy_library import PolicyLibrary, UploadResult
-from backend.rag.store import IndexFormatError, IndexNotFoundError
+from backend.rag.answer.answerer import Answer
+from backend.rag.index.store import IndexFormatError, IndexNotFoundError
+from backend.rag.ingest.policy_library import PolicyLibrary, UploadResult
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router

@@ -18,8 +18,8 @@ from dataclasses import dataclass, field
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from backend.rag.answer_citations import Citation, finalize_answer, runaway_repetition, sources_line
-from backend.rag.answer_prompt import (
+from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
+from backend.rag.answer.prompt import (
     REFUSAL,
     answer_messages,
     clean_rewrite,
