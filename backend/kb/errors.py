@@ -31,6 +31,7 @@ def _is_missing_knowledge_base(exc: BaseException) -> bool:
         return False
     error = exc.response.get("Error", {})
     code, text = str(error.get("Code", "")), str(error.get("Message", "")).lower()
+    code = code[:1].upper() + code[1:]  # event-stream exceptions are camel-cased
     if code in NOT_FOUND_CODES:
         return "model" not in text or "knowledge base" in text
     return code == "ValidationException" and "knowledge base" in text and "not" in text
