@@ -15,7 +15,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from make_sample_policies import ROOT, Collection, main  # noqa: E402
+from make_sample_policies import ROOT, Collection, main
 
 ACADEMY = "GenAI Workbench Academy"
 COURSES = Collection(

@@ -30,6 +30,7 @@ from backend.generators.schemas import (
     SummaryRequest,
     TextResult,
 )
+from backend.kb.types import AskRequest, AskResponse, CourseQA
 from serverless.errors import (
     EXPECTED_ERRORS,
     ConfigurationError,
@@ -133,6 +134,75 @@ def build_service(
     )
 
 
+# Offline, Course Q&A answers with the local model in the generators' sampling settings, but cooler: the
+# answer must stay close to the course notes. The follow-up rewrite is one short, greedy question.
+COURSE_ANSWER_PARAMS = {"temperature": 0.1, "max_tokens": 384}
+COURSE_REWRITE_PARAMS = {"temperature": 0.0, "max_tokens": 64}
+
+
+def build_course_qa(
+    settings: Settings, *, agent_runtime_client: Any = None, engine: Any = None, embeddings: Any = None
+) -> CourseQA:
+    """Course Q&A for ``settings``: RetrieveAndGenerate on Bedrock, the local course index offline.
+
+    The Lambda runs on Bedrock only; the offline path (faiss, local models) is imported here, on first use.
+    """
+    if settings.provider == "bedrock":
+        from backend.kb.errors import CourseQaUnavailableError
+
+        if not settings.course_knowledge_base_id:
+            raise CourseQaUnavailableError(
+                "Course Q&A on Bedrock answers from a Knowledge Base: set COURSE_KNOWLEDGE_BASE_ID to its "
+                "id, or set APP_PROVIDER=local to answer from the shipped course notes."
+            )
+        from backend.kb.service import KnowledgeBaseQA
+        from backend.providers import make_aws_client
+
+        client = agent_runtime_client or make_aws_client(
+            settings,
+            "bedrock-agent-runtime",
+            read_timeout=BEDROCK_READ_TIMEOUT_S,
+            max_attempts=BEDROCK_MAX_ATTEMPTS,
+        )
+        return KnowledgeBaseQA(
+            client,
+            knowledge_base_id=settings.course_knowledge_base_id,
+            model_arn=settings.kb_model_arn,
+            number_of_results=settings.bedrock_kb_results,
+        )
+
+    from backend.kb.local import build_local_course_qa
+    from backend.providers import build_chat_model, build_embeddings, load_engine
+    from backend.providers.params import InferenceParams
+
+    engine = engine or load_engine(settings)
+    answer_params = InferenceParams.model_validate(COURSE_ANSWER_PARAMS)
+    rewrite_params = InferenceParams.model_validate(COURSE_REWRITE_PARAMS)
+    return build_local_course_qa(
+        settings,
+        chat_model=build_chat_model(settings, answer_params, engine=engine),
+        rewrite_model=build_chat_model(settings, rewrite_params, engine=engine),
+        embeddings=embeddings or build_embeddings(settings),
+        max_new_tokens=answer_params.max_tokens,
+    )
+
+
+class _CourseHolder:
+    """Builds Course Q&A once, on its first question, from any request thread."""
+
+    def __init__(self, services: _ServiceHolder, course_qa: CourseQA | None) -> None:
+        self._services = services
+        self._course_qa = course_qa
+        self._lock = threading.Lock()
+
+    def get(self) -> CourseQA:
+        if self._course_qa is None:
+            with self._lock:
+                if self._course_qa is None:
+                    self._course_qa = build_course_qa(self._services.settings())
+        return self._course_qa
+
+
 class _ServiceHolder:
     """Builds the settings and service once, on first use, from any request thread."""
 
@@ -148,12 +218,16 @@ class _ServiceHolder:
     def region(self) -> str | None:
         return self._service.settings.aws_region if self._service is not None else None
 
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self._service.settings if self._service is not None else _load_settings()
+        return self._settings
+
     def get(self) -> Generators:
         if self._service is None:
             with self._lock:
                 if self._service is None:
-                    settings = self._settings or _load_settings()
-                    self._service = build_service(settings, storage=self._storage)
+                    self._service = build_service(self.settings(), storage=self._storage)
         return self._service
 
 
@@ -162,8 +236,14 @@ def _services(request: Request) -> Generators:
     return holder.get()
 
 
+def _course_qa(request: Request) -> CourseQA:
+    holder: _CourseHolder = request.app.state.course_qa
+    return holder.get()
+
+
 # Routes receive the service through FastAPI's dependency injection, built on the first request.
 Service = Annotated[Generators, Depends(_services)]
+CourseQaService = Annotated[CourseQA, Depends(_course_qa)]
 
 
 def _load_settings() -> Settings:
@@ -202,6 +282,7 @@ def create_app(
     *,
     generator_service: Generators | None = None,
     storage: Storage | None = None,
+    course_qa: CourseQA | None = None,
 ) -> FastAPI:
     """The API. Without arguments, settings come from the environment at the first request."""
     app = FastAPI(
@@ -210,6 +291,7 @@ def create_app(
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
     )
     app.state.services = _ServiceHolder(settings, generator_service, storage)
+    app.state.course_qa = _CourseHolder(app.state.services, course_qa)
 
     app.add_exception_handler(RequestValidationError, _validation_response)
     # Known failures become a status and one sentence (serverless/errors.py has the table). Anything else
@@ -252,6 +334,16 @@ def create_app(
         service: Service,
     ) -> OutputContent:
         return service.read_output(OutputKind(kind), name)
+
+    # Course Q&A: the course's contract (GET with a prompt query parameter) and a JSON POST that can
+    # continue a conversation with the sessionId of an earlier answer.
+    @app.get("/kb/ask")
+    def kb_ask(query: Annotated[AskRequest, Query()], course: CourseQaService) -> AskResponse:
+        return course.ask(query)
+
+    @app.post("/kb/ask")
+    def kb_ask_post(body: AskRequest, course: CourseQaService) -> AskResponse:
+        return course.ask(body)
 
     return app
 

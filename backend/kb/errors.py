@@ -6,9 +6,10 @@ page shows ``message``. The wrapped exception stays as ``__cause__`` for the log
 
 from __future__ import annotations
 
-from botocore.exceptions import ClientError
+from typing import TYPE_CHECKING
 
-from backend.errors import ErrorKind, classify, user_message
+if TYPE_CHECKING:  # botocore is imported on the first failure, not at the Lambda's cold start
+    from backend.errors import ErrorKind
 
 NOT_FOUND_CODES = {"ResourceNotFoundException"}
 
@@ -27,6 +28,8 @@ class CourseQaUnavailableError(RuntimeError):
 
 
 def _is_missing_knowledge_base(exc: BaseException) -> bool:
+    from botocore.exceptions import ClientError
+
     if not isinstance(exc, ClientError):
         return False
     error = exc.response.get("Error", {})
@@ -41,6 +44,8 @@ def knowledge_base_error(
     exc: BaseException, *, knowledge_base_id: str, model_arn: str, region: str, attempts: int
 ) -> KnowledgeBaseError:
     """The one-sentence failure for ``exc`` raised by RetrieveAndGenerate on ``knowledge_base_id``."""
+    from backend.errors import ErrorKind, classify, user_message
+
     where = f"Knowledge Base '{knowledge_base_id}' in region {region}"
     if _is_missing_knowledge_base(exc):
         return KnowledgeBaseError(

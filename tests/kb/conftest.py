@@ -16,7 +16,9 @@ MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
 
 def agent_runtime(max_attempts: int = 3) -> Any:
     """A real ``bedrock-agent-runtime`` client with the app's retry configuration."""
-    return boto3.client("bedrock-agent-runtime", region_name="us-east-1", config=client_config(max_attempts=max_attempts))
+    return boto3.client(
+        "bedrock-agent-runtime", region_name="us-east-1", config=client_config(max_attempts=max_attempts)
+    )
 
 
 @pytest.fixture

@@ -43,7 +43,9 @@ def reply(text: str, session_id: str, refs: list[tuple[str, float | None]]) -> d
     return {
         "sessionId": session_id,
         "output": {"text": text},
-        "citations": [{"generatedResponsePart": {"textResponsePart": {"text": text}}, "retrievedReferences": references}],
+        "citations": [
+            {"generatedResponsePart": {"textResponsePart": {"text": text}}, "retrievedReferences": references}
+        ],
     }
 
 
@@ -58,7 +60,11 @@ def test_first_question_opens_a_session_and_the_follow_up_continues_it(
     )
     stubber.add_response(
         "retrieve_and_generate",
-        reply("It needs no retraining.", "sess-1", [("s3://courses/rag.pdf", 0.0), ("s3://courses/fm.pdf", None)]),
+        reply(
+            "It needs no retraining.",
+            "sess-1",
+            [("s3://courses/rag.pdf", 0.0), ("s3://courses/fm.pdf", None)],
+        ),
         expected("Why use it?", "sess-1"),
     )
     first = service.retrieve_and_generate("What is RAG?")
@@ -76,12 +82,17 @@ def test_number_of_results_is_sent_and_caps_the_citations(aws_credentials: None)
     service = KnowledgeBaseQA(client, knowledge_base_id=KB_ID, model_arn=MODEL_ARN, number_of_results=2)
     refs = [(f"s3://courses/doc{n}.pdf", float(n)) for n in range(4)]
     with Stubber(client) as stubber:
-        stubber.add_response("retrieve_and_generate", reply("Answer.", "s-9", refs), expected("Q?", results=2))
+        stubber.add_response(
+            "retrieve_and_generate", reply("Answer.", "s-9", refs), expected("Q?", results=2)
+        )
         answer = service.retrieve_and_generate("Q?")
     assert [c.source for c in answer.citations] == ["s3://courses/doc0.pdf", "s3://courses/doc1.pdf"]
     assert answer.model_dump(by_alias=True) == {
         "answer": "Answer.",
-        "citations": [{"source": "s3://courses/doc0.pdf", "page": 1}, {"source": "s3://courses/doc1.pdf", "page": 2}],
+        "citations": [
+            {"source": "s3://courses/doc0.pdf", "page": 1},
+            {"source": "s3://courses/doc1.pdf", "page": 2},
+        ],
         "sessionId": "s-9",
     }
 
@@ -109,8 +120,8 @@ def test_number_of_results_is_sent_and_caps_the_citations(aws_credentials: None)
             429,
             "Too many requests",
             ErrorKind.THROTTLED,
-            "Amazon Bedrock is throttling requests to Knowledge Base 'KB12345678' in region us-east-1 (still busy "
-            "after 4 attempts)",
+            "Amazon Bedrock is throttling requests to Knowledge Base 'KB12345678' in region us-east-1 "
+            "(still busy after 4 attempts)",
         ),
     ],
 )

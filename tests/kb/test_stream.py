@@ -25,7 +25,12 @@ def citation_event(uri: str, page: float) -> bytes:
     }
     return event(
         "citation",
-        {"citation": {"generatedResponsePart": {"textResponsePart": {"text": "x"}}, "retrievedReferences": [reference]}},
+        {
+            "citation": {
+                "generatedResponsePart": {"textResponsePart": {"text": "x"}},
+                "retrievedReferences": [reference],
+            }
+        },
     )
 
 
@@ -119,9 +124,12 @@ def test_an_exception_mid_stream_keeps_the_text_so_far_and_is_one_sentence() -> 
     )
     stream = qa.retrieve_and_generate_stream("What is RAG?")
     received: list[str] = []
+
+    def read_all() -> None:
+        received.extend(stream.tokens())
+
     with pytest.raises(KnowledgeBaseError) as caught:
-        for token in stream.tokens():
-            received.append(token)
+        read_all()
     assert received == ["Partial "]
     assert caught.value.kind is ErrorKind.ACCESS_DENIED
     assert "bedrock:RetrieveAndGenerate" in caught.value.message

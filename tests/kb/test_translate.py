@@ -25,7 +25,11 @@ ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
 
 def s3_ref(uri: str, page: Any = None) -> dict[str, Any]:
     metadata = {} if page is None else {"x-amz-bedrock-kb-document-page-number": page}
-    return {"content": {"text": "..."}, "location": {"type": "S3", "s3Location": {"uri": uri}}, "metadata": metadata}
+    return {
+        "content": {"text": "..."},
+        "location": {"type": "S3", "s3Location": {"uri": uri}},
+        "metadata": metadata,
+    }
 
 
 @pytest.mark.parametrize(
@@ -64,7 +68,9 @@ def test_request_carries_kb_model_results_and_session_only_when_given(
         (None, None),
     ],
 )
-def test_page_is_one_based_from_the_zero_based_metadata(metadata: dict[str, Any] | None, page: int | None) -> None:
+def test_page_is_one_based_from_the_zero_based_metadata(
+    metadata: dict[str, Any] | None, page: int | None
+) -> None:
     assert page_number(metadata) == page
 
 
@@ -72,7 +78,10 @@ def test_page_is_one_based_from_the_zero_based_metadata(metadata: dict[str, Any]
     ("reference", "source"),
     [
         (s3_ref("s3://courses/notes/rag.pdf"), "s3://courses/notes/rag.pdf"),
-        ({"location": {"type": "WEB", "webLocation": {"url": "https://example.com/a"}}}, "https://example.com/a"),
+        (
+            {"location": {"type": "WEB", "webLocation": {"url": "https://example.com/a"}}},
+            "https://example.com/a",
+        ),
         ({"location": {}, "metadata": {"x-amz-bedrock-kb-source-uri": "s3://b/k.pdf"}}, "s3://b/k.pdf"),
         ({"location": {"type": "S3", "s3Location": {}}}, ""),
         ({}, ""),
@@ -84,7 +93,10 @@ def test_reference_source(reference: dict[str, Any], source: str) -> None:
 
 def test_citations_are_distinct_in_cited_order_and_capped() -> None:
     citations = [
-        {"generatedResponsePart": {}, "retrievedReferences": [s3_ref("s3://b/rag.pdf", 1.0), s3_ref("s3://b/fm.pdf")]},
+        {
+            "generatedResponsePart": {},
+            "retrievedReferences": [s3_ref("s3://b/rag.pdf", 1.0), s3_ref("s3://b/fm.pdf")],
+        },
         {"retrievedReferences": [s3_ref("s3://b/rag.pdf", 1.0), s3_ref("s3://b/rag.pdf", 0.0), {}]},
         {"retrievedReferences": []},
         {},
