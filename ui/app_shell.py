@@ -17,6 +17,7 @@ def pages() -> dict[str, list[st.Page]]:
         "Assistants": [
             st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
             st.Page("pages/hr_policy_qa.py", title="HR Policy Q&A", icon=":material/policy:"),
+            st.Page("pages/course_qa.py", title="Course Q&A", icon=":material/school:"),
         ],
         "Generators": [
             st.Page("pages/code_blog.py", title="Code & Blog", icon=":material/code:"),

@@ -1,0 +1,84 @@
+"""Course Q&A: questions about the e-learning course, answered from its documents with cited sources."""
+
+import streamlit as st
+
+from backend.errors import user_message
+from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
+from backend.kb.transcript import CourseConversation, CourseTurn
+from backend.kb.types import MAX_PROMPT_CHARS, CourseQA
+from ui.course_resources import course_qa
+from ui.resources import settings
+from ui.router import ensure_router
+
+ensure_router()
+
+CONVERSATION_KEY = "courseqa_conversation"
+
+
+def markdown_safe(text: str) -> str:
+    return text.replace("$", "\\$")  # "$" would start LaTeX in Streamlit markdown
+
+
+def show_turn(turn: CourseTurn) -> None:
+    if turn.is_error:
+        st.error(turn.content, icon=":material/error:")
+        return
+    st.markdown(markdown_safe(turn.content))
+    if turn.citations:
+        st.caption("Sources: " + " · ".join(c.label() for c in turn.citations))
+
+
+cfg = settings()
+conversation: CourseConversation = st.session_state.setdefault(CONVERSATION_KEY, CourseConversation())
+
+st.title("Course Q&A")
+if cfg.provider == "bedrock":
+    st.caption(
+        f"Answers come from the course's Bedrock Knowledge Base ({cfg.course_knowledge_base_id or 'not set'})"
+        f" through RetrieveAndGenerate, with up to {cfg.bedrock_kb_results} cited sources. Follow-up "
+        "questions continue the same session."
+    )
+else:
+    st.caption(
+        "Offline mode: answers come from the course notes shipped with the app (foundation models, RAG, "
+        "prompt engineering, Amazon Bedrock), written by a small local model; check the cited page."
+    )
+
+qa: CourseQA | None = None
+try:
+    qa = course_qa(cfg)
+except CourseQaUnavailableError as exc:
+    st.info(str(exc), icon=":material/info:")
+except Exception as exc:  # one sentence; the page stays usable once the cause is fixed
+    st.error(user_message(exc), icon=":material/error:")
+
+if conversation.turns and st.button("New conversation", icon=":material/restart_alt:"):
+    conversation.clear()
+    st.rerun()
+
+for past in conversation.turns:
+    with st.chat_message(past.role):
+        show_turn(past)
+
+question = st.chat_input("Ask about the course", max_chars=MAX_PROMPT_CHARS, disabled=qa is None)
+if question and qa is not None:
+    request = conversation.ask(question)
+    with st.chat_message("user"):
+        st.markdown(markdown_safe(request.prompt))
+    with st.chat_message("assistant"):
+        try:
+            stream = qa.ask_stream(request)
+            placeholder = st.empty()
+            placeholder.write_stream(conversation.record_reply(stream.tokens()))
+            response = stream.result()
+        except KnowledgeBaseError as exc:
+            conversation.add_error(exc.message)
+            st.error(exc.message, icon=":material/error:")
+        except Exception as exc:  # one sentence; the conversation is kept
+            message = user_message(exc, region=cfg.aws_region)
+            conversation.add_error(message)
+            st.error(message, icon=":material/error:")
+        else:
+            conversation.settle(response)
+            placeholder.empty()
+            show_turn(conversation.turns[-1])
