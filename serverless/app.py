@@ -134,9 +134,10 @@ def build_service(
     )
 
 
-# Offline, Course Q&A answers with the local model in the generators' sampling settings, but cooler: the
-# answer must stay close to the course notes. The follow-up rewrite is one short, greedy question.
-COURSE_ANSWER_PARAMS = {"temperature": 0.1, "max_tokens": 384}
+# Offline, Course Q&A answers with the local model, cool (close to the notes) and short: course answers
+# are a few sentences, and a small model that starts repeating itself stops at the cap. The follow-up
+# rewrite is one short, greedy question.
+COURSE_ANSWER_PARAMS = {"temperature": 0.1, "max_tokens": 160}
 COURSE_REWRITE_PARAMS = {"temperature": 0.0, "max_tokens": 64}
 
 

@@ -1,5 +1,5 @@
 """Course Q&A in a real browser with the real offline models: a course question, answered with its cited
-source from the shipped course notes, then a follow-up in the same session."""
+source from the shipped course notes (follow-ups in one session are covered by the page's AppTest)."""
 
 from __future__ import annotations
 
@@ -42,9 +42,4 @@ def test_course_question_shows_its_cited_source(
     expect(sources.first).to_be_visible(timeout=SLOW)
     wait_until_idle(page, SLOW)
     screenshot(page, "course_qa")
-
-    chat.fill("How many tokens is a word?")
-    chat.press("Enter")
-    expect(page.get_by_test_id("stChatMessage")).to_have_count(4, timeout=SLOW)
-    wait_until_idle(page, SLOW)
     assert not page.get_by_test_id("stException").count()
