@@ -73,7 +73,7 @@ class KnowledgeBaseQA:
         return AskResponse(
             answer=answer_text(response),
             citations=citations_from(response.get("citations") or (), self.number_of_results),
-            session_id=str(response.get("sessionId") or session_id or ""),
+            sessionId=str(response.get("sessionId") or session_id or ""),
         )
 
     def retrieve_and_generate_stream(self, prompt: str, session_id: str | None = None) -> KnowledgeBaseStream:
@@ -123,5 +123,5 @@ class KnowledgeBaseStream:
         return AskResponse(
             answer="".join(self._parts).strip(),
             citations=citations_from(self._citations, self._service.number_of_results),
-            session_id=self.session_id,
+            sessionId=self.session_id,
         )

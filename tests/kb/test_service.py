@@ -80,7 +80,7 @@ def test_first_question_opens_a_session_and_the_follow_up_continues_it(
 def test_number_of_results_is_sent_and_caps_the_citations(aws_credentials: None) -> None:
     client = agent_runtime()
     service = KnowledgeBaseQA(client, knowledge_base_id=KB_ID, model_arn=MODEL_ARN, number_of_results=2)
-    refs = [(f"s3://courses/doc{n}.pdf", float(n)) for n in range(4)]
+    refs: list[tuple[str, float | None]] = [(f"s3://courses/doc{n}.pdf", float(n)) for n in range(4)]
     with Stubber(client) as stubber:
         stubber.add_response(
             "retrieve_and_generate", reply("Answer.", "s-9", refs), expected("Q?", results=2)

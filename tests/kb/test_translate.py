@@ -92,7 +92,7 @@ def test_reference_source(reference: dict[str, Any], source: str) -> None:
 
 
 def test_citations_are_distinct_in_cited_order_and_capped() -> None:
-    citations = [
+    citations: list[dict[str, Any]] = [
         {
             "generatedResponsePart": {},
             "retrievedReferences": [s3_ref("s3://b/rag.pdf", 1.0), s3_ref("s3://b/fm.pdf")],
@@ -187,4 +187,4 @@ def test_kb_model_arn_setting(env: dict[str, str], arn: str) -> None:
 
 def test_kb_model_setting_must_be_an_arn() -> None:
     with pytest.raises(ValidationError, match="must be a model or inference-profile ARN"):
-        Settings(BEDROCK_KB_MODEL_ARN="amazon.nova-lite-v1:0")  # type: ignore[call-arg]
+        Settings(BEDROCK_KB_MODEL_ARN="amazon.nova-lite-v1:0")
