@@ -145,8 +145,12 @@ def test_session_store_keeps_recent_sessions_and_turns(
     assert last[-1].text == f"a{len(sessions) - 1}"
 
 
-def test_pages_credited_for_an_uncited_answer_are_citations_not_answer_text(course_settings: Settings) -> None:
-    model, _ = fake_chat_model("Retrieval-augmented generation retrieves the relevant passages from documents.")
+def test_pages_credited_for_an_uncited_answer_are_citations_not_answer_text(
+    course_settings: Settings,
+) -> None:
+    model, _ = fake_chat_model(
+        "Retrieval-augmented generation retrieves the relevant passages from documents."
+    )
     qa = build_local_course_qa(course_settings, chat_model=model, embeddings=HashingEmbeddings())
     answer = qa.ask(AskRequest(prompt="What does retrieval-augmented generation retrieve?"))
     assert answer.answer == "Retrieval-augmented generation retrieves the relevant passages from documents."
