@@ -4,9 +4,9 @@ import streamlit as st
 
 from backend.chat.conversation import Conversation
 from backend.errors import user_message
-from backend.rag.answer.answerer import Answer
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
-from backend.rag.ingest.policy_library import PolicyLibrary, UploadResult
+from backend.rag.ingest.policy_library import UploadResult
+from ui.answer_view import markdown_safe, show_answer_details
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -17,35 +17,6 @@ ensure_router()
 CONVERSATION_KEY = "hrqa_conversation"
 UPLOAD_RESULTS_KEY = "hrqa_upload_results"
 REBUILD_NOTE_KEY = "hrqa_rebuild_note"
-
-
-def markdown_safe(text: str) -> str:
-    # Streamlit renders $...$ as LaTeX; policy amounts ("$1,000") must stay plain text.
-    return text.replace("$", "\\$")
-
-
-def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
-    if answer.refused and not answer.sources:
-        st.caption(
-            "No passage in the policies scored above the relevance threshold, so no answer was generated."
-        )
-        return
-    cited = {(c.file, c.page) for c in answer.citations}
-    with st.expander(f"Sources ({len(answer.sources)})", icon=":material/description:"):
-        for n, source in enumerate(answer.sources):
-            chunk = source.chunk
-            mark = " · **cited**" if (chunk.file, chunk.page) in cited else ""
-            st.markdown(f"**{chunk.file}** · page {chunk.page} · score {source.score:.2f}{mark}")
-            if chunk.section:
-                st.caption(chunk.section)
-            st.text(chunk.text)
-            if st.toggle(f"Show page {chunk.page} of {chunk.file}", key=f"hrqa_page_{turn_no}_{n}"):
-                page_pdf = library.page_pdf(chunk.file, chunk.page)
-                if page_pdf is None:
-                    st.warning(f"{chunk.file} is no longer in the policy folders.")
-                else:
-                    st.pdf(page_pdf, height=520, key=f"hrqa_pdf_{turn_no}_{n}")
-            st.divider()
 
 
 def show_upload_results(results: list[UploadResult]) -> None:
@@ -74,8 +45,9 @@ st.caption(
 )
 if cfg.provider == "local":
     st.caption(
-        "Offline mode: a small local model writes the answers. It refuses only when no passage is "
-        "relevant at all, so always check the cited page in Sources."
+        "Offline mode: no language model writes these answers. Each answer quotes the policy sentences, "
+        "list items or table rows that match your question, word for word, with the page they come "
+        "from; read them as the policy's own words, not as advice."
     )
 
 if library.needs_build():
@@ -152,7 +124,7 @@ for turn_no, turn in enumerate(conversation.turns):
         else:
             st.markdown(markdown_safe(turn.content))
             if turn.answer is not None:
-                show_sources(turn.answer, library, turn_no)
+                show_answer_details(turn.answer, library.page_pdf, f"hrqa_{turn_no}")
 
 if question := st.chat_input("Ask about the company's policies", disabled=stats is None):
     past = conversation.messages()
@@ -176,4 +148,4 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         else:
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
             conversation.settle_reply(answer.text, answer)
-            show_sources(answer, library, len(conversation.turns) - 1)
+            show_answer_details(answer, library.page_pdf, f"hrqa_{len(conversation.turns) - 1}")

@@ -14,6 +14,8 @@ from langchain_core.messages import AIMessage, BaseMessage
 from streamlit.testing.v1 import AppTest
 
 from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
+from backend.rag.answer.extractive import Extractor
+from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.ingest.policy_library import PolicyLibrary
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import Settings
@@ -74,6 +76,18 @@ def library_settings(app_settings: Settings) -> Settings:
     return app_settings
 
 
+def generative(model: Any, retriever: FakeRetriever, **kwargs: Any) -> PolicyAnswerer:
+    """The Bedrock path: the chat model writes the answer from the passages."""
+    return PolicyAnswerer(retriever, Extractor(None), gate=RefusalGate(0.3), k=5, chat_model=model, **kwargs)
+
+
+def extractive(retriever: FakeRetriever) -> PolicyAnswerer:
+    """The offline path: the answer quotes the passages; no chat model."""
+    return PolicyAnswerer(
+        retriever, Extractor(DeterministicFakeEmbedding(size=64)), gate=RefusalGate(0.3), k=5
+    )
+
+
 def open_qa(open_page: Callable[..., AppTest], cfg: Settings, **overrides: Any) -> AppTest:
     return open_page(PAGE, {"settings": cfg, "policy_library": make_library(cfg), **overrides})
 
@@ -107,7 +121,7 @@ def test_answer_streams_with_its_sources_panel(
 ) -> None:
     model, recorder = fake_chat_model("You get 18 days of earned leave per year [leave_policy.pdf#page=2].")
     retriever = FakeRetriever([EARNED])
-    answerer = PolicyAnswerer(model, retriever, min_score=0.3, k=5)
+    answerer = generative(model, retriever)
     at = open_qa(open_page, library_settings, policy_answerer=answerer)
 
     at.chat_input[0].set_value("How many days of earned leave do I get?").run()
@@ -129,6 +143,38 @@ def test_answer_streams_with_its_sources_panel(
     assert sources.toggle[0].label == "Show page 2 of leave_policy.pdf"
 
 
+def test_offline_answer_quotes_the_policy_and_says_so(
+    open_page: Callable[..., AppTest], library_settings: Settings
+) -> None:
+    retriever = FakeRetriever([EARNED])
+    at = open_qa(open_page, library_settings, policy_answerer=extractive(retriever))
+
+    at.chat_input[0].set_value("How many days of earned leave do I get?").run()
+
+    assert not at.exception
+    assistant = [m for m in at.chat_message if m.name == "assistant"][-1]
+    text = assistant.markdown[0].value
+    assert "> Employees get 18 days of earned leave per year." in text
+    assert "[leave_policy.pdf#page=2]" in text
+    assert any("word for word" in c.value for c in assistant.caption)
+    assert "no language model writes these answers" in at.caption[1].value.lower()
+
+
+def test_a_figure_the_passages_lack_is_flagged_under_a_generated_answer(
+    open_page: Callable[..., AppTest], library_settings: Settings
+) -> None:
+    model, _ = fake_chat_model("You get 30 days of earned leave per year [leave_policy.pdf#page=2].")
+    at = open_qa(open_page, library_settings, policy_answerer=generative(model, FakeRetriever([EARNED])))
+
+    at.chat_input[0].set_value("How many days of earned leave do I get?").run()
+
+    assert not at.exception
+    assert len(at.warning) == 1
+    assert "30" in at.warning[0].value
+    assistant = [m for m in at.chat_message if m.name == "assistant"][-1]
+    assert "> Employees get 18 days of earned leave per year." in assistant.markdown[0].value
+
+
 def test_unrelated_question_is_refused_without_a_model_call(
     open_page: Callable[..., AppTest], library_settings: Settings
 ) -> None:
@@ -137,7 +183,7 @@ def test_unrelated_question_is_refused_without_a_model_call(
     at = open_qa(
         open_page,
         library_settings,
-        policy_answerer=PolicyAnswerer(model, FakeRetriever([weak]), min_score=0.3, k=5),
+        policy_answerer=generative(model, FakeRetriever([weak])),
     )
     at.chat_input[0].set_value("Who won the football world cup?").run()
     assert not at.exception
@@ -153,7 +199,7 @@ def test_follow_up_question_is_rewritten_with_the_conversation(
     model, _ = fake_chat_model("18 days [leave_policy.pdf#page=2].", "12 days [leave_policy.pdf#page=2].")
     rewriter = FakeListChatModel(responses=["How many days of sick leave do I get per year?"])
     retriever = FakeRetriever([EARNED])
-    answerer = PolicyAnswerer(model, retriever, min_score=0.3, k=5, rewrite_model=rewriter)
+    answerer = generative(model, retriever, rewrite_model=rewriter)
     at = open_qa(open_page, library_settings, policy_answerer=answerer)
 
     at.chat_input[0].set_value("How many days of earned leave do I get?").run()
@@ -162,6 +208,7 @@ def test_follow_up_question_is_rewritten_with_the_conversation(
     assert not at.exception
     assert retriever.queries == [
         "How many days of earned leave do I get?",
+        "And sick leave?",  # the follow-up itself, fused with its rewrite
         "How many days of sick leave do I get per year?",
     ]
     assert len([e for e in at.expander if e.label.startswith("Sources")]) == 2
@@ -179,7 +226,7 @@ def test_model_error_is_one_clear_message_and_the_conversation_is_kept(
     open_page: Callable[..., AppTest], library_settings: Settings
 ) -> None:
     model = ThrottledModel(messages=iter([AIMessage("unused")]))
-    answerer = PolicyAnswerer(model, FakeRetriever([EARNED]), min_score=0.3, k=5)
+    answerer = generative(model, FakeRetriever([EARNED]))
     at = open_qa(open_page, library_settings, policy_answerer=answerer)
 
     at.chat_input[0].set_value("How many days of earned leave?").run()
