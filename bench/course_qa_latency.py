@@ -1,9 +1,10 @@
 """Offline Course Q&A latency: GET /kb/ask on the in-process generation API with the real local models.
 
 Run: HF_HUB_OFFLINE=1 .venv/bin/python -m bench.course_qa_latency --runs 2
-The course index is built once (timed separately) and the models are loaded before timing. Each timed
-request is a first question (retrieve, answer with SmolLM2, check citations) or, with ``sessionId``, a
-follow-up (which adds the rewrite call). Reported: median and p95 wall time per kind.
+The course index is built once (timed separately) and MiniLM is loaded before timing. Each timed request
+is a first question (hybrid retrieval, extractive answer: sentences scored by MiniLM and term coverage,
+quoted with their pages) or, with ``sessionId``, a follow-up (searched with the previous question too).
+Reported: median and p95 wall time per kind.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from pathlib import Path
 from fastapi.testclient import TestClient
 
 from backend.kb.local import sync_course_index
-from backend.providers import build_embeddings, load_engine
+from backend.providers import build_embeddings
 from backend.settings import Settings
 from bench._util import summary
 from serverless.app import build_course_qa, create_app
@@ -39,13 +40,13 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         settings = Settings(APP_PROVIDER="local", COURSE_INDEX_DIR=Path(tmp) / "index", OUTPUT_DIR=Path(tmp))
-        engine, embeddings = load_engine(settings), build_embeddings(settings)
+        embeddings = build_embeddings(settings)
         started = time.perf_counter()
         report = sync_course_index(settings, embeddings)
         print(f"course index build: {time.perf_counter() - started:.2f} s ({report.total_chunks} chunks)")
-        qa = build_course_qa(settings, engine=engine, embeddings=embeddings)
+        qa = build_course_qa(settings, embeddings=embeddings)
         api = TestClient(create_app(settings, course_qa=qa))
-        api.get("/kb/ask", params={"prompt": "What is a token?"})  # warm-up: first ONNX and llama.cpp calls
+        api.get("/kb/ask", params={"prompt": "What is a token?"})  # warm-up: the first ONNX calls
         first, follow = [], []
         for _ in range(args.runs):
             for question, follow_up in QUESTIONS:

@@ -40,8 +40,8 @@ if cfg.provider == "bedrock":
     )
 else:
     st.caption(
-        "Offline mode: answers come from the course notes shipped with the app (foundation models, RAG, "
-        "prompt engineering, Amazon Bedrock), written by a small local model; check the cited page."
+        "Offline mode: answers quote the course notes shipped with the app (foundation models, RAG, "
+        "prompt engineering, Amazon Bedrock) word for word, with the page each quote comes from."
     )
 
 qa: CourseQA | None = None

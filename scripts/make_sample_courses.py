@@ -24,6 +24,7 @@ COURSES = Collection(
     ACADEMY,
     f"{ACADEMY} course team",
     "scripts/make_sample_courses.py",
+    title_with_organisation=False,
 )
 
 if __name__ == "__main__":

@@ -40,6 +40,8 @@ class Collection:
     organisation: str
     author: str
     script: str
+    # The PDF title is what citations and answers name the document by; the policies' include the company.
+    title_with_organisation: bool = True
 
 
 POLICIES = Collection(
@@ -114,7 +116,9 @@ class PolicyPDF(FPDF):
         self.organisation = collection.organisation
         self.set_margins(22, 20, 22)
         self.set_auto_page_break(auto=True, margin=22)
-        self.set_title(f"{collection.organisation} {source.title}")
+        self.set_title(
+            f"{collection.organisation} {source.title}" if collection.title_with_organisation else source.title
+        )
         self.set_author(collection.author)
         self.set_subject(source.version)
         self.set_creator(collection.script)

