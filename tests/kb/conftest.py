@@ -14,6 +14,24 @@ KB_ID = "KB12345678"
 MODEL_ARN = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0"
 
 
+def kb_request(prompt: str, session_id: str | None = None, results: int = 5) -> dict[str, Any]:
+    """The exact RetrieveAndGenerate(Stream) request body for this Knowledge Base, written out literally."""
+    request: dict[str, Any] = {
+        "input": {"text": prompt},
+        "retrieveAndGenerateConfiguration": {
+            "type": "KNOWLEDGE_BASE",
+            "knowledgeBaseConfiguration": {
+                "knowledgeBaseId": KB_ID,
+                "modelArn": MODEL_ARN,
+                "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": results}},
+            },
+        },
+    }
+    if session_id:
+        request["sessionId"] = session_id
+    return request
+
+
 def agent_runtime(max_attempts: int = 3) -> Any:
     """A real ``bedrock-agent-runtime`` client with the app's retry configuration."""
     return boto3.client(

@@ -11,24 +11,7 @@ from backend.errors import ErrorKind
 from backend.kb.errors import KnowledgeBaseError
 from backend.kb.service import KnowledgeBaseQA
 from backend.kb.types import AskRequest, Citation
-from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime
-
-
-def expected(prompt: str, session_id: str | None = None, results: int = 5) -> dict[str, Any]:
-    request: dict[str, Any] = {
-        "input": {"text": prompt},
-        "retrieveAndGenerateConfiguration": {
-            "type": "KNOWLEDGE_BASE",
-            "knowledgeBaseConfiguration": {
-                "knowledgeBaseId": KB_ID,
-                "modelArn": MODEL_ARN,
-                "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": results}},
-            },
-        },
-    }
-    if session_id:
-        request["sessionId"] = session_id
-    return request
+from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime, kb_request
 
 
 def reply(text: str, session_id: str, refs: list[tuple[str, float | None]]) -> dict[str, Any]:
@@ -56,7 +39,7 @@ def test_first_question_opens_a_session_and_the_follow_up_continues_it(
     stubber.add_response(
         "retrieve_and_generate",
         reply("RAG adds retrieved passages to the prompt.", "sess-1", [("s3://courses/rag.pdf", 0.0)]),
-        expected("What is RAG?"),
+        kb_request("What is RAG?"),
     )
     stubber.add_response(
         "retrieve_and_generate",
@@ -65,7 +48,7 @@ def test_first_question_opens_a_session_and_the_follow_up_continues_it(
             "sess-1",
             [("s3://courses/rag.pdf", 0.0), ("s3://courses/fm.pdf", None)],
         ),
-        expected("Why use it?", "sess-1"),
+        kb_request("Why use it?", "sess-1"),
     )
     first = service.retrieve_and_generate("What is RAG?")
     assert first.answer == "RAG adds retrieved passages to the prompt."
@@ -83,7 +66,7 @@ def test_number_of_results_is_sent_and_caps_the_citations(aws_credentials: None)
     refs: list[tuple[str, float | None]] = [(f"s3://courses/doc{n}.pdf", float(n)) for n in range(4)]
     with Stubber(client) as stubber:
         stubber.add_response(
-            "retrieve_and_generate", reply("Answer.", "s-9", refs), expected("Q?", results=2)
+            "retrieve_and_generate", reply("Answer.", "s-9", refs), kb_request("Q?", results=2)
         )
         answer = service.retrieve_and_generate("Q?")
     assert [c.source for c in answer.citations] == ["s3://courses/doc0.pdf", "s3://courses/doc1.pdf"]
@@ -130,7 +113,7 @@ def test_failures_become_one_sentence(
 ) -> None:
     service, stubber = kb
     stubber.add_client_error(
-        "retrieve_and_generate", code, message, status, expected_params=expected("What is RAG?")
+        "retrieve_and_generate", code, message, status, expected_params=kb_request("What is RAG?")
     )
     with pytest.raises(KnowledgeBaseError) as caught:
         service.retrieve_and_generate("What is RAG?")

@@ -3,8 +3,6 @@ parser reads output, citation and exception events, and its retries absorb throt
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 
 from backend.errors import ErrorKind
@@ -12,7 +10,7 @@ from backend.kb.errors import KnowledgeBaseError
 from backend.kb.service import KnowledgeBaseQA
 from backend.kb.types import AskRequest, Citation
 from tests.aws_eventstream import EventStreamServer, event, exception
-from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime
+from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime, kb_request
 
 SESSION_HEADER = "x-amzn-bedrock-knowledge-base-session-id"
 
@@ -41,23 +39,6 @@ def service(max_attempts: int = 3) -> tuple[KnowledgeBaseQA, EventStreamServer]:
     )
 
 
-def expected_body(prompt: str, session_id: str | None = None) -> dict[str, Any]:
-    body: dict[str, Any] = {
-        "input": {"text": prompt},
-        "retrieveAndGenerateConfiguration": {
-            "type": "KNOWLEDGE_BASE",
-            "knowledgeBaseConfiguration": {
-                "knowledgeBaseId": KB_ID,
-                "modelArn": MODEL_ARN,
-                "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 4}},
-            },
-        },
-    }
-    if session_id:
-        body["sessionId"] = session_id
-    return body
-
-
 @pytest.mark.usefixtures("aws_credentials")
 def test_stream_yields_text_then_the_answer_with_citations_and_session() -> None:
     qa, server = service()
@@ -77,7 +58,7 @@ def test_stream_yields_text_then_the_answer_with_citations_and_session() -> None
     assert answer.answer == "A foundation model is trained on broad data."
     assert answer.citations == [Citation(source="s3://courses/course_foundation_models.pdf", page=1)]
     assert answer.session_id == "sess-42"
-    assert server.json() == expected_body("What is a foundation model?", "sess-41")
+    assert server.json() == kb_request("What is a foundation model?", "sess-41", results=4)
     assert server.requests[0].url.endswith("/retrieveAndGenerateStream")
 
 
@@ -100,7 +81,7 @@ def test_throttling_is_retried_by_the_client_then_answers() -> None:
 
     assert "".join(stream.tokens()) == "Retried."
     assert len(server.requests) == 2
-    assert server.json(0) == server.json(1) == expected_body("What is RAG?")
+    assert server.json(0) == server.json(1) == kb_request("What is RAG?", results=4)
 
 
 @pytest.mark.usefixtures("aws_credentials")

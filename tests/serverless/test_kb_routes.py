@@ -15,7 +15,7 @@ from backend.kb.service import KnowledgeBaseQA
 from backend.settings import Settings
 from serverless.app import create_app
 from tests.conftest import REPO_ROOT
-from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime
+from tests.kb.conftest import KB_ID, MODEL_ARN, agent_runtime, kb_request
 from tests.rag.fakes import HashingEmbeddings
 
 NOTES = "course_retrieval_augmented_generation.pdf"
@@ -126,18 +126,7 @@ def test_get_on_bedrock_sends_retrieve_and_generate(kb_api: tuple[TestClient, St
                 }
             ],
         },
-        {
-            "input": {"text": "What is Bedrock?"},
-            "sessionId": "s-0",
-            "retrieveAndGenerateConfiguration": {
-                "type": "KNOWLEDGE_BASE",
-                "knowledgeBaseConfiguration": {
-                    "knowledgeBaseId": KB_ID,
-                    "modelArn": MODEL_ARN,
-                    "retrievalConfiguration": {"vectorSearchConfiguration": {"numberOfResults": 5}},
-                },
-            },
-        },
+        kb_request("What is Bedrock?", "s-0"),
     )
     response = api.get("/kb/ask", params={"prompt": "What is Bedrock?", "sessionId": "s-0"})
     assert response.json() == {
