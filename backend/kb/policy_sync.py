@@ -131,22 +131,28 @@ class PolicySync:
         self._sleep = sleep
         self._clock = clock
 
+    @staticmethod
+    def configured(settings: Settings) -> bool:
+        """Whether the bucket, the Knowledge Base and its data source are all set (no client is built)."""
+        return PolicySync.from_settings(settings, s3=None, agent=None) is not None
+
     @classmethod
     def from_settings(cls, settings: Settings, *, s3: Any, agent: Any) -> PolicySync | None:
         """The service when the bucket, Knowledge Base and data source are all configured, else None."""
-        if not (
-            settings.policy_bucket
-            and settings.bedrock_knowledge_base_id
-            and settings.bedrock_kb_data_source_id
-        ):
+        bucket, kb, source = (
+            settings.policy_bucket,
+            settings.bedrock_knowledge_base_id,
+            settings.bedrock_kb_data_source_id,
+        )
+        if not (bucket and kb and source):
             return None
         return cls(
             s3,
             agent,
-            bucket=settings.policy_bucket,
+            bucket=bucket,
             prefix=settings.policy_prefix,
-            knowledge_base_id=settings.bedrock_knowledge_base_id,
-            data_source_id=settings.bedrock_kb_data_source_id,
+            knowledge_base_id=kb,
+            data_source_id=source,
         )
 
     def key(self, file: str) -> str:

@@ -242,5 +242,6 @@ def test_status_from_job(body: dict[str, Any], finished: bool, summary: str) -> 
 def test_from_settings_needs_bucket_kb_and_data_source(env: dict[str, str], configured: bool) -> None:
     service = PolicySync.from_settings(Settings(**env), s3=object(), agent=object())  # type: ignore[arg-type]
     assert (service is not None) is configured
+    assert PolicySync.configured(Settings(**env)) is configured  # type: ignore[arg-type]
     if service is not None:
         assert (service.bucket, service.prefix, service.data_source_id) == ("b", "policies/", "D")
