@@ -2,10 +2,11 @@
 
 import streamlit as st
 
+from backend.chat.conversation import Turn
 from backend.errors import user_message
 from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
-from backend.kb.transcript import CourseConversation, CourseTurn
-from backend.kb.types import MAX_PROMPT_CHARS, CourseQA
+from backend.kb.transcript import CourseConversation
+from backend.kb.types import MAX_PROMPT_CHARS, Citation, CourseQA
 from ui.course_resources import course_qa
 from ui.resources import settings
 from ui.router import ensure_router
@@ -19,13 +20,13 @@ def markdown_safe(text: str) -> str:
     return text.replace("$", "\\$")  # "$" would start LaTeX in Streamlit markdown
 
 
-def show_turn(turn: CourseTurn) -> None:
+def show_turn(turn: Turn, citations: list[Citation]) -> None:
     if turn.is_error:
         st.error(turn.content, icon=":material/error:")
         return
     st.markdown(markdown_safe(turn.content))
-    if turn.citations:
-        st.caption("Sources: " + " · ".join(c.label() for c in turn.citations))
+    if citations:
+        st.caption("Sources: " + " · ".join(c.label() for c in citations))
 
 
 cfg = settings()
@@ -56,9 +57,9 @@ if conversation.turns and st.button("New conversation", icon=":material/restart_
     conversation.clear()
     st.rerun()
 
-for past in conversation.turns:
+for turn_no, past in enumerate(conversation.turns):
     with st.chat_message(past.role):
-        show_turn(past)
+        show_turn(past, conversation.citations.get(turn_no, []))
 
 question = st.chat_input("Ask about the course", max_chars=MAX_PROMPT_CHARS, disabled=qa is None)
 if question and qa is not None:
@@ -81,4 +82,4 @@ if question and qa is not None:
         else:
             conversation.settle(response)
             placeholder.empty()
-            show_turn(conversation.turns[-1])
+            show_turn(conversation.turns[-1], conversation.citations[len(conversation.turns) - 1])
