@@ -117,7 +117,9 @@ class PolicyPDF(FPDF):
         self.set_margins(22, 20, 22)
         self.set_auto_page_break(auto=True, margin=22)
         self.set_title(
-            f"{collection.organisation} {source.title}" if collection.title_with_organisation else source.title
+            f"{collection.organisation} {source.title}"
+            if collection.title_with_organisation
+            else source.title
         )
         self.set_author(collection.author)
         self.set_subject(source.version)
