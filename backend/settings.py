@@ -74,6 +74,11 @@ class Settings(BaseSettings):
     rag_top_k: int = Field(default=5, ge=1, le=50, alias="RAG_TOP_K")
 
     api_url: str | None = Field(default=None, alias="API_URL")
+    # How the generation API authenticates callers, on both sides: "iam" (SigV4, the deployed default),
+    # "jwt" (a Cognito token) or "none" (in-process and loopback only; the caller names its user).
+    api_auth: Literal["none", "iam", "jwt"] = Field(default="none", alias="API_AUTH")
+    # On the API: the app's IAM role (the EC2 instance role), the only caller that may act for a named user.
+    api_trusted_role_arn: str | None = Field(default=None, alias="API_TRUSTED_ROLE_ARN")
     output_bucket: str | None = Field(default=None, alias="OUTPUT_BUCKET")
     # Q&A refusal threshold on the top retrieval score; None = the tuned per-provider default
     # (backend/rag/answer/thresholds.py).
@@ -103,6 +108,7 @@ class Settings(BaseSettings):
         "bedrock_kb_model_arn",
         "policy_bucket",
         "bedrock_kb_data_source_id",
+        "api_trusted_role_arn",
         mode="before",
     )
     @classmethod

@@ -3,9 +3,9 @@
 import streamlit as st
 
 from backend.chat.conversation import Conversation
-from backend.errors import user_message
 from backend.prompts import load_prompt
 from ui.chat_resources import chat_service
+from ui.errors import report
 from ui.resources import settings
 from ui.router import ensure_router
 from ui.sidebar import current_params
@@ -46,6 +46,6 @@ if question := st.chat_input("Ask me anything"):
             service = chat_service(cfg, params)
             st.write_stream(conversation.record_reply(service.stream_reply(history, question, system_prompt)))
         except Exception as exc:  # shown as one sentence; the transcript is kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")

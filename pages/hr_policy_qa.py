@@ -3,10 +3,10 @@
 import streamlit as st
 
 from backend.chat.conversation import Conversation
-from backend.errors import user_message
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 from backend.rag.ingest.policy_library import UploadResult
 from ui.answer_view import markdown_safe, show_answer_details
+from ui.errors import report
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -55,7 +55,7 @@ if library.needs_build():
         with st.spinner("Building the policy index from the policy documents (first start)…"):
             library.rebuild()
     except Exception as exc:  # one clear sentence; the page stays usable for uploads
-        st.error(user_message(exc), icon=":material/error:")
+        st.error(report(exc), icon=":material/error:")
 
 stats = library.stats()
 cols = st.columns(4)
@@ -91,7 +91,7 @@ with st.expander(
             )
         except Exception as exc:
             st.session_state[UPLOAD_RESULTS_KEY] = []
-            st.session_state[REBUILD_NOTE_KEY] = (user_message(exc), ["error"])
+            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
         st.rerun()  # refresh the statistics above with the new index
     show_upload_results(upload_results)
 
@@ -103,7 +103,7 @@ with st.expander(
             note = f"Index rebuilt: {report.total_files} documents, {report.total_chunks} chunks."
             st.session_state[REBUILD_NOTE_KEY] = (note, rejected)
         except Exception as exc:
-            st.session_state[REBUILD_NOTE_KEY] = (user_message(exc), ["error"])
+            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
         st.session_state[UPLOAD_RESULTS_KEY] = []
         st.rerun()
     if rebuild_note is not None:
@@ -141,7 +141,7 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         except (IndexNotFoundError, IndexFormatError):
             message = "The policy index is missing or out of date: use Rebuild index above, then ask again."
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
         if message is not None:
             conversation.add_error(message)
             st.error(message, icon=":material/error:")

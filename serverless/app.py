@@ -4,6 +4,10 @@ Importing this module has no side effects: ``app = create_app()`` reads no setti
 The settings and the generator service are built on the first request (the Lambda cold start) and kept
 for the life of the process. Tests pass their own settings, service or store to ``create_app``.
 
+Every route but ``/health`` resolves its caller first (``serverless/identity.py``: the API Gateway
+authorizer's identity, or the user the in-process app names) and reads and writes only that caller's
+folder, so one user can neither list nor open another's outputs.
+
 Run locally with ``uvicorn serverless.app:app``.
 """
 
@@ -38,6 +42,11 @@ from serverless.errors import (
     validation_details,
     validation_sentence,
 )
+from serverless.identity import (
+    ApiAuth,
+    Caller,
+    resolve_caller,
+)
 
 if TYPE_CHECKING:
     from backend.generators.schemas import HistoryItem
@@ -64,17 +73,17 @@ class Generators(Protocol):
 
     def health(self) -> Health: ...
 
-    def generate_code(self, request: CodeRequest) -> TextResult: ...
+    def generate_code(self, request: CodeRequest, *, owner: str) -> TextResult: ...
 
-    def generate_blog(self, request: BlogRequest) -> TextResult: ...
+    def generate_blog(self, request: BlogRequest, *, owner: str) -> TextResult: ...
 
-    def summarize(self, request: SummaryRequest) -> TextResult: ...
+    def summarize(self, request: SummaryRequest, *, owner: str) -> TextResult: ...
 
-    def generate_poster(self, request: PosterRequest) -> PosterResult: ...
+    def generate_poster(self, request: PosterRequest, *, owner: str) -> PosterResult: ...
 
-    def history(self, kind: OutputKind, limit: int) -> list[HistoryItem]: ...
+    def history(self, kind: OutputKind, limit: int, *, owner: str) -> list[HistoryItem]: ...
 
-    def read_output(self, kind: OutputKind, name: str) -> OutputContent: ...
+    def read_output(self, kind: OutputKind, name: str, *, owner: str) -> OutputContent: ...
 
 
 def build_storage(settings: Settings) -> Storage:
@@ -192,12 +201,22 @@ class _ServiceHolder:
     """Builds the settings and service once, on first use, from any request thread."""
 
     def __init__(
-        self, settings: Settings | None, service: Generators | None, storage: Storage | None
+        self,
+        settings: Settings | None,
+        service: Generators | None,
+        storage: Storage | None,
+        auth: ApiAuth | None = None,
     ) -> None:
         self._settings = settings
         self._service = service
         self._storage = storage
+        self._auth = auth
         self._lock = threading.Lock()
+
+    def auth(self) -> tuple[ApiAuth, str | None]:
+        """How callers authenticate (``API_AUTH`` unless ``create_app`` set it), and the trusted app role."""
+        settings = self.settings()
+        return self._auth or settings.api_auth, settings.api_trusted_role_arn
 
     @property
     def region(self) -> str | None:
@@ -226,9 +245,34 @@ def _course_qa(request: Request) -> CourseQA:
     return holder.get()
 
 
+def _course_caller(request: Request) -> Caller | None:
+    """Course Q&A keeps nothing per user, so in-process and loopback calls (``API_AUTH=none``) need not
+    name one, as the course's ``GET /kb/ask?prompt=…`` contract has it; through API Gateway the caller is
+    checked exactly as on every other route."""
+    holder: _ServiceHolder = request.app.state.services
+    mode, _ = holder.auth()
+    if mode == "none" and request.scope.get("aws.event") is None:
+        return None
+    return _caller(request)
+
+
+def _caller(request: Request) -> Caller:
+    holder: _ServiceHolder = request.app.state.services
+    mode, trusted_role_arn = holder.auth()
+    return resolve_caller(
+        mode,
+        event=request.scope.get("aws.event"),  # set by Mangum in Lambda; absent in-process and under uvicorn
+        headers=request.headers,
+        trusted_role_arn=trusted_role_arn,
+    )
+
+
 # Routes receive the service through FastAPI's dependency injection, built on the first request.
 Service = Annotated[Generators, Depends(_services)]
+# ...and the authenticated caller, whose folder they read and write.
+CallerOf = Annotated[Caller, Depends(_caller)]
 CourseQaService = Annotated[CourseQA, Depends(_course_qa)]
+CourseCaller = Annotated[Caller | None, Depends(_course_caller)]
 
 
 def _load_settings() -> Settings:
@@ -267,15 +311,20 @@ def create_app(
     *,
     generator_service: Generators | None = None,
     storage: Storage | None = None,
+    auth: ApiAuth | None = None,
     course_qa: CourseQA | None = None,
 ) -> FastAPI:
-    """The API. Without arguments, settings come from the environment at the first request."""
+    """The API. Without arguments, settings come from the environment at the first request.
+
+    ``auth`` overrides ``API_AUTH``: the in-process API inside Streamlit passes ``"none"``, since its only
+    caller is the app, which names the signed-in user on every call.
+    """
     app = FastAPI(
         title="GenAI Workbench generation API",
         version="1.0.0",
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
     )
-    app.state.services = _ServiceHolder(settings, generator_service, storage)
+    app.state.services = _ServiceHolder(settings, generator_service, storage, auth)
     app.state.course_qa = _CourseHolder(app.state.services, course_qa)
 
     app.add_exception_handler(RequestValidationError, _validation_response)
@@ -289,45 +338,49 @@ def create_app(
         return service.health()
 
     @app.post("/code-generation")
-    def code_generation(body: CodeRequest, service: Service) -> TextResult:
-        return service.generate_code(body)
+    def code_generation(body: CodeRequest, caller: CallerOf, service: Service) -> TextResult:
+        return service.generate_code(body, owner=caller.owner)
 
     @app.post("/blog-generation")
-    def blog_generation(body: BlogRequest, service: Service) -> TextResult:
-        return service.generate_blog(body)
+    def blog_generation(body: BlogRequest, caller: CallerOf, service: Service) -> TextResult:
+        return service.generate_blog(body, owner=caller.owner)
 
     @app.post("/summarize")
-    def summarize(body: SummaryRequest, service: Service) -> TextResult:
-        return service.summarize(body)
+    def summarize(body: SummaryRequest, caller: CallerOf, service: Service) -> TextResult:
+        return service.summarize(body, owner=caller.owner)
 
     @app.post("/poster")
-    def poster(body: PosterRequest, service: Service) -> PosterResult:
-        return service.generate_poster(body)
+    def poster(body: PosterRequest, caller: CallerOf, service: Service) -> PosterResult:
+        return service.generate_poster(body, owner=caller.owner)
 
     @app.get("/history/{kind}")
     def history(
         kind: HistoryKind,
+        caller: CallerOf,
         service: Service,
         limit: Annotated[int, Query(ge=1, le=MAX_HISTORY_ITEMS)] = 20,
     ) -> HistoryResponse:
-        return HistoryResponse(kind=kind, items=service.history(OutputKind(kind), limit))
+        return HistoryResponse(kind=kind, items=service.history(OutputKind(kind), limit, owner=caller.owner))
 
     @app.get("/history/{kind}/{name}")
     def history_item(
         kind: HistoryKind,
         name: Annotated[str, Path(max_length=120)],
+        caller: CallerOf,
         service: Service,
     ) -> OutputContent:
-        return service.read_output(OutputKind(kind), name)
+        return service.read_output(OutputKind(kind), name, owner=caller.owner)
 
     # Course Q&A: the course's contract (GET with a prompt query parameter) and a JSON POST that can
     # continue a conversation with the sessionId of an earlier answer.
     @app.get("/kb/ask")
-    def kb_ask(query: Annotated[AskRequest, Query()], course: CourseQaService) -> AskResponse:
+    def kb_ask(
+        query: Annotated[AskRequest, Query()], caller: CourseCaller, course: CourseQaService
+    ) -> AskResponse:
         return course.ask(query)
 
     @app.post("/kb/ask")
-    def kb_ask_post(body: AskRequest, course: CourseQaService) -> AskResponse:
+    def kb_ask_post(body: AskRequest, caller: CourseCaller, course: CourseQaService) -> AskResponse:
         return course.ask(body)
 
     return app

@@ -18,6 +18,7 @@ from backend.generators.errors import (
 from backend.generators.images import ImageBlockedError, ImageResponseError, UnsupportedImageModelError
 from backend.generators.storage import InvalidKeyError, OutputNotFoundError
 from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
+from serverless.identity import ForbiddenCallerError, UnauthenticatedError
 
 # What the client should do after a 504: the Bedrock read timeout is below API Gateway's 30 s limit.
 TIMEOUT_MESSAGE = (
@@ -39,6 +40,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ConfigurationError,
     CourseQaUnavailableError,
     EmptyOutputError,
+    ForbiddenCallerError,
     ImageBlockedError,
     ImageGenerationUnavailableError,
     ImageResponseError,
@@ -48,6 +50,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ModelCallError,
     OutputNotFoundError,
     StorageError,
+    UnauthenticatedError,
     UnsupportedImageModelError,
 )
 
@@ -104,6 +107,10 @@ def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
 
 def status_and_message(exc: BaseException, *, region: str | None = None) -> tuple[int, str]:
     """The HTTP status and the sentence for a failure raised while serving a request."""
+    if isinstance(exc, UnauthenticatedError):
+        return 401, str(exc)
+    if isinstance(exc, ForbiddenCallerError):
+        return 403, str(exc)
     if isinstance(exc, InvalidRequestError):
         return 422, str(exc)
     if isinstance(exc, ConfigurationError):

@@ -21,7 +21,7 @@ logger = logging.getLogger(__name__)
 @st.cache_resource(show_spinner=False)
 def _api_client(settings: Settings) -> GeneratorApiClient:
     if settings.api_url:
-        return GeneratorApiClient.remote(settings.api_url)
+        return GeneratorApiClient.remote_from_settings(settings)
     from serverless.app import build_service, create_app
 
     engine: Any = None
@@ -33,7 +33,8 @@ def _api_client(settings: Settings) -> GeneratorApiClient:
         except Exception:  # the API reports it as one sentence on the first request
             logger.exception("The offline chat model could not be loaded for the generation API")
     service = build_service(settings, engine=engine)
-    return GeneratorApiClient.in_process(create_app(settings, generator_service=service))
+    # The in-process API's only caller is this app, which names the signed-in user on every call.
+    return GeneratorApiClient.in_process(create_app(settings, generator_service=service, auth="none"))
 
 
 def api_client() -> GeneratorApiClient:

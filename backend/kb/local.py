@@ -126,8 +126,11 @@ class LocalAnswerStream:
         self._result: AskResponse | None = None
 
     def tokens(self) -> Iterator[str]:
-        yield from self._stream.tokens()
+        # Offline answers are composed at once (extractive), so buffering costs nothing, and a refusal is
+        # shown in the course's words instead of the HR pipeline's.
+        pieces = list(self._stream.tokens())
         self._result = self._owner._finish(self._question, self.session_id, self._stream.result())
+        yield from [COURSE_REFUSAL] if self._result.answer == COURSE_REFUSAL else pieces
 
     def result(self) -> AskResponse:
         if self._result is None:

@@ -66,12 +66,13 @@ def main() -> None:
         retrieved[q.question] = [s for s in found if s.score >= LOCAL_MIN_SCORE]
     print(f"{len(answerable)} answerable dev questions with facts", flush=True)
     rows = []
-    grid = itertools.product((0.25, 0.5, 1.0), (0.0, 0.3, 0.6), (0.5, 0.75), (0.08, 0.2), (1, 2))
-    for lexical, page, share, margin, quotes in grid:
+    grid = itertools.product((0.5, 1.0), (0.3, 0.6), (0.5,), (0.2, 0.35), (2, 3), (1, 2, 3))
+    for lexical, page, share, margin, quotes, whole in grid:
         extractive.NEIGHBOUR_SHARE = share
         extractive.SECOND_QUOTE_MARGIN = margin
-        extractive.MAX_QUOTES = quotes
-        extractor = Extractor(embeddings, UnitWeights(1.0, lexical, page))
+        extractor = Extractor(
+            embeddings, UnitWeights(1.0, lexical, page), whole_pages=whole, max_quotes=quotes
+        )
         correct = cited = 0
         words = 0
         for q in answerable:

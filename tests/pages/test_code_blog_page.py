@@ -8,6 +8,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
+from backend.generators.naming import owner_id
 from backend.settings import Settings
 from tests.generators.fakes import fake_api_client
 
@@ -39,7 +40,7 @@ def test_generates_highlighted_code_saves_it_and_lists_it_in_history(
     saved_path = Path(saved.split("`")[1])
     assert saved_path.read_text() == "const bs = (a, x) => -1;\n"
     assert saved_path.suffix == ".js"
-    assert saved_path.parent == app_settings.output_dir / "code-output"
+    assert saved_path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "code-output"
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == [f"Download {saved_path.name}"]
     # The sidebar's parameters reached the model.

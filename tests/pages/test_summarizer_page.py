@@ -7,6 +7,7 @@ from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
+from backend.generators.naming import owner_id
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
 from tests.generators.fakes import fake_api_client
@@ -46,7 +47,7 @@ def test_sample_log_is_summarised_in_the_chosen_number_of_lines(
     ]
     saved = next(c.value for c in at.caption if c.value.startswith("Saved to"))
     path = Path(saved.split("`")[1])
-    assert path.parent == app_settings.output_dir / "summary-output"
+    assert path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "summary-output"
     assert path.read_text().splitlines() == [
         "T-07's gearbox overheated because cooler fan 2 seized.",
         "The fan motor was replaced.",

@@ -157,3 +157,17 @@ def test_knowledge_base_failures_are_a_status_and_one_sentence(
     response = api.post("/kb/ask", json={"prompt": "What is Bedrock?"})
     assert response.status_code == status
     assert response.json()["detail"].startswith(starts)
+
+
+@pytest.mark.parametrize("auth", ["iam", "jwt"])
+def test_outside_in_process_use_the_caller_is_checked_as_on_every_route(
+    offline_api: TestClient, tmp_path: Path, auth: str
+) -> None:
+    qa = offline_api.app.state.course_qa.get()  # type: ignore[attr-defined]
+    settings = Settings(APP_PROVIDER="local", OUTPUT_DIR=tmp_path / "outputs")
+    api = TestClient(create_app(settings, auth=auth, course_qa=qa))  # type: ignore[arg-type]
+    response = api.get("/kb/ask", params={"prompt": "What is RAG?"})
+    assert response.status_code == 401
+    assert response.json()["detail"].startswith(
+        f"This API (API_AUTH={auth}) accepts only requests authorized"
+    )

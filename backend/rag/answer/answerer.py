@@ -57,6 +57,7 @@ __all__ = ["REFUSAL", "Answer", "AnswerStream", "PolicyAnswerer"]
 DEFAULT_MAX_CONTEXT_CHARS = 12_000
 RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
 MAX_SEARCHED_TITLES = 3
+REWRITE_FUSION_WEIGHTS = (2.0, 1.0)  # (standalone rewrite, the follow-up as asked)
 
 Method = Literal["extractive", "generative", "refusal"]
 
@@ -328,13 +329,15 @@ class PolicyAnswerer:
         found = self._retriever.search(question, self._k)
         if standalone != question:
             rewritten = self._retriever.search(standalone, self._k)
-            by_page = {(s.chunk.file, s.chunk.page): s for s in [*rewritten, *found]}
-            fused = reciprocal_rank_fusion(
-                [
-                    [(s.chunk.file, s.chunk.page) for s in rewritten],
-                    [(s.chunk.file, s.chunk.page) for s in found],
-                ]
-            )
+            by_page: dict[tuple[str, int], ScoredChunk] = {}
+            for hit in [*rewritten, *found]:  # each page keeps its better-scoring passage
+                key = (hit.chunk.file, hit.chunk.page)
+                if key not in by_page or hit.score > by_page[key].score:
+                    by_page[key] = hit
+            pages = [[(s.chunk.file, s.chunk.page) for s in ranking] for ranking in (rewritten, found)]
+            # The question needs its context, so the rewrite leads; the question's own results stay in
+            # the running, so a bad rewrite cannot lose what the question alone finds.
+            fused = reciprocal_rank_fusion(pages, weights=REWRITE_FUSION_WEIGHTS)
             found = [by_page[key] for key, _ in fused[: self._k]]
         return [s for s in found if s.score >= self._gate.min_score]
 

@@ -28,13 +28,16 @@ from backend.rag.types import Chunk, ScoredChunk
 MAX_EMBEDDED_UNITS = 32
 MAX_TABLE_ROWS = 10
 MAX_LIST_ITEMS = 8
-# A second quote from another page is added only when it scores this close to the best unit.
-SECOND_QUOTE_MARGIN = 0.08
-MAX_QUOTES = 2
+# Quotes from other pages are added only when they score this close to the best unit. These and the
+# weights were chosen on the dev split with eval/tools/tune_extractive.py (fact accuracy of the text).
+SECOND_QUOTE_MARGIN = 0.35
+MAX_QUOTES = 3
+# The best pages whose every passage is a candidate (the others contribute their retrieved passage).
+WHOLE_PAGES = 2
 # Sentences of the best one's paragraph are quoted too (up to this many after it, and one before it)
 # when they score at least this share of the best.
 FOLLOWING_SENTENCES = 2
-NEIGHBOUR_SHARE = 0.75
+NEIGHBOUR_SHARE = 0.5
 _ENDS_SENTENCE = (".", "!", "?", ":")
 
 
@@ -124,19 +127,29 @@ def _normalise(vectors: np.ndarray) -> np.ndarray:
 class Extractor:
     """Scores units against a question and picks the quotes that answer it."""
 
-    def __init__(self, embeddings: Embeddings | None, weights: UnitWeights | None = None) -> None:
+    def __init__(
+        self,
+        embeddings: Embeddings | None,
+        weights: UnitWeights | None = None,
+        *,
+        whole_pages: int = WHOLE_PAGES,
+        max_quotes: int = MAX_QUOTES,
+    ) -> None:
         # Without embeddings (Bedrock: Titan would cost one call per sentence) a unit's meaning score is
         # its page's retrieval score, and the terms it covers tell the units of a page apart.
         self._embeddings = embeddings
         self.weights = weights or UnitWeights()
+        self.whole_pages = whole_pages  # the best pages whose every passage is a candidate
+        self.max_quotes = max_quotes
 
     def candidates(self, sources: Sequence[ScoredChunk], neighbours: Neighbours | None) -> list[Unit]:
-        """Units of each retrieved passage, and of every passage on the best page, each once."""
+        """Units of each retrieved passage, and of every passage on the best pages, each once."""
         seen: set[str] = set()
         units: list[Unit] = []
         for rank, source in enumerate(sources):
             chunk = source.chunk
-            siblings = neighbours.page_chunks(chunk.file, chunk.page) if neighbours and rank == 0 else []
+            whole = neighbours is not None and rank < self.whole_pages
+            siblings = neighbours.page_chunks(chunk.file, chunk.page) if neighbours and whole else []
             for passage in siblings or [chunk]:
                 if passage.chunk_id in seen:
                     continue
@@ -196,7 +209,7 @@ class Extractor:
         ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
         if not ranked:
             return Extract([], None)
-        return Extract(select_quotes(ranked, neighbours), ranked[0], ranked)
+        return Extract(select_quotes(ranked, neighbours, self.max_quotes), ranked[0], ranked)
 
 
 def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:
@@ -277,13 +290,15 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
 
 
-def select_quotes(ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None) -> list[Quote]:
+def select_quotes(
+    ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = 2
+) -> list[Quote]:
     """The best unit's block, and a second block from another page when it scores nearly as well."""
     best = ranked[0]
     quotes = [_quote(_block(best, ranked), neighbours)]
     used_pages = {(best.unit.chunk.file, best.unit.chunk.page)}
     for candidate in ranked[1:]:
-        if len(quotes) >= MAX_QUOTES or candidate.score < best.score - SECOND_QUOTE_MARGIN:
+        if len(quotes) >= max_quotes or candidate.score < best.score - SECOND_QUOTE_MARGIN:
             break
         page = (candidate.unit.chunk.file, candidate.unit.chunk.page)
         if page in used_pages:
