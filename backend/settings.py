@@ -8,10 +8,11 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["local", "bedrock"]
+AuthMode = Literal["none", "local", "oidc"]
 
 # Current (not end-of-life) Bedrock models. Cross-region inference-profile ids ("us.…") are accepted
 # wherever a model id is, because newer Anthropic and Amazon models are only served through them.
@@ -84,6 +85,18 @@ class Settings(BaseSettings):
     # (backend/rag/answer/thresholds.py).
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
 
+    # The app database: a DynamoDB table (several instances) when set, else DATA_DIR/app.db (SQLite).
+    app_table: str | None = Field(default=None, alias="APP_TABLE")
+    # Sign-in: none (one person on a laptop), local (built-in users) or oidc (st.login).
+    auth_mode: AuthMode = Field(default="none", alias="AUTH_MODE")
+    # OIDC: members of these groups (comma-separated) are admins; the groups come from this claim.
+    admin_groups: str = Field(default="", alias="ADMIN_GROUPS")
+    oidc_groups_claim: str = Field(default="cognito:groups", alias="OIDC_GROUPS_CLAIM")
+    # Local sign-in: the key that signs session cookies (unset: generated once into DATA_DIR) and
+    # how long a session lasts.
+    session_secret: SecretStr | None = Field(default=None, alias="SESSION_SECRET")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, alias="SESSION_HOURS")
+
     # Course Q&A (Knowledge Base RetrieveAndGenerate, or offline over the shipped course notes).
     course_knowledge_base_id: str | None = Field(default=None, alias="COURSE_KNOWLEDGE_BASE_ID")
     # The model RetrieveAndGenerate writes answers with; unset = Nova Lite in AWS_REGION (on demand).
@@ -109,6 +122,8 @@ class Settings(BaseSettings):
         "policy_bucket",
         "bedrock_kb_data_source_id",
         "api_trusted_role_arn",
+        "app_table",
+        "session_secret",
         mode="before",
     )
     @classmethod
@@ -144,6 +159,10 @@ class Settings(BaseSettings):
         return self.bedrock_kb_model_arn or (
             f"arn:aws:bedrock:{self.aws_region}::foundation-model/{DEFAULT_KB_MODEL}"
         )
+
+    @property
+    def admin_group_names(self) -> frozenset[str]:
+        return frozenset(g.strip() for g in self.admin_groups.split(",") if g.strip())
 
     @property
     def policies_dir(self) -> Path:

@@ -6,6 +6,7 @@ from backend.chat.conversation import Conversation
 from backend.prompts import load_prompt
 from ui.chat_resources import chat_service
 from ui.errors import report
+from ui.history import history_sidebar, save, start_new
 from ui.resources import settings
 from ui.router import ensure_router
 from ui.sidebar import current_params
@@ -16,7 +17,7 @@ CONVERSATION_KEY = "chat_conversation"
 
 cfg = settings()
 params = current_params()
-conversation: Conversation = st.session_state.setdefault(CONVERSATION_KEY, Conversation())
+conversation: Conversation = history_sidebar("chat", CONVERSATION_KEY)
 
 st.title("Chatbot")
 left, right = st.columns([4, 1])
@@ -27,7 +28,8 @@ with left:
 with right:
     st.write("")
     if st.button("New chat", icon=":material/add_comment:", use_container_width=True):
-        conversation.clear()
+        start_new(CONVERSATION_KEY)
+        conversation = st.session_state[CONVERSATION_KEY]
 
 for turn in conversation.turns:
     with st.chat_message(turn.role):
@@ -49,3 +51,4 @@ if question := st.chat_input("Ask me anything"):
             message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
+    save("chat", CONVERSATION_KEY)

@@ -4,9 +4,9 @@ import streamlit as st
 
 from backend.chat.conversation import Conversation
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
-from backend.rag.ingest.policy_library import UploadResult
 from ui.answer_view import markdown_safe, show_answer_details
 from ui.errors import report
+from ui.history import history_sidebar, save
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -15,28 +15,12 @@ from ui.sidebar import current_params
 ensure_router()
 
 CONVERSATION_KEY = "hrqa_conversation"
-UPLOAD_RESULTS_KEY = "hrqa_upload_results"
-REBUILD_NOTE_KEY = "hrqa_rebuild_note"
-
-
-def show_upload_results(results: list[UploadResult]) -> None:
-    for r in results:
-        renamed = f" (saved as {r.file})" if r.file != r.original_name else ""
-        if r.status == "rejected":
-            st.error(f"{r.original_name}: rejected, {r.reason}", icon=":material/block:")
-        elif r.status == "unchanged":
-            st.info(f"{r.original_name}{renamed}: unchanged, already indexed", icon=":material/check:")
-        else:
-            st.success(
-                f"{r.original_name}{renamed}: {r.status}, {r.pages} pages, {r.chunks} passages",
-                icon=":material/check_circle:",
-            )
 
 
 cfg = settings()
 params = current_params()
 library = policy_library(cfg)
-conversation: Conversation = st.session_state.setdefault(CONVERSATION_KEY, Conversation())
+conversation: Conversation = history_sidebar("hrqa", CONVERSATION_KEY)
 
 st.title("HR Policy Q&A")
 st.caption(
@@ -63,57 +47,11 @@ cols[0].metric("Documents", stats.documents if stats else 0)
 cols[1].metric("Pages", stats.pages if stats else 0)
 cols[2].metric("Chunks", stats.chunks if stats else 0)
 cols[3].metric("Last built", stats.built_at.astimezone().strftime("%b %d, %H:%M") if stats else "never")
-
-upload_results: list[UploadResult] = st.session_state.get(UPLOAD_RESULTS_KEY, [])
-rebuild_note = st.session_state.pop(REBUILD_NOTE_KEY, None)
-with st.expander(
-    "Manage policy documents",
-    icon=":material/folder_open:",
-    expanded=stats is None or bool(upload_results) or rebuild_note is not None,
-):
-    if stats:
-        st.dataframe(
-            [{"File": f.file, "Title": f.title, "Pages": f.pages, "Chunks": f.chunks} for f in stats.files],
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.info("No policy documents are indexed yet: add PDFs below.", icon=":material/info:")
-    with st.form("hrqa_upload", clear_on_submit=True, border=False):
-        uploads = st.file_uploader("Add policy PDFs (HR admins)", type=["pdf"], accept_multiple_files=True)
-        submitted = st.form_submit_button("Add to index", icon=":material/upload_file:")
-    if submitted and uploads:
-        bar = st.progress(0.0, text="Starting…")
-        try:
-            st.session_state[UPLOAD_RESULTS_KEY] = library.upload(
-                [(f.name, f.getvalue()) for f in uploads],
-                progress=lambda done, text: bar.progress(done, text=text),
-            )
-        except Exception as exc:
-            st.session_state[UPLOAD_RESULTS_KEY] = []
-            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
-        st.rerun()  # refresh the statistics above with the new index
-    show_upload_results(upload_results)
-
-    if st.button("Rebuild index", icon=":material/refresh:", help="Re-scan the policy folders and re-index."):
-        try:
-            with st.spinner("Rebuilding the policy index…"):
-                report = library.rebuild()
-            rejected = [f"{o.file}: {o.reason}" for o in report.outcomes if o.status == "rejected"]
-            note = f"Index rebuilt: {report.total_files} documents, {report.total_chunks} chunks."
-            st.session_state[REBUILD_NOTE_KEY] = (note, rejected)
-        except Exception as exc:
-            st.session_state[REBUILD_NOTE_KEY] = (report(exc), ["error"])
-        st.session_state[UPLOAD_RESULTS_KEY] = []
-        st.rerun()
-    if rebuild_note is not None:
-        text, problems = rebuild_note
-        if problems == ["error"]:
-            st.error(text, icon=":material/error:")
-        else:
-            st.success(text, icon=":material/check_circle:")
-            for problem in problems:
-                st.warning(problem, icon=":material/block:")
+if stats is None:
+    st.info(
+        "No policy documents are indexed yet: an admin adds them on the Policy documents page.",
+        icon=":material/info:",
+    )
 
 for turn_no, turn in enumerate(conversation.turns):
     if not turn.content:
@@ -139,7 +77,10 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
             placeholder.write_stream(markdown_safe(t) for t in conversation.record_reply(stream.tokens()))
             answer = stream.result()
         except (IndexNotFoundError, IndexFormatError):
-            message = "The policy index is missing or out of date: use Rebuild index above, then ask again."
+            message = (
+                "The policy index is missing or out of date: an admin can rebuild it on the Policy "
+                "documents page."
+            )
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             message = report(exc, model_id=params.model_id, region=cfg.aws_region)
         if message is not None:
@@ -149,3 +90,4 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
             conversation.settle_reply(answer.text, answer)
             show_answer_details(answer, library.page_pdf, f"hrqa_{len(conversation.turns) - 1}")
+    save("hrqa", CONVERSATION_KEY)

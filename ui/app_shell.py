@@ -6,14 +6,29 @@ import os
 
 import streamlit as st
 
+from backend.auth.identity import LOCAL_OWNER, Identity
 from backend.settings import SettingsError
+from ui.auth import render_user_box, sign_in_gate
 from ui.resources import settings
 from ui.sidebar import render_sidebar
 
+ADMIN_SECTION = "Admin"
+ADMINS_ONLY_PAGE = "pages/admins_only.py"
 
-def pages() -> dict[str, list[st.Page]]:
+
+def admin_pages_for(user: Identity, admin_pages: list[st.Page]) -> list[st.Page]:
+    """Admins get the pages; anyone else gets, at each page's URL, a hidden "admins only" page."""
+    if user.is_admin:
+        return admin_pages
+    return [
+        st.Page(ADMINS_ONLY_PAGE, title=p.title, url_path=p.url_path, visibility="hidden")
+        for p in admin_pages
+    ]
+
+
+def pages(user: Identity = LOCAL_OWNER) -> dict[str, list[st.Page]]:
     """Every page, by section. A page is listed here only once it works."""
-    return {
+    sections = {
         "Assistants": [
             st.Page("pages/chatbot.py", title="Chatbot", icon=":material/chat:", default=True),
             st.Page("pages/hr_policy_qa.py", title="HR Policy Q&A", icon=":material/policy:"),
@@ -24,10 +39,13 @@ def pages() -> dict[str, list[st.Page]]:
             st.Page("pages/summarizer.py", title="Summarizer", icon=":material/summarize:"),
             st.Page("pages/poster.py", title="Movie poster", icon=":material/image:"),
         ],
-        "Admin": [
+        ADMIN_SECTION: [
+            st.Page("pages/policy_documents.py", title="Policy documents", icon=":material/folder_open:"),
             st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
         ],
     }
+    sections[ADMIN_SECTION] = admin_pages_for(user, sections[ADMIN_SECTION])
+    return sections
 
 
 def run_app() -> None:
@@ -40,6 +58,8 @@ def run_app() -> None:
     except SettingsError as exc:
         st.error(str(exc), icon=":material/settings_alert:")
         st.stop()
-    page = st.navigation(pages())
+    user = sign_in_gate(cfg)
+    page = st.navigation(pages(user))
     render_sidebar(cfg)
+    render_user_box(cfg, user)
     page.run()

@@ -116,6 +116,8 @@ def test_extractive_answer_quotes_the_table_as_label_value_and_cites_the_page() 
     assert answer.text.index("[acme_leave_policy.pdf#page=1]") < answer.text.index("Less than 2 years")
     assert "> Less than 2 years: 18 days" in answer.text
     assert "> More than 5 years: 24 days" in answer.text
+    # Each row is a hard line break in Markdown, so rows stay rows on the page.
+    assert "> Less than 2 years: 18 days  \n> 2 to 5 years: 21 days" in answer.text
     assert answer.quotes[0].lines[0] == "The days of earned leave you get depend on your years of service:"
 
 

@@ -100,7 +100,7 @@ each_answerable_question = pytest.mark.parametrize(
 )
 
 
-def _cited_pages(record: dict[str, Any], pdf_pages: Callable[[str], list[str]]) -> list[str]:
+def _cited_pages(record: dict[str, Any], pdf_pages: Callable[[str], tuple[str, ...]]) -> list[str]:
     """Normalised text of every page the record cites."""
     return [pdf_pages(c["file"])[c["page"] - 1] for c in record["citations"]]
 
@@ -242,7 +242,7 @@ def test_answerable_questions_have_one_to_three_facts_and_unanswerable_none(
 
 @each_answerable_question
 def test_each_fact_is_in_the_reference_answer_and_on_a_cited_page(
-    record: dict[str, Any], pdf_pages: Callable[[str], list[str]]
+    record: dict[str, Any], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
     answer = normalise(record["answer"])
     cited_pages = _cited_pages(record, pdf_pages)

@@ -314,7 +314,8 @@ def compose(quotes: Sequence[Quote]) -> str:
     for quote in quotes:
         where = f"**{quote.title}**" + (f", {quote.section}" if quote.section else "")
         markers = " ".join(c.marker for c in quote.citations)
-        body = "\n".join(f"> {line}" for line in quote.lines)
+        # Two trailing spaces make each line a hard break in Markdown: table rows stay rows on the page.
+        body = "  \n".join(f"> {line}" for line in quote.lines)
         parts.append(f"{where} {markers}:\n{body}")
     return "\n\n".join(parts)
 
