@@ -1,23 +1,22 @@
 """Course Q&A: questions about the e-learning course, answered from its documents with cited sources."""
 
+import logging
+
 import streamlit as st
 
 from backend.chat.conversation import Turn
-from backend.errors import user_message
 from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
 from backend.kb.transcript import CourseConversation
 from backend.kb.types import MAX_PROMPT_CHARS, Citation, CourseQA
+from ui.answer_view import markdown_safe
 from ui.course_resources import course_qa
+from ui.errors import report
 from ui.resources import settings
 from ui.router import ensure_router
 
 ensure_router()
 
 CONVERSATION_KEY = "courseqa_conversation"
-
-
-def markdown_safe(text: str) -> str:
-    return text.replace("$", "\\$")  # "$" would start LaTeX in Streamlit markdown
 
 
 def show_turn(turn: Turn, citations: list[Citation]) -> None:
@@ -51,7 +50,7 @@ try:
 except CourseQaUnavailableError as exc:
     st.info(str(exc), icon=":material/info:")
 except Exception as exc:  # one sentence; the page stays usable once the cause is fixed
-    st.error(user_message(exc), icon=":material/error:")
+    st.error(report(exc), icon=":material/error:")
 
 if conversation.turns and st.button("New conversation", icon=":material/restart_alt:"):
     conversation.clear()
@@ -72,11 +71,12 @@ if question and qa is not None:
             placeholder = st.empty()
             placeholder.write_stream(conversation.record_reply(stream.tokens()))
             response = stream.result()
-        except KnowledgeBaseError as exc:
+        except KnowledgeBaseError as exc:  # already one sentence; logged once, here
+            logging.getLogger("workbench.pages").warning("Course Q&A failed", exc_info=exc)
             conversation.add_error(exc.message)
             st.error(exc.message, icon=":material/error:")
         except Exception as exc:  # one sentence; the conversation is kept
-            message = user_message(exc, region=cfg.aws_region)
+            message = report(exc, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
         else:
