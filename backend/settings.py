@@ -84,6 +84,8 @@ class Settings(BaseSettings):
     # Q&A refusal threshold on the top retrieval score; None = the tuned per-provider default
     # (backend/rag/answer/thresholds.py).
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
+    # Model prices for the per-answer cost estimate (TOML, edited by operators; see data/prices.toml).
+    prices_file: Path = Field(default=Path("data/prices.toml"), alias="PRICES_FILE")
 
     # The app database: a DynamoDB table (several instances) when set, else DATA_DIR/app.db (SQLite).
     app_table: str | None = Field(default=None, alias="APP_TABLE")

@@ -39,9 +39,14 @@ def pages(user: Identity = LOCAL_OWNER) -> dict[str, list[st.Page]]:
             st.Page("pages/summarizer.py", title="Summarizer", icon=":material/summarize:"),
             st.Page("pages/poster.py", title="Movie poster", icon=":material/image:"),
         ],
+        "Learn": [
+            st.Page("pages/prompt_lab.py", title="Prompt lab", icon=":material/science:"),
+        ],
         ADMIN_SECTION: [
             st.Page("pages/policy_documents.py", title="Policy documents", icon=":material/folder_open:"),
             st.Page("pages/status.py", title="Status", icon=":material/monitor_heart:"),
+            st.Page("pages/usage.py", title="Usage", icon=":material/query_stats:"),
+            st.Page("pages/knowledge_gaps.py", title="Knowledge gaps", icon=":material/help_center:"),
         ],
     }
     sections[ADMIN_SECTION] = admin_pages_for(user, sections[ADMIN_SECTION])

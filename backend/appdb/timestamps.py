@@ -14,3 +14,8 @@ def stamp(moment: datetime) -> str:
 
 def parse_stamp(text: str) -> datetime:
     return datetime.strptime(text, "%Y-%m-%dT%H:%M:%S.%fZ").replace(tzinfo=UTC)
+
+
+def utc_now() -> datetime:
+    """The default clock of the record-writing services (tests pass their own)."""
+    return datetime.now(UTC)

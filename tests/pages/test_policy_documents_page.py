@@ -96,7 +96,8 @@ def test_upload_reports_each_file_and_lists_it_with_the_uploader(
 def test_delete_takes_an_upload_out_of_the_index_and_off_disk(
     open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
 ) -> None:
-    at = open_docs(open_page, library_settings)
+    store = SqliteStore(tmp_path / "audit.db")
+    at = open_docs(open_page, library_settings, app_store=store)
     pdf = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
     at.file_uploader[0].set_value([("pets.pdf", pdf, "application/pdf")])
     button(at, "Add to index").click().run()
@@ -111,7 +112,6 @@ def test_delete_takes_an_upload_out_of_the_index_and_off_disk(
     assert [s.value for s in at.success] == ["pets.pdf deleted: it is no longer in the index or on disk."]
     assert [r["File"] for r in table(at)] == ["leave_policy.pdf"]
     assert not (library_settings.upload_dir / "pets.pdf").exists()
-    store = SqliteStore(library_settings.data_dir / "app.db")
     assert sorted(e.action for e in AuditLog(store).recent()) == ["delete", "upload"]
 
 
