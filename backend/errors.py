@@ -63,7 +63,9 @@ _NOT_FOUND_CODES = {"ResourceNotFoundException"}
 
 
 def _client_error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    # Event-stream exceptions arrive camel-cased ("throttlingException"); the HTTP ones do not.
+    return code[:1].upper() + code[1:]
 
 
 def _client_error_text(exc: ClientError) -> str:

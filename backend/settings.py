@@ -19,6 +19,8 @@ AuthMode = Literal["none", "local", "oidc"]
 DEFAULT_BEDROCK_CHAT_MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 DEFAULT_BEDROCK_EMBEDDING_MODEL = "amazon.titan-embed-text-v2:0"
 DEFAULT_BEDROCK_IMAGE_MODEL = "amazon.nova-canvas-v1:0"
+# RetrieveAndGenerate's default answer model: on demand in the region, no inference profile needed.
+DEFAULT_KB_MODEL = "amazon.nova-lite-v1:0"
 LOCAL_CHAT_MODEL = "SmolLM2-135M-Instruct"
 LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
@@ -106,6 +108,18 @@ class Settings(BaseSettings):
     bedrock_agent_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ID")
     bedrock_agent_alias_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ALIAS_ID")
     banking_faq_knowledge_base_id: str | None = Field(default=None, alias="BANKING_FAQ_KNOWLEDGE_BASE_ID")
+    # Course Q&A (Knowledge Base RetrieveAndGenerate, or offline over the shipped course notes).
+    course_knowledge_base_id: str | None = Field(default=None, alias="COURSE_KNOWLEDGE_BASE_ID")
+    # The model RetrieveAndGenerate writes answers with; unset = Nova Lite in AWS_REGION (on demand).
+    bedrock_kb_model_arn: str | None = Field(default=None, alias="BEDROCK_KB_MODEL_ARN")
+    bedrock_kb_results: int = Field(default=5, ge=1, le=100, alias="BEDROCK_KB_RESULTS")
+    course_dir: Path = Field(default=Path("data/courses"), alias="COURSE_DIR")
+    course_index_dir: Path = Field(default=Path("data/course_index"), alias="COURSE_INDEX_DIR")
+
+    # HR policies in S3 behind the Knowledge Base BEDROCK_KNOWLEDGE_BASE_ID (several app instances).
+    policy_bucket: str | None = Field(default=None, alias="POLICY_BUCKET")
+    policy_prefix: str = Field(default="policies/", alias="POLICY_PREFIX")
+    bedrock_kb_data_source_id: str | None = Field(default=None, alias="BEDROCK_KB_DATA_SOURCE_ID")
 
     @field_validator(
         "aws_profile",
@@ -117,6 +131,10 @@ class Settings(BaseSettings):
         "bedrock_agent_id",
         "bedrock_agent_alias_id",
         "banking_faq_knowledge_base_id",
+        "course_knowledge_base_id",
+        "bedrock_kb_model_arn",
+        "policy_bucket",
+        "bedrock_kb_data_source_id",
         "api_trusted_role_arn",
         "app_table",
         "session_secret",
@@ -135,6 +153,26 @@ class Settings(BaseSettings):
         if value is not None and not value.startswith(("http://", "https://")):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
+
+    @field_validator("bedrock_kb_model_arn")
+    @classmethod
+    def _kb_model_is_an_arn(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("arn:"):
+            raise ValueError("must be a model or inference-profile ARN (arn:aws:bedrock:…)")
+        return value
+
+    @field_validator("policy_prefix")
+    @classmethod
+    def _prefix_is_a_folder(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        return f"{value}/" if value else ""
+
+    @property
+    def kb_model_arn(self) -> str:
+        """The model RetrieveAndGenerate answers with (``BEDROCK_KB_MODEL_ARN`` or Nova Lite here)."""
+        return self.bedrock_kb_model_arn or (
+            f"arn:aws:bedrock:{self.aws_region}::foundation-model/{DEFAULT_KB_MODEL}"
+        )
 
     @property
     def admin_group_names(self) -> frozenset[str]:

@@ -34,6 +34,7 @@ from backend.generators.schemas import (
     SummaryRequest,
     TextResult,
 )
+from backend.kb.types import AskRequest, AskResponse, CourseQA
 from serverless.errors import (
     EXPECTED_ERRORS,
     ConfigurationError,
@@ -142,6 +143,60 @@ def build_service(
     )
 
 
+def build_course_qa(
+    settings: Settings, *, agent_runtime_client: Any = None, embeddings: Any = None
+) -> CourseQA:
+    """Course Q&A for ``settings``: RetrieveAndGenerate on Bedrock, the local course index offline.
+
+    The Lambda runs on Bedrock only; the offline path (faiss, local models) is imported here, on first use.
+    """
+    if settings.provider == "bedrock":
+        from backend.kb.errors import CourseQaUnavailableError
+
+        if not settings.course_knowledge_base_id:
+            raise CourseQaUnavailableError(
+                "Course Q&A on Bedrock answers from a Knowledge Base: set COURSE_KNOWLEDGE_BASE_ID to its "
+                "id, or set APP_PROVIDER=local to answer from the shipped course notes."
+            )
+        from backend.kb.service import KnowledgeBaseQA
+        from backend.providers import make_aws_client
+
+        client = agent_runtime_client or make_aws_client(
+            settings,
+            "bedrock-agent-runtime",
+            read_timeout=BEDROCK_READ_TIMEOUT_S,
+            max_attempts=BEDROCK_MAX_ATTEMPTS,
+        )
+        return KnowledgeBaseQA(
+            client,
+            knowledge_base_id=settings.course_knowledge_base_id,
+            model_arn=settings.kb_model_arn,
+            number_of_results=settings.bedrock_kb_results,
+        )
+
+    # Offline answers are extractive (quoted from the notes): the embedding model is all it loads.
+    from backend.kb.local import build_local_course_qa
+    from backend.providers import build_embeddings
+
+    return build_local_course_qa(settings, embeddings=embeddings or build_embeddings(settings))
+
+
+class _CourseHolder:
+    """Builds Course Q&A once, on its first question, from any request thread."""
+
+    def __init__(self, services: _ServiceHolder, course_qa: CourseQA | None) -> None:
+        self._services = services
+        self._course_qa = course_qa
+        self._lock = threading.Lock()
+
+    def get(self) -> CourseQA:
+        if self._course_qa is None:
+            with self._lock:
+                if self._course_qa is None:
+                    self._course_qa = build_course_qa(self._services.settings())
+        return self._course_qa
+
+
 class _ServiceHolder:
     """Builds the settings and service once, on first use, from any request thread."""
 
@@ -160,25 +215,45 @@ class _ServiceHolder:
 
     def auth(self) -> tuple[ApiAuth, str | None]:
         """How callers authenticate (``API_AUTH`` unless ``create_app`` set it), and the trusted app role."""
-        settings = self._settings or self.get().settings
+        settings = self.settings()
         return self._auth or settings.api_auth, settings.api_trusted_role_arn
 
     @property
     def region(self) -> str | None:
         return self._service.settings.aws_region if self._service is not None else None
 
+    def settings(self) -> Settings:
+        if self._settings is None:
+            self._settings = self._service.settings if self._service is not None else _load_settings()
+        return self._settings
+
     def get(self) -> Generators:
         if self._service is None:
             with self._lock:
                 if self._service is None:
-                    settings = self._settings or _load_settings()
-                    self._service = build_service(settings, storage=self._storage)
+                    self._service = build_service(self.settings(), storage=self._storage)
         return self._service
 
 
 def _services(request: Request) -> Generators:
     holder: _ServiceHolder = request.app.state.services
     return holder.get()
+
+
+def _course_qa(request: Request) -> CourseQA:
+    holder: _CourseHolder = request.app.state.course_qa
+    return holder.get()
+
+
+def _course_caller(request: Request) -> Caller | None:
+    """Course Q&A keeps nothing per user, so in-process and loopback calls (``API_AUTH=none``) need not
+    name one, as the course's ``GET /kb/ask?prompt=…`` contract has it; through API Gateway the caller is
+    checked exactly as on every other route."""
+    holder: _ServiceHolder = request.app.state.services
+    mode, _ = holder.auth()
+    if mode == "none" and request.scope.get("aws.event") is None:
+        return None
+    return _caller(request)
 
 
 def _caller(request: Request) -> Caller:
@@ -196,6 +271,8 @@ def _caller(request: Request) -> Caller:
 Service = Annotated[Generators, Depends(_services)]
 # ...and the authenticated caller, whose folder they read and write.
 CallerOf = Annotated[Caller, Depends(_caller)]
+CourseQaService = Annotated[CourseQA, Depends(_course_qa)]
+CourseCaller = Annotated[Caller | None, Depends(_course_caller)]
 
 
 def _load_settings() -> Settings:
@@ -235,6 +312,7 @@ def create_app(
     generator_service: Generators | None = None,
     storage: Storage | None = None,
     auth: ApiAuth | None = None,
+    course_qa: CourseQA | None = None,
 ) -> FastAPI:
     """The API. Without arguments, settings come from the environment at the first request.
 
@@ -247,6 +325,7 @@ def create_app(
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
     )
     app.state.services = _ServiceHolder(settings, generator_service, storage, auth)
+    app.state.course_qa = _CourseHolder(app.state.services, course_qa)
 
     app.add_exception_handler(RequestValidationError, _validation_response)
     # Known failures become a status and one sentence (serverless/errors.py has the table). Anything else
@@ -291,6 +370,18 @@ def create_app(
         service: Service,
     ) -> OutputContent:
         return service.read_output(OutputKind(kind), name, owner=caller.owner)
+
+    # Course Q&A: the course's contract (GET with a prompt query parameter) and a JSON POST that can
+    # continue a conversation with the sessionId of an earlier answer.
+    @app.get("/kb/ask")
+    def kb_ask(
+        query: Annotated[AskRequest, Query()], caller: CourseCaller, course: CourseQaService
+    ) -> AskResponse:
+        return course.ask(query)
+
+    @app.post("/kb/ask")
+    def kb_ask_post(body: AskRequest, caller: CourseCaller, course: CourseQaService) -> AskResponse:
+        return course.ask(body)
 
     return app
 

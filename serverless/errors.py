@@ -17,6 +17,7 @@ from backend.generators.errors import (
 )
 from backend.generators.images import ImageBlockedError, ImageResponseError, UnsupportedImageModelError
 from backend.generators.storage import InvalidKeyError, OutputNotFoundError
+from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
 from serverless.identity import ForbiddenCallerError, UnauthenticatedError
 
 # What the client should do after a 504: the Bedrock read timeout is below API Gateway's 30 s limit.
@@ -37,6 +38,7 @@ class ConfigurationError(RuntimeError):
 # Failures with a known meaning; anything else is a bug and is answered with a 500 by the same table.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ConfigurationError,
+    CourseQaUnavailableError,
     EmptyOutputError,
     ForbiddenCallerError,
     ImageBlockedError,
@@ -44,6 +46,7 @@ EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ImageResponseError,
     InvalidKeyError,
     InvalidRequestError,
+    KnowledgeBaseError,
     ModelCallError,
     OutputNotFoundError,
     StorageError,
@@ -112,7 +115,7 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
         return 422, str(exc)
     if isinstance(exc, ConfigurationError):
         return 500, f"The API is misconfigured: {exc}"
-    if isinstance(exc, ImageGenerationUnavailableError):
+    if isinstance(exc, (ImageGenerationUnavailableError, CourseQaUnavailableError)):
         return 501, str(exc)
     if isinstance(exc, (OutputNotFoundError, InvalidKeyError)):
         return 404, str(exc) if isinstance(exc, OutputNotFoundError) else "No saved output has that name."
@@ -128,6 +131,8 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
 
     from backend.errors import ErrorKind, classify, user_message
 
+    if isinstance(exc, KnowledgeBaseError):  # already one sentence; a missing Knowledge Base is a 404
+        return (404 if exc.kind is ErrorKind.UNKNOWN_MODEL else _kind_status()[exc.kind]), exc.message
     kind = classify(exc)
     if isinstance(exc, StorageError):
         return _storage_failure(exc, kind)
@@ -136,7 +141,16 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
     ):
         return 504, TIMEOUT_MESSAGE
     model_id = exc.model_id if isinstance(exc, ModelCallError) else None
-    status = {
+    status = _kind_status()[kind]
+    # For an unexpected failure, name the innermost error (not our wrapper); the log has the traceback.
+    subject = _innermost(exc) if kind is ErrorKind.UNEXPECTED else exc
+    return status, user_message(subject, model_id=model_id, region=region)
+
+
+def _kind_status() -> dict[Any, int]:
+    from backend.errors import ErrorKind
+
+    return {
         ErrorKind.THROTTLED: 503,
         ErrorKind.ACCESS_DENIED: 403,
         ErrorKind.NO_CREDENTIALS: 503,
@@ -145,10 +159,7 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
         ErrorKind.UNKNOWN_MODEL: 502,
         ErrorKind.BAD_REQUEST: 400,
         ErrorKind.UNEXPECTED: 500,
-    }[kind]
-    # For an unexpected failure, name the innermost error (not our wrapper); the log has the traceback.
-    subject = _innermost(exc) if kind is ErrorKind.UNEXPECTED else exc
-    return status, user_message(subject, model_id=model_id, region=region)
+    }
 
 
 def _innermost(exc: BaseException) -> BaseException:

@@ -35,6 +35,7 @@ def pages(user: Identity = LOCAL_OWNER) -> dict[str, list[st.Page]]:
             st.Page(
                 "pages/banking_assistant.py", title="Banking assistant", icon=":material/account_balance:"
             ),
+            st.Page("pages/course_qa.py", title="Course Q&A", icon=":material/school:"),
         ],
         "Generators": [
             st.Page("pages/code_blog.py", title="Code & Blog", icon=":material/code:"),

@@ -111,6 +111,9 @@ def test_the_bundle_holds_only_the_api_and_runs_on_its_own(tmp_path: Path) -> No
     assert "backend/prompts/code_system.txt" in files
     assert not [f for f in files if f.startswith(("ui/", "pages/", "backend/rag", "tests/"))]
     assert not [f for f in files if "local_llm" in f or "local_embeddings" in f or "chat_system" in f]
+    # Course Q&A ships its Knowledge Base path only; the offline path and the policy sync stay out.
+    assert {"backend/kb/service.py", "backend/kb/translate.py"} <= set(files)
+    assert not {"backend/kb/local.py", "backend/kb/policy_sync.py", "backend/kb/transcript.py"} & set(files)
 
     # From the bundle alone (the repo is not on sys.path), the handler answers an API Gateway event.
     event = (REPO_ROOT / "tests" / "events" / "http_api_v2_health.json").read_text()

@@ -68,6 +68,7 @@ def resource(name: str, params: dict[str, str]) -> dict[str, Any]:
     values = {name: spec.get("Default") for name, spec in template["Parameters"].items()} | params
     conditions = {
         "UseChatProfile": values["ChatInferenceProfile"] != "none",
+        "HasCourseKnowledgeBase": values["CourseKnowledgeBaseId"] != "",
         "UseJwt": values["Authorizer"] == "jwt",
         "HasTrustedAppRole": values["TrustedAppRoleArn"] != "",
     }
@@ -137,12 +138,16 @@ def test_text_model_without_a_profile_is_one_regional_foundation_model() -> None
     }
 
 
-@pytest.mark.parametrize("profile", ["us", "none"])
-def test_every_permission_is_narrow(profile: str) -> None:
-    fn = function({"ChatInferenceProfile": profile})
-    allowed = {"bedrock:InvokeModel", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}
+@pytest.mark.parametrize(("profile", "course_kb"), [("us", ""), ("none", ""), ("us", "KB12345678")])
+def test_every_permission_is_narrow(profile: str, course_kb: str) -> None:
+    fn = function({"ChatInferenceProfile": profile, "CourseKnowledgeBaseId": course_kb})
+    allowed = {"bedrock:InvokeModel", "s3:PutObject", "s3:GetObject", "s3:ListBucket", "bedrock:Retrieve"}
     for statement in statements(fn):
         assert statement["Effect"] == "Allow"
+        if statement["Action"] == "bedrock:RetrieveAndGenerate":  # has no resource type; see the template
+            assert course_kb
+            assert statement["Resource"] == "*"
+            continue
         assert set(as_list(statement["Action"])) <= allowed, statement
         for resource in as_list(statement["Resource"]):
             assert resource != "*"
@@ -230,3 +235,21 @@ def test_lambda_runs_the_handler_from_a_makefile_build() -> None:
     assert fn["Properties"]["Handler"] == "serverless.handler.handler"
     assert (REPO_ROOT / "serverless" / "Makefile").read_text().count("build-GeneratorFunction:") == 1
     assert Path(REPO_ROOT / "serverless" / fn["Properties"]["CodeUri"], "handler.py").is_file()
+
+
+def test_course_knowledge_base_is_granted_only_when_configured() -> None:
+    without = function({})
+    assert "COURSE_KNOWLEDGE_BASE_ID" not in without["Properties"]["Environment"]["Variables"]
+    assert not [s for s in statements(without) if "Retrieve" in str(s["Action"])]
+
+    fn = function({"CourseKnowledgeBaseId": "KB12345678", "KnowledgeBaseModelId": "amazon.nova-pro-v1:0"})
+    env = fn["Properties"]["Environment"]["Variables"]
+    model_arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
+    assert env["COURSE_KNOWLEDGE_BASE_ID"] == "KB12345678"
+    assert env["BEDROCK_KB_MODEL_ARN"] == model_arn
+    by_sid = {s["Sid"]: s for s in statements(fn)}
+    assert by_sid["RetrieveFromCourseKnowledgeBase"]["Resource"] == (
+        "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
+    )
+    assert by_sid["InvokeKnowledgeBaseModel"]["Resource"] == model_arn
+    assert by_sid["RetrieveAndGenerate"]["Action"] == "bedrock:RetrieveAndGenerate"
