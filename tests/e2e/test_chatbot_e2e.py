@@ -18,8 +18,11 @@ def send(page: Any, text: str) -> None:
 
 
 def reply_text(page: Any, index: int) -> str:
+    """The reply's own text (its first Markdown block), without the figures line and the thumbs under it."""
     replies = page.locator(f"{ASSISTANT} [data-testid='stChatMessageContent']")
-    return str(replies.nth(index).inner_text()).strip() if replies.count() > index else ""
+    if replies.count() <= index:
+        return ""
+    return str(replies.nth(index).locator("[data-testid='stMarkdown']").first.inner_text()).strip()
 
 
 def watch_stream(page: Any, index: int, timeout_s: float = 180) -> list[int]:

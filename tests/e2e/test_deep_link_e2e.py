@@ -14,6 +14,6 @@ def test_first_deep_link_gets_the_router(app_server: Callable[..., str], browser
     page.get_by_role("heading", name="Status").wait_for()
     page.get_by_text("Provider: offline (local models)").wait_for()
     sections = page.get_by_test_id("stNavSectionHeader").all_inner_texts()
-    assert [s.strip() for s in sections] == ["Assistants", "Generators", "Admin"]
+    assert [s.strip() for s in sections] == ["Assistants", "Generators", "Learn", "Admin"]
     assert page.get_by_role("link", name="app").count() == 0  # no legacy pages/ listing
     screenshot(page, "deep-link-status")
