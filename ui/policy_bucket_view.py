@@ -75,7 +75,7 @@ def run(work: Callable[[], tuple[Notes, SyncStatus | None]]) -> None:
     st.rerun()
 
 
-def _watch(docs: PolicyDocuments, user: Identity) -> None:
+def _watch(docs: PolicyDocuments, user: Identity, notes: Notes) -> None:
     job = st.session_state.get(JOB_KEY)
     if job is None:
         return
@@ -88,6 +88,7 @@ def _watch(docs: PolicyDocuments, user: Identity) -> None:
     if status.finished:
         st.session_state.pop(JOB_KEY, None)
         st.session_state[LAST_KEY] = status
+        st.session_state[NOTES_KEY] = notes  # the change's outcome stays beside the sync's
         st.rerun(scope="app")  # the whole page: polling stops and the list is re-read
     show_status(status)
 
@@ -97,10 +98,11 @@ def show_bucket_page(docs: PolicyDocuments, sync: PolicySync, user: Identity) ->
     where = f"s3://{sync.bucket}/{sync.prefix}"
     st.title("Policy documents")
     st.caption(mode_sentence(sync))
-    for kind, text in st.session_state.pop(NOTES_KEY, []):
+    notes: Notes = st.session_state.pop(NOTES_KEY, [])
+    for kind, text in notes:
         _SHOW[kind](text)
     if JOB_KEY in st.session_state:
-        st.fragment(_watch, run_every=POLL_S)(docs, user)
+        st.fragment(_watch, run_every=POLL_S)(docs, user, notes)
     elif LAST_KEY in st.session_state:
         show_status(st.session_state[LAST_KEY])
 
