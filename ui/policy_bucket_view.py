@@ -93,6 +93,14 @@ def _watch(docs: PolicyDocuments, user: Identity, notes: Notes) -> None:
     show_status(status)
 
 
+def version_fields(key: str) -> tuple[str, date | None]:
+    """The optional version and effective date an upload or a replacement is recorded with."""
+    left, right = st.columns(2)
+    version = left.text_input("Version (optional)", max_chars=40, key=f"{key}_version")
+    effective: date | None = right.date_input("Effective from (optional)", value=None, key=f"{key}_effective")
+    return version, effective
+
+
 def show_bucket_page(docs: PolicyDocuments, sync: PolicySync, user: Identity) -> None:
     """The list, the changes and the sync's progress for policies kept in S3."""
     where = f"s3://{sync.bucket}/{sync.prefix}"
@@ -134,9 +142,7 @@ def show_bucket_page(docs: PolicyDocuments, sync: PolicySync, user: Identity) ->
     add_tab, replace_tab, delete_tab, sync_tab = st.tabs(["Add", "Replace", "Delete", "Sync"])
     with add_tab, st.form("bucket_upload", clear_on_submit=True, border=False):
         files = st.file_uploader("Policy PDFs", type=["pdf"], accept_multiple_files=True)
-        left, right = st.columns(2)
-        version = left.text_input("Version (optional)", max_chars=40)
-        effective: date | None = right.date_input("Effective from (optional)", value=None)
+        version, effective = version_fields("bucket_upload")
         if st.form_submit_button("Add and sync", icon=":material/upload_file:") and files:
             batch = [(f.name, f.getvalue()) for f in files]
 
@@ -154,13 +160,7 @@ def show_bucket_page(docs: PolicyDocuments, sync: PolicySync, user: Identity) ->
             with st.form("bucket_replace", clear_on_submit=True, border=False):
                 target = st.selectbox("Document to replace", files_in_bucket)
                 new_file = st.file_uploader("New version (PDF)", type=["pdf"])
-                left, right = st.columns(2)
-                new_version = left.text_input(
-                    "Version (optional)", max_chars=40, key="bucket_replace_version"
-                )
-                new_effective: date | None = right.date_input(
-                    "Effective from (optional)", value=None, key="bucket_replace_effective"
-                )
+                new_version, new_effective = version_fields("bucket_replace")
                 if (
                     st.form_submit_button("Replace and sync", icon=":material/swap_horiz:")
                     and new_file

@@ -110,6 +110,11 @@ def test_bedrock_without_a_course_knowledge_base_says_so_and_disables_the_input(
     assert at.chat_input[0].disabled
 
 
+def open_offline(open_page: Callable[..., AppTest], cfg: Settings, store: SqliteStore) -> AppTest:
+    qa = build_local_course_qa(cfg, embeddings=HashingEmbeddings(dim=1024))
+    return open_page(PAGE, {"settings": cfg, "course_qa": qa, "app_store": store})
+
+
 def figures_line(at: AppTest) -> str:
     return next(c.value for c in at.chat_message[-1].caption if "tokens" in c.value)
 
@@ -118,8 +123,7 @@ def test_an_offline_answer_shows_its_figures_and_thumbs_and_records_no_usage(
     open_page: Callable[..., AppTest], course_settings: Settings, tmp_path: Path
 ) -> None:
     store = SqliteStore(tmp_path / "app.db")
-    qa = build_local_course_qa(course_settings, embeddings=HashingEmbeddings(dim=1024))
-    at = open_page(PAGE, {"settings": course_settings, "course_qa": qa, "app_store": store})
+    at = open_offline(open_page, course_settings, store)
 
     chat(at, "What is retrieval-augmented generation?")
 
@@ -146,8 +150,7 @@ def test_a_refusal_is_recorded_once_as_a_course_gap_without_ask_hr(
     open_page: Callable[..., AppTest], course_settings: Settings, tmp_path: Path
 ) -> None:
     store = SqliteStore(tmp_path / "app.db")
-    qa = build_local_course_qa(course_settings, embeddings=HashingEmbeddings(dim=1024))
-    at = open_page(PAGE, {"settings": course_settings, "course_qa": qa, "app_store": store})
+    at = open_offline(open_page, course_settings, store)
 
     chat(at, "Who won the football world cup in 1966?")
 
