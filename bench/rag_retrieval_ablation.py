@@ -33,7 +33,7 @@ DATASETS = {
 @contextmanager
 def chunks_not_pages() -> Iterator[None]:
     original = hybrid._best_per_page
-    hybrid._best_per_page = lambda fused, index, k: fused[:k]  # type: ignore[assignment]
+    hybrid._best_per_page = lambda fused, index, k: fused[:k]
     try:
         yield
     finally:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from backend.api_client import GeneratorApiClient
 from backend.settings import Settings
+from ui.auth import current_user
 from ui.resources import resolve, settings
 
 logger = logging.getLogger(__name__)
@@ -37,6 +38,20 @@ def _api_client(settings: Settings) -> GeneratorApiClient:
     return GeneratorApiClient.in_process(create_app(settings, generator_service=service, auth="none"))
 
 
+def _access_token(cfg: Settings) -> str | None:
+    """The signed-in user's OIDC access token, which a JWT-authorised API checks (None otherwise)."""
+    if cfg.api_auth != "jwt" or cfg.auth_mode != "oidc":
+        return None
+    tokens = getattr(st.user, "tokens", None)  # needs expose_tokens = "access" in [auth]
+    return tokens.get("access") if tokens else None
+
+
 def api_client() -> GeneratorApiClient:
-    """The client the pages use; an ``AppTest`` injects a fake under the name ``api_client``."""
-    return resolve("api_client", lambda: _api_client(settings()))
+    """The client the pages use, acting for the signed-in user, so outputs and history are theirs.
+
+    The connection is shared (built once per process); ``for_user`` only names the caller. An ``AppTest``
+    injects the shared client under the name ``api_client``.
+    """
+    cfg = settings()
+    shared = resolve("api_client", lambda: _api_client(cfg))
+    return shared.for_user(current_user().username, token=_access_token(cfg))

@@ -53,3 +53,34 @@ def test_the_hotel_question_asked_third_is_answered_with_the_policy_figures(
     assert "word for word" in hotel
     shot = screenshot(page, "hr_answers_hotel_third")
     assert shot.stat().st_size > 10_000
+
+
+def test_an_answer_rated_down_reaches_the_knowledge_gap_report(
+    app_server: Callable[..., str], browser_page: Any
+) -> None:
+    # AUTH_MODE=none: the laptop owner is staff asking and the admin reading the report at once.
+    page = browser_page
+    page.goto(app_server())
+    page.get_by_role("link", name="HR Policy Q&A").click()
+    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
+    page.locator('[data-testid="stMetric"]').filter(has_text="Documents").wait_for(timeout=SLOW)
+    wait_until_idle(page)
+    question = "Can I claim laundry on a three night business trip?"
+    ask(page, question, 0)
+
+    answer = page.locator('[data-testid="stChatMessage"]').last
+    answer.locator('[data-testid="stFeedbackButton"]').nth(1).click()  # thumbs down
+    comment = answer.get_by_label("Comment (optional)")
+    comment.wait_for()
+    comment.fill("It quotes the rule but I need a yes or no")
+    comment.press("Enter")
+    wait_until_idle(page)
+
+    page.get_by_role("link", name="Knowledge gaps").click()
+    page.get_by_role("heading", name="Knowledge gaps").wait_for()
+    group = page.get_by_text(f"{question} · 1 question · open")
+    group.wait_for(timeout=SLOW)
+    group.click()
+    page.get_by_text("1 rated down").wait_for()
+    page.get_by_text("It quotes the rule but I need a yes or no").wait_for()
+    screenshot(page, "hr_rated_down_in_gap_report")

@@ -8,6 +8,7 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
+from backend.auth.identity import Identity
 from backend.generators.naming import owner_id
 from backend.settings import Settings
 from tests.generators.fakes import fake_api_client
@@ -96,3 +97,22 @@ def test_empty_instructions_are_not_sent(open_page: Callable[..., AppTest], app_
     submit(at, "Generate code")
     assert at.warning[0].value == "Describe what the code should do."
     assert factory.prompts == []
+
+
+def test_outputs_belong_to_the_signed_in_user_and_others_never_see_them(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    client, _ = fake_api_client(app_settings, "```python\nprint('ana')\n```")
+    ana = open_page(
+        PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("ana", "staff")}
+    )
+    ana.text_area(key="code_instructions").input("print my name")
+    submit(ana, "Generate code")
+    saved = Path(next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1])
+    assert saved.parent == app_settings.output_dir / "users" / owner_id("app:ana") / "code-output"
+
+    bo = open_page(
+        PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("bo", "staff")}
+    )
+    assert not bo.exception
+    assert "Nothing generated yet." in [c.value for c in bo.caption]  # Ana's file is not in Bo's history
