@@ -10,6 +10,7 @@ from backend.rag.ingest.policy_library import UploadResult
 from ui.auth import require_admin_page
 from ui.documents_resources import audit_log, policy_documents
 from ui.errors import report
+from ui.policy_bucket_view import show_audit_log, show_bucket_page
 from ui.resources import settings
 from ui.router import ensure_router
 
@@ -46,6 +47,12 @@ def progress_bar() -> Callable[[float, str], object]:
 user = require_admin_page()
 cfg = settings()
 docs = policy_documents(cfg)
+
+
+if docs.sync is not None:  # policies in S3 behind a Knowledge Base (POLICY_BUCKET & co. are set)
+    show_bucket_page(docs, docs.sync, user)
+    show_audit_log(audit_log(cfg))
+    st.stop()
 
 st.title("Policy documents")
 st.caption(
@@ -154,22 +161,4 @@ with rebuild_tab:
         with st.spinner("Rebuilding the policy index…"):
             run(rebuild_all)
 
-with st.expander("Recent changes and sign-ins", icon=":material/history:"):
-    events = audit_log(cfg).recent(limit=50)
-    if events:
-        st.dataframe(
-            [
-                {
-                    "When": e.at.astimezone().strftime("%Y-%m-%d %H:%M:%S"),
-                    "Who": e.actor,
-                    "What": e.action.replace("_", " "),
-                    "Document": e.target,
-                    "Detail": e.detail,
-                }
-                for e in events
-            ],
-            hide_index=True,
-            width="stretch",
-        )
-    else:
-        st.caption("Nothing recorded yet.")
+show_audit_log(audit_log(cfg))

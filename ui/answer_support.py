@@ -107,8 +107,10 @@ def answer_footer(
     citations: Sequence[str] = (),
     figures: AnswerFigures | None = None,
     refused: bool = False,
+    handoff: bool = True,
 ) -> None:
-    """Under a Q&A answer: its figures, the thumbs, and "Ask HR" after a refusal or a thumbs down."""
+    """Under a Q&A answer: its figures, the thumbs, and (with ``handoff``, for HR's own pages) "Ask HR"
+    after a refusal or a thumbs down."""
     show_figures(figures)
     rating = answer_feedback(
         feedback_log(settings),
@@ -120,5 +122,5 @@ def answer_footer(
         citations=citations,
         model=(figures.model_id or "") if figures else "",
     )
-    if refused or rating == 0:
+    if handoff and (refused or rating == 0):
         ask_hr(settings, question=question, page=page, key=answer_id)

@@ -8,16 +8,20 @@ from backend.auth.setup import utc_now
 from backend.documents.service import PolicyDocuments
 from backend.settings import Settings
 from ui.auth_resources import app_store
+from ui.policy_sync_resources import policy_sync
 from ui.rag_resources import policy_library
 from ui.resources import resolve
 
 
 def policy_documents(settings: Settings) -> PolicyDocuments:
-    """Page tests inject one under ``policy_documents`` (or its parts: ``policy_library``, ``app_store``)."""
+    """Page tests inject one under ``policy_documents`` (or its parts: ``policy_library``, ``app_store``,
+    ``policy_sync``). With ``POLICY_BUCKET`` & co. set, it also holds the S3 + Knowledge Base store."""
 
     def build() -> PolicyDocuments:
         store = app_store(settings)
-        return PolicyDocuments(policy_library(settings), DocumentCatalog(store), AuditLog(store), utc_now)
+        return PolicyDocuments(
+            policy_library(settings), DocumentCatalog(store), AuditLog(store), utc_now, policy_sync(settings)
+        )
 
     return resolve("policy_documents", build)
 

@@ -15,6 +15,7 @@ from typing import Literal, Protocol
 from backend.appdb.audit import AuditEvent, AuditLog
 from backend.appdb.documents import DocumentCatalog, DocumentInfo
 from backend.auth.identity import Identity, PermissionDeniedError, require_admin
+from backend.kb.policy_sync import PolicySync, PolicySyncError, SyncStatus, UploadOutcome
 from backend.rag.ingest.ingestor import IngestReport
 from backend.rag.ingest.parser import DocumentError
 from backend.rag.ingest.policy_library import IndexStats, Progress, UploadResult
@@ -56,6 +57,18 @@ class DocumentRow:
     effective_date: date | None
 
 
+@dataclass(frozen=True)
+class BucketRow:
+    """One line of the Policy documents list when the policies live in S3."""
+
+    file: str
+    size: int
+    modified: datetime
+    uploaded_by: str
+    version: str
+    effective_date: date | None
+
+
 class PolicyDocuments:
     def __init__(
         self,
@@ -63,11 +76,15 @@ class PolicyDocuments:
         catalog: DocumentCatalog,
         audit: AuditLog,
         clock: Callable[[], datetime],
+        sync: PolicySync | None = None,
     ) -> None:
         self._library = library
         self._catalog = catalog
         self._audit = audit
         self._clock = clock
+        # Set when policies live in S3 behind a Knowledge Base (POLICY_BUCKET & co.): the page then uses
+        # the ``bucket_*``/``sync_*`` operations below instead of the local index's.
+        self.sync = sync
 
     def documents(self) -> list[DocumentRow]:
         stats = self._library.stats()
@@ -150,6 +167,75 @@ class PolicyDocuments:
         )
         return report
 
+    # ------------------------------------------------------------ policies in S3 + a Knowledge Base
+
+    def bucket_documents(self) -> list[BucketRow]:
+        """The PDFs in the bucket's data-source prefix, with who uploaded them through the app."""
+        sync = self._require_sync()
+        infos = self._catalog.all()
+        rows = []
+        for doc in sync.documents():
+            info = infos.get(doc.file)
+            rows.append(
+                BucketRow(
+                    doc.file,
+                    doc.size,
+                    doc.last_modified,
+                    info.uploaded_by if info else "outside the app",
+                    info.version if info else "",
+                    info.effective_date if info else None,
+                )
+            )
+        return rows
+
+    def bucket_upload(
+        self,
+        user: Identity,
+        files: Sequence[tuple[str, bytes]],
+        *,
+        version: str = "",
+        effective_date: date | None = None,
+        action: Literal["upload", "replace"] = "upload",
+    ) -> UploadOutcome:
+        """Put PDFs in the data source's prefix (same name = replace) and start one ingestion job."""
+        require_admin(user, f"{action} policy documents")
+        outcome = self._require_sync().upload(files)
+        now = self._clock()
+        job = f"sync job {outcome.sync.job_id}" if outcome.sync else ""
+        for file in outcome.stored:
+            self._catalog.put(DocumentInfo(file, user.username, now, version.strip(), effective_date))
+            self._audit.record(AuditEvent(now, user.username, action, file, job))
+        return outcome
+
+    def bucket_delete(self, user: Identity, file: str) -> SyncStatus:
+        """Remove a PDF from the prefix and start the ingestion job that drops its passages."""
+        require_admin(user, "delete policy documents")
+        status = self._require_sync().delete(file)
+        self._catalog.delete(file)
+        self._audit.record(
+            AuditEvent(self._clock(), user.username, "delete", file, f"sync job {status.job_id}")
+        )
+        return status
+
+    def sync_now(self, user: Identity) -> SyncStatus:
+        """Re-sync the Knowledge Base with the bucket (the S3 counterpart of a rebuild)."""
+        require_admin(user, "rebuild the policy index")
+        status = self._require_sync().start_sync("Sync requested from the Policy documents page")
+        self._audit.record(
+            AuditEvent(self._clock(), user.username, "rebuild", detail=f"sync job {status.job_id}")
+        )
+        return status
+
+    def sync_status(self, user: Identity, job_id: str) -> SyncStatus:
+        """Where an ingestion job is, and which files it failed on."""
+        require_admin(user, "check the policy sync")
+        return self._require_sync().status(job_id)
+
+    def _require_sync(self) -> PolicySync:
+        if self.sync is None:
+            raise DocumentOperationError("Policies are kept in the local index here, not in an S3 bucket.")
+        return self.sync
+
     def _require_uploaded(self, file: str, verb: str) -> None:
         if self._library.is_builtin(file):
             raise DocumentOperationError(
@@ -177,7 +263,7 @@ class PolicyDocuments:
 
 def refusal_message(exc: BaseException) -> str | None:
     """The sentence for an expected refusal (role, built-in or unknown document, bad PDF), else None."""
-    if isinstance(exc, (PermissionDeniedError, DocumentOperationError)):
+    if isinstance(exc, (PermissionDeniedError, DocumentOperationError, PolicySyncError)):
         return str(exc)
     if isinstance(exc, DocumentError):
         return f"{exc.file}: {exc.reason}."

@@ -38,6 +38,11 @@ class AnswerSource(Protocol):
 
 
 class _PipelineStream(Protocol):
+    @property
+    def calls_model(self) -> bool: ...
+
+    first_token_at: float | None
+
     def tokens(self) -> Iterator[str]: ...
 
     def result(self) -> Answer: ...
@@ -124,6 +129,14 @@ class LocalAnswerStream:
         self.session_id = session_id
         self._stream = stream
         self._result: AskResponse | None = None
+
+    @property
+    def calls_model(self) -> bool:
+        return self._stream.calls_model  # False offline: the answer is an extract or a refusal
+
+    @property
+    def first_token_at(self) -> float | None:
+        return self._stream.first_token_at
 
     def tokens(self) -> Iterator[str]:
         # Offline answers are composed at once (extractive), so buffering costs nothing, and a refusal is

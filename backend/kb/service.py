@@ -8,6 +8,7 @@ what still fails becomes one ``KnowledgeBaseError`` sentence.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -101,6 +102,11 @@ class KnowledgeBaseStream:
         self._parts: list[str] = []
         self._citations: list[Any] = []
         self._done = False
+        self.first_token_at: float | None = None  # perf_counter() of the first text event
+
+    @property
+    def calls_model(self) -> bool:
+        return True  # RetrieveAndGenerate always has the model write the answer
 
     def tokens(self) -> Iterator[str]:
         if self._done:
@@ -109,6 +115,8 @@ class KnowledgeBaseStream:
             for event in self._events:
                 text = stream_event_text(event)
                 if text:
+                    if self.first_token_at is None:
+                        self.first_token_at = time.perf_counter()
                     self._parts.append(text)
                     yield text
                 self._citations.extend(stream_event_citations(event))

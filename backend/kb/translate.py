@@ -113,3 +113,9 @@ def stream_event_citations(event: Mapping[str, Any]) -> list[Mapping[str, Any]]:
         return []
     inner = body.get("citation")
     return [inner] if inner else [body]
+
+
+def model_id_of_arn(model_arn: str) -> str:
+    """The model id in a foundation-model or inference-profile ARN, for the figures line and the price table
+    (``arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0`` -> ``amazon.nova-lite-v1:0``)."""
+    return model_arn.rsplit("/", 1)[-1] if model_arn.startswith("arn:") else model_arn

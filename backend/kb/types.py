@@ -64,9 +64,24 @@ class AskResponse(BaseModel):
     citations: list[Citation]
     session_id: str = Field(alias="sessionId")
 
+    @property
+    def unanswered(self) -> bool:
+        """No source backs the answer: a refusal ("I don't know…") or a reply the documents don't support."""
+        return not self.citations
+
 
 class AnswerStream(Protocol):
-    """An answer being produced: ``tokens()`` yields the text, then ``result()`` has the whole answer."""
+    """An answer being produced: ``tokens()`` yields the text, then ``result()`` has the whole answer.
+
+    For the figures line: ``calls_model`` (False for an offline extract or refusal) and ``first_token_at``
+    (``time.perf_counter()`` of the first piece; None until one has been streamed).
+    """
+
+    @property
+    def calls_model(self) -> bool: ...
+
+    @property
+    def first_token_at(self) -> float | None: ...
 
     def tokens(self) -> Iterator[str]: ...
 

@@ -6,11 +6,11 @@ Contract (scripts and reviewers rely on it): the line contains "tokens", "s" (se
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from decimal import Decimal
 from typing import Any
 
-from backend.metering.prices import PriceTable, estimate_cost, format_cost
+from backend.metering.prices import ModelPrice, PriceTable, estimate_cost, format_cost
 
 
 @dataclass(frozen=True)
@@ -59,6 +59,26 @@ class AnswerFigures:
             tokens_estimated=tokens_estimated,
         )
 
+    @classmethod
+    def usage_unreported(
+        cls,
+        table: PriceTable,
+        model_id: str,
+        *,
+        total_seconds: float,
+        first_token_seconds: float | None = None,
+    ) -> AnswerFigures:
+        """A model call whose service reported no token usage: the tokens are marked unknown ("≈0"), and
+        so is the cost ("price unknown") unless the model is free."""
+        figures = cls.priced(
+            table,
+            model_id,
+            total_seconds=total_seconds,
+            first_token_seconds=first_token_seconds,
+            tokens_estimated=True,
+        )
+        return figures if table.price(model_id) == ModelPrice() else replace(figures, cost=None)
+
     @property
     def cost_text(self) -> str:
         return format_cost(self.cost)
@@ -73,6 +93,37 @@ class AnswerFigures:
     def from_dict(cls, raw: dict[str, Any]) -> AnswerFigures:
         cost = raw.get("cost")
         return cls(**{**raw, "cost": None if cost is None else Decimal(str(cost))})
+
+
+def streamed_answer_figures(
+    table: PriceTable,
+    model_id: str,
+    *,
+    calls_model: bool,
+    started: float,
+    ended: float,
+    first_token_at: float | None = None,
+    input_tokens: int | None = None,
+    output_tokens: int | None = None,
+) -> AnswerFigures:
+    """The figures of a Q&A answer timed on one clock (``time.perf_counter``): an answer that called no
+    model (an extract, a refusal) is "0 tokens · $0"; ``None`` tokens mean the service reported none."""
+    seconds = ended - started
+    if not calls_model:
+        return AnswerFigures.no_model(seconds)
+    first = None if first_token_at is None else first_token_at - started
+    if input_tokens is None or output_tokens is None:
+        return AnswerFigures.usage_unreported(
+            table, model_id, total_seconds=seconds, first_token_seconds=first
+        )
+    return AnswerFigures.priced(
+        table,
+        model_id,
+        total_seconds=seconds,
+        first_token_seconds=first,
+        input_tokens=input_tokens,
+        output_tokens=output_tokens,
+    )
 
 
 def _seconds(value: float) -> str:

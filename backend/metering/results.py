@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-from dataclasses import replace
-
 from backend.generators.schemas import PosterResult, TextResult
 from backend.metering.figures import AnswerFigures
-from backend.metering.prices import ModelPrice, PriceTable
+from backend.metering.prices import PriceTable
 
 
 def text_result_figures(result: TextResult, prices: PriceTable) -> AnswerFigures:
     """A text result's figures; its time is the whole model call (the API does not stream)."""
     usage = result.usage
-    figures = AnswerFigures.priced(
+    if usage is None:  # no usage reported: the token counts, and so the cost, are not known
+        return AnswerFigures.usage_unreported(prices, result.model, total_seconds=result.seconds)
+    return AnswerFigures.priced(
         prices,
         result.model,
         total_seconds=result.seconds,
-        input_tokens=usage.input_tokens if usage else 0,
-        output_tokens=usage.output_tokens if usage else 0,
-        # No usage reported: the token counts, and so the cost, are not known.
-        tokens_estimated=usage is None,
+        input_tokens=usage.input_tokens,
+        output_tokens=usage.output_tokens,
     )
-    if usage is None and prices.price(result.model) != ModelPrice():
-        return replace(figures, cost=None)  # a priced model whose tokens are unknown: cost unknown
-    return figures
 
 
 def poster_figures(result: PosterResult, prices: PriceTable) -> AnswerFigures:

@@ -102,6 +102,8 @@ def test_a_question_the_notes_do_not_cover_is_refused_without_citations(course_s
     answer = stream.result()
     assert answer.answer == COURSE_REFUSAL
     assert answer.citations == []
+    assert answer.unanswered
+    assert not stream.calls_model  # offline: no model wrote it (the figures line says "0 tokens · $0")
 
 
 def test_stream_yields_the_answer_then_its_result(course_settings: Settings) -> None:
@@ -114,6 +116,8 @@ def test_stream_yields_the_answer_then_its_result(course_settings: Settings) -> 
     assert result.answer == text
     assert "retrieval-augmented generation" in text.lower()
     assert result.citations
+    assert not result.unanswered
+    assert not stream.calls_model  # an extract: quoted, not generated
 
 
 @pytest.mark.parametrize(

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from typing import Any
 
@@ -45,6 +45,21 @@ def get_params(job_id: str = "JOB1") -> dict[str, Any]:
     return {"knowledgeBaseId": KB_ID, "dataSourceId": DS_ID, "ingestionJobId": job_id}
 
 
+def make_sync(s3: Any, agent: Any, sleep: Callable[[float], object] = lambda _: None) -> PolicySync:
+    """The service over ``s3://acme-policies/policies/`` with a fixed client token and a still clock."""
+    return PolicySync(
+        s3,
+        agent,
+        bucket=BUCKET,
+        prefix="policies/",
+        knowledge_base_id=KB_ID,
+        data_source_id=DS_ID,
+        client_token=lambda: TOKEN,
+        sleep=sleep,
+        clock=lambda: 0.0,
+    )
+
+
 @pytest.fixture
 def sync(aws_credentials: None) -> Iterator[tuple[PolicySync, Stubber, Any, list[float]]]:
     slept: list[float] = []
@@ -53,18 +68,7 @@ def sync(aws_credentials: None) -> Iterator[tuple[PolicySync, Stubber, Any, list
         s3.create_bucket(Bucket=BUCKET)
         agent = boto3.client("bedrock-agent", region_name="us-east-1")
         with Stubber(agent) as stubber:
-            service = PolicySync(
-                s3,
-                agent,
-                bucket=BUCKET,
-                prefix="policies/",
-                knowledge_base_id=KB_ID,
-                data_source_id=DS_ID,
-                client_token=lambda: TOKEN,
-                sleep=slept.append,
-                clock=lambda: 0.0,
-            )
-            yield service, stubber, s3, slept
+            yield make_sync(s3, agent, slept.append), stubber, s3, slept
             stubber.assert_no_pending_responses()
 
 

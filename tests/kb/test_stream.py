@@ -60,6 +60,8 @@ def test_stream_yields_text_then_the_answer_with_citations_and_session() -> None
     assert answer.session_id == "sess-42"
     assert server.json() == kb_request("What is a foundation model?", "sess-41", results=4)
     assert server.requests[0].url.endswith("/retrieveAndGenerateStream")
+    assert stream.calls_model
+    assert stream.first_token_at is not None  # timed at the first text event, for the figures line
 
 
 @pytest.mark.usefixtures("aws_credentials")

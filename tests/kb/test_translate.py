@@ -10,6 +10,7 @@ from pydantic import ValidationError
 from backend.kb.translate import (
     answer_text,
     citations_from,
+    model_id_of_arn,
     page_number,
     reference_source,
     retrieve_and_generate_request,
@@ -188,3 +189,18 @@ def test_kb_model_arn_setting(env: dict[str, str], arn: str) -> None:
 def test_kb_model_setting_must_be_an_arn() -> None:
     with pytest.raises(ValidationError, match="must be a model or inference-profile ARN"):
         Settings(BEDROCK_KB_MODEL_ARN="amazon.nova-lite-v1:0")
+
+
+@pytest.mark.parametrize(
+    ("arn", "model_id"),
+    [
+        ("arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-lite-v1:0", "amazon.nova-lite-v1:0"),
+        (
+            "arn:aws:bedrock:us-east-1:123456789012:inference-profile/us.amazon.nova-pro-v1:0",
+            "us.amazon.nova-pro-v1:0",
+        ),
+        ("amazon.nova-micro-v1:0", "amazon.nova-micro-v1:0"),
+    ],
+)
+def test_model_id_of_arn(arn: str, model_id: str) -> None:
+    assert model_id_of_arn(arn) == model_id

@@ -5,7 +5,7 @@ from decimal import Decimal
 
 import pytest
 
-from backend.metering.figures import AnswerFigures, format_figures
+from backend.metering.figures import AnswerFigures, format_figures, streamed_answer_figures
 from backend.metering.prices import parse_price_table
 
 TABLE = parse_price_table(
@@ -54,5 +54,53 @@ CONTRACT = re.compile(r"(?=.*\btokens\b)(?=.*\d s\b)(?=.*(\$\d|price unknown))")
     ],
 )
 def test_the_figures_line(figures: AnswerFigures, line: str) -> None:
+    assert format_figures(figures) == line
+    assert CONTRACT.search(line)
+
+
+HAIKU = "anthropic.claude-haiku-4-5-20251001-v1:0"
+
+
+@pytest.mark.parametrize(
+    ("calls_model", "model_id", "tokens", "line"),
+    [
+        # An extract or a refusal: no model, whatever the model setting says.
+        (False, HAIKU, (None, None), "no model called · 2.00 s · 0 tokens · $0"),
+        # The service reported its usage: counted and priced.
+        (
+            True,
+            HAIKU,
+            (1000, 100),
+            f"{HAIKU} · first token 0.50 s · total 2.00 s · 1000 in / 100 out tokens · $0.0015",
+        ),
+        # No usage reported (RetrieveAndGenerate): tokens unknown, and the cost of a priced model with them.
+        (
+            True,
+            HAIKU,
+            (None, None),
+            f"{HAIKU} · first token 0.50 s · total 2.00 s · ≈0 in / ≈0 out tokens · price unknown",
+        ),
+        # ... but a free model costs nothing either way.
+        (
+            True,
+            "SmolLM2-135M-Instruct",
+            (None, None),
+            "SmolLM2-135M-Instruct · first token 0.50 s · total 2.00 s · ≈0 in / ≈0 out tokens · $0",
+        ),
+    ],
+)
+def test_streamed_answer_figures(
+    calls_model: bool, model_id: str, tokens: tuple[int | None, int | None], line: str
+) -> None:
+    figures = streamed_answer_figures(
+        TABLE,
+        model_id,
+        calls_model=calls_model,
+        started=10.0,
+        ended=12.0,
+        first_token_at=10.5,
+        input_tokens=tokens[0],
+        output_tokens=tokens[1],
+    )
     assert format_figures(figures) == line
     assert CONTRACT.search(line)
