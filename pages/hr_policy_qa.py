@@ -6,7 +6,7 @@ import streamlit as st
 
 from backend.chat.conversation import Conversation, Turn
 from backend.documents.service import version_note
-from backend.metering.figures import AnswerFigures
+from backend.metering.figures import AnswerFigures, streamed_answer_figures
 from backend.rag.answer.answerer import Answer, AnswerStream
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 from ui.answer_support import answer_footer, hr_replies, record_gap_signal
@@ -29,15 +29,13 @@ PAGE = "HR Policy Q&A"
 
 def figures_of(stream: AnswerStream, started: float, model_id: str) -> AnswerFigures:
     """What the answer took: an extract or a refusal called no model ("0 tokens · $0")."""
-    seconds = time.perf_counter() - started
-    if not stream.calls_model:
-        return AnswerFigures.no_model(seconds)
-    first = None if stream.first_token_at is None else stream.first_token_at - started
-    return AnswerFigures.priced(
+    return streamed_answer_figures(
         price_table(cfg),
         model_id,
-        total_seconds=seconds,
-        first_token_seconds=first,
+        calls_model=stream.calls_model,
+        started=started,
+        ended=time.perf_counter(),
+        first_token_at=stream.first_token_at,
         input_tokens=stream.input_tokens,
         output_tokens=stream.output_tokens,
     )
