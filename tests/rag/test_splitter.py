@@ -35,6 +35,9 @@ from backend.rag.types import embedding_text
         ("Issue Date 01-04-2023", "Approver Managing Director", "Version 1.0", False),
         ("Policy No. CATALYST\\HR\\06", None, "Policy Owner", False),
         ("Not Applicable Not Applicable", "x.", "GENERAL REGULATIONS:", False),
+        ("Applicable Not Applicable", "Not", "Applicable Not Applicable", False),  # cells again
+        ("Approve/Reject.”", "steps: “Log in and open the task", "Next", False),  # a quoted sentence end
+        ("Purpose /", "• See the link", "Encashment", False),  # continues on the next line
     ],
 )
 def test_is_heading(line: str, prev: str | None, nxt: str | None, expected: bool) -> None:

@@ -30,10 +30,14 @@ _DIGIT = re.compile(r"\d")
 _FORM_RUN = 3  # this many heading-like lines in a row, with no text between them, are a form or a table
 
 
+_CELL_WORDS = 6
+_CLOSERS = "\"'”’)]»"
+
+
 def _repeats_itself(text: str) -> bool:
-    words = text.split()
-    half = len(words) // 2
-    return len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
+    """A short line that says a word twice is a row of cells ("Not Applicable Not Applicable")."""
+    words = [w.lower() for w in _WORDS.findall(text) if w.lower() not in _SMALL_WORDS]
+    return 2 <= len(words) <= _CELL_WORDS and len(set(words)) < len(words)
 
 
 def is_bullet(line: str) -> bool:
@@ -47,8 +51,10 @@ def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
         return False
     if not (text[0].isupper() or text[0].isdigit()):
         return False
-    if text.endswith((".", ",", ";", "!")):
-        return False
+    if text.rstrip(_CLOSERS).endswith((".", ",", ";", "!", "?")) and not text.endswith("?"):
+        return False  # a sentence, also when it ends inside quotes: 'Approve/Reject.”'
+    if text.endswith(("/", "&", "-", "–", "(")):
+        return False  # the line continues: "Purpose /"
     numbered = _SECTION_NUMBER.match(text)
     rest = text[numbered.end() :] if numbered else text
     if _DIGIT.search(rest) or "\\" in rest or _repeats_itself(rest):
