@@ -20,6 +20,15 @@ pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket]
 SLOW = 240_000
 
 
+def open_hr_page(page: Any, url: str) -> None:
+    """Open the HR page and wait for the index of the shipped sample policies (built on first start)."""
+    page.goto(url)
+    page.get_by_role("link", name="HR Policy Q&A").click()
+    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
+    page.locator('[data-testid="stMetric"]').filter(has_text="Documents").wait_for(timeout=SLOW)
+    wait_until_idle(page)
+
+
 def ask(page: Any, question: str, answers_before: int) -> str:
     chat = page.get_by_test_id("stChatInputTextArea")
     chat.fill(question)
@@ -36,11 +45,7 @@ def test_the_hotel_question_asked_third_is_answered_with_the_policy_figures(
     app_server: Callable[..., str], browser_page: Any
 ) -> None:
     page = browser_page
-    page.goto(app_server())
-    page.get_by_role("link", name="HR Policy Q&A").click()
-    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
-    page.locator('[data-testid="stMetric"]').filter(has_text="Documents").wait_for(timeout=SLOW)
-    wait_until_idle(page)
+    open_hr_page(page, app_server())
 
     earned = ask(page, "How many days of earned leave do I get per year?", 0)
     assert "24 days" in earned
@@ -60,11 +65,7 @@ def test_an_answer_rated_down_reaches_the_knowledge_gap_report(
 ) -> None:
     # AUTH_MODE=none: the laptop owner is staff asking and the admin reading the report at once.
     page = browser_page
-    page.goto(app_server())
-    page.get_by_role("link", name="HR Policy Q&A").click()
-    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
-    page.locator('[data-testid="stMetric"]').filter(has_text="Documents").wait_for(timeout=SLOW)
-    wait_until_idle(page)
+    open_hr_page(page, app_server())
     question = "Can I claim laundry on a three night business trip?"
     ask(page, question, 0)
 
