@@ -291,7 +291,7 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
 
 
 def select_quotes(
-    ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = 2
+    ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = MAX_QUOTES
 ) -> list[Quote]:
     """The best unit's block, and a second block from another page when it scores nearly as well."""
     best = ranked[0]

@@ -17,6 +17,7 @@ RAG_MIN_SCORE overrides the retrieval threshold on any path.
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 
 from backend.settings import Settings
@@ -75,10 +76,5 @@ def gate_for(settings: Settings) -> RefusalGate:
     """The refusal gate of the configured path; only the retrieval threshold applies off the local one."""
     min_score = min_score_for(settings)
     if settings.provider == "local":
-        return RefusalGate(
-            min_score=min_score,
-            min_relevance=LOCAL_GATE.min_relevance,
-            min_coverage=LOCAL_GATE.min_coverage,
-            min_coverage_unknown_terms=LOCAL_GATE.min_coverage_unknown_terms,
-        )
+        return dataclasses.replace(LOCAL_GATE, min_score=min_score)
     return RefusalGate(min_score=min_score)

@@ -24,6 +24,7 @@ from backend.rag.answer.extractive import passage_texts
 from backend.rag.answer.numbers import check_numbers
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.evaluate.dataset import EvalQuestion
+from backend.rag.evaluate.retrieval import percentile
 
 _SPACE = re.compile(r"\s+")
 
@@ -74,13 +75,6 @@ class AnswerSummary:
 def fact_stated(patterns: Sequence[str], text: str) -> bool:
     normalised = _SPACE.sub(" ", text)
     return any(re.search(p, normalised, re.IGNORECASE) for p in patterns)
-
-
-def percentile(values: Sequence[float], share: float) -> float:
-    if not values:
-        return 0.0
-    ordered = sorted(values)
-    return ordered[min(len(ordered) - 1, round(share * (len(ordered) - 1)))]
 
 
 def answer_one(question: EvalQuestion, stream_for: Callable[[str], AnswerStream]) -> AnswerResult:

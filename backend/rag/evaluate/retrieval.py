@@ -71,7 +71,7 @@ def run(retriever: PolicyRetriever, questions: Sequence[EvalQuestion], k: int) -
     return results
 
 
-def _percentile(values: Sequence[float], share: float) -> float:
+def percentile(values: Sequence[float], share: float) -> float:
     if not values:
         return 0.0
     ordered = sorted(values)
@@ -107,7 +107,7 @@ def summarize(results: Sequence[QuestionResult], k: int, threshold: float) -> Su
         false_refusal_rate=refused_a,
         threshold=threshold,
         latency_median_ms=statistics.median(latencies) if latencies else 0.0,
-        latency_p95_ms=_percentile(latencies, 0.95),
+        latency_p95_ms=percentile(latencies, 0.95),
     )
 
 
