@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from backend.generators.naming import OutputKind
@@ -32,7 +33,15 @@ from backend.generators.schemas import (
 )
 from serverless.errors import (
     EXPECTED_ERRORS,
+    HEALTH_ROUTE_ERRORS,
+    HISTORY_ITEM_ERRORS,
+    HISTORY_ROUTE_ERRORS,
+    POSTER_ROUTE_ERRORS,
+    TEXT_ROUTE_ERRORS,
     ConfigurationError,
+    declare_model_choices,
+    error_body,
+    error_responses,
     status_and_message,
     validation_details,
     validation_sentence,
@@ -144,6 +153,13 @@ class _ServiceHolder:
         self._storage = storage
         self._lock = threading.Lock()
 
+    def model_choices(self) -> list[str] | None:
+        """The chat models this deployment offers, or None while its settings are invalid."""
+        try:
+            return self.get().settings.chat_model_choices
+        except ConfigurationError:
+            return None
+
     @property
     def region(self) -> str | None:
         return self._service.settings.aws_region if self._service is not None else None
@@ -183,7 +199,7 @@ def _error_response(request: Request, exc: Exception) -> JSONResponse:
     else:
         logger.warning("%s %s answered %s: %s", request.method, request.url.path, status, message)
     headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    return JSONResponse(error_body(exc, status, message), status_code=status, headers=headers)
 
 
 async def _validation_response(request: Request, exc: Exception) -> JSONResponse:
@@ -209,7 +225,22 @@ def create_app(
         version="1.0.0",
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
     )
-    app.state.services = _ServiceHolder(settings, generator_service, storage)
+    holder = _ServiceHolder(settings, generator_service, storage)
+    app.state.services = holder
+
+    def document() -> dict[str, Any]:
+        # The models on offer depend on the settings, so the document is finished on its first request.
+        if app.openapi_schema is None:
+            doc = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            choices = holder.model_choices()
+            if choices:
+                declare_model_choices(doc, choices)
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
 
     app.add_exception_handler(RequestValidationError, _validation_response)
     # Known failures become a status and one sentence (serverless/errors.py has the table). Anything else
@@ -217,27 +248,27 @@ def create_app(
     for error_type in (*EXPECTED_ERRORS, Exception):
         app.add_exception_handler(error_type, _handled_error)
 
-    @app.get("/health")
+    @app.get("/health", responses=error_responses(*HEALTH_ROUTE_ERRORS))
     def health(service: Service) -> Health:
         return service.health()
 
-    @app.post("/code-generation")
+    @app.post("/code-generation", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def code_generation(body: CodeRequest, service: Service) -> TextResult:
         return service.generate_code(body)
 
-    @app.post("/blog-generation")
+    @app.post("/blog-generation", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def blog_generation(body: BlogRequest, service: Service) -> TextResult:
         return service.generate_blog(body)
 
-    @app.post("/summarize")
+    @app.post("/summarize", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def summarize(body: SummaryRequest, service: Service) -> TextResult:
         return service.summarize(body)
 
-    @app.post("/poster")
+    @app.post("/poster", responses=error_responses(*POSTER_ROUTE_ERRORS))
     def poster(body: PosterRequest, service: Service) -> PosterResult:
         return service.generate_poster(body)
 
-    @app.get("/history/{kind}")
+    @app.get("/history/{kind}", responses=error_responses(*HISTORY_ROUTE_ERRORS))
     def history(
         kind: HistoryKind,
         service: Service,
@@ -245,7 +276,7 @@ def create_app(
     ) -> HistoryResponse:
         return HistoryResponse(kind=kind, items=service.history(OutputKind(kind), limit))
 
-    @app.get("/history/{kind}/{name}")
+    @app.get("/history/{kind}/{name}", responses=error_responses(*HISTORY_ITEM_ERRORS))
     def history_item(
         kind: HistoryKind,
         name: Annotated[str, Path(max_length=120)],

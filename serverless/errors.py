@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from backend.generators.errors import (
     EmptyOutputError,
     ImageGenerationUnavailableError,
@@ -27,6 +29,55 @@ TIMEOUT_MESSAGE = (
 
 # S3's own words for "busy, try again" (Bedrock's are classified by backend.errors).
 _S3_RETRYABLE_CODES = {"SlowDown", "ServiceUnavailable", "RequestTimeout", "InternalError"}
+
+
+class ErrorBody(BaseModel):
+    """Every error response except 422: one sentence a person can act on."""
+
+    detail: str = Field(description="One sentence saying what went wrong and what to do.")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field, dotted for nested ones ('params.temperature'), or 'body'.")
+    reason: str
+
+
+class ValidationErrorBody(BaseModel):
+    """A 422: the sentence, and the same failures field by field."""
+
+    detail: str = Field(description="'Invalid request: ' and each failure, in one sentence.")
+    errors: list[FieldError]
+
+
+# The statuses each kind of route can answer besides 200 (see ``status_and_message`` below), with the
+# meaning a client should act on. The OpenAPI document declares exactly these, with their bodies.
+ERROR_MEANINGS: dict[int, str] = {
+    400: "Bedrock rejected the request (a bad parameter) or blocked the image prompt.",
+    403: "Access to the model or the output bucket was denied.",
+    404: "No saved output has that name.",
+    422: "The request body, path or query failed validation.",
+    500: "The API is misconfigured or hit a bug; the details are in the server log.",
+    501: "Image generation is not available with this provider.",
+    502: "The model answered with nothing usable.",
+    503: "The model or the storage is busy or unreachable, or credentials are missing; retry later.",
+    504: "The model did not finish within the API's time limit.",
+}
+TEXT_ROUTE_ERRORS = (400, 403, 422, 500, 502, 503, 504)
+POSTER_ROUTE_ERRORS = (400, 403, 422, 500, 501, 502, 503, 504)
+HISTORY_ROUTE_ERRORS = (403, 422, 500, 503)
+HISTORY_ITEM_ERRORS = (403, 404, 422, 500, 503)
+HEALTH_ROUTE_ERRORS = (500,)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """FastAPI ``responses=`` for ``statuses``: the real body of each error, and what it means."""
+    return {
+        status: {
+            "model": ValidationErrorBody if status == 422 else ErrorBody,
+            "description": ERROR_MEANINGS[status],
+        }
+        for status in statuses
+    }
 
 
 class ConfigurationError(RuntimeError):
@@ -99,6 +150,24 @@ def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
     ]
 
 
+def error_body(exc: BaseException, status: int, message: str) -> dict[str, Any]:
+    """The JSON body for ``status``: ``ErrorBody``, or ``ValidationErrorBody`` for a 422."""
+    if status != 422:
+        return {"detail": message}
+    field = exc.field if isinstance(exc, InvalidRequestError) else "body"
+    reason = exc.reason if isinstance(exc, InvalidRequestError) else message
+    return {"detail": message, "errors": [{"field": field, "reason": reason}]}
+
+
+def declare_model_choices(document: dict[str, Any], choices: Sequence[str]) -> None:
+    """Make ``params.model_id`` an enum of the models this deployment offers (they come from settings)."""
+    for name, body in document.get("components", {}).get("schemas", {}).items():
+        if name.startswith("TextParams") and "model_id" in body.get("properties", {}):
+            field = body["properties"]["model_id"]
+            field.pop("anyOf", None)
+            field["anyOf"] = [{"type": "string", "enum": list(choices)}, {"type": "null"}]
+
+
 def status_and_message(exc: BaseException, *, region: str | None = None) -> tuple[int, str]:
     """The HTTP status and the sentence for a failure raised while serving a request."""
     if isinstance(exc, InvalidRequestError):
@@ -135,6 +204,7 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
         ErrorKind.NO_CREDENTIALS: 503,
         ErrorKind.UNAVAILABLE: 503,
         ErrorKind.LOCAL_MODEL_MISSING: 503,
+        ErrorKind.BUSY: 503,
         ErrorKind.UNKNOWN_MODEL: 502,
         ErrorKind.BAD_REQUEST: 400,
         ErrorKind.UNEXPECTED: 500,

@@ -36,7 +36,8 @@ def test_generates_highlighted_code_saves_it_and_lists_it_in_history(
     assert at.code[0].value.rstrip() == "const bs = (a, x) => -1;"
     assert at.code[0].language == "javascript"
     saved = next(c.value for c in at.caption if c.value.startswith("Saved to"))
-    saved_path = Path(saved.split("`")[1])
+    # The API names the output by its storage key, never by a server path.
+    saved_path = app_settings.output_dir / saved.split("`")[1].removeprefix("OUTPUT_DIR/")
     assert saved_path.read_text() == "const bs = (a, x) => -1;\n"
     assert saved_path.suffix == ".js"
     assert saved_path.parent == app_settings.output_dir / "code-output"

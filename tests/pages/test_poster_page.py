@@ -69,7 +69,7 @@ def test_bedrock_poster_is_shown_with_the_values_used(
     captions = [c.value for c in at.caption]
     assert any(c == "cfg_scale 20 is outside amazon-nova-canvas's range 1.1–10; used 10." for c in captions)
     saved = next(c for c in captions if c.startswith("Saved to"))
-    assert Path(saved.split("`")[1]).read_bytes() == PNG
+    assert (tmp_path / "outputs" / saved.split("`")[1].removeprefix("OUTPUT_DIR/")).read_bytes() == PNG
     assert [d.proto.label for d in at.get("download_button")] == ["Download PNG"]
 
 

@@ -23,8 +23,8 @@ def test_code_generation_accepts_the_seed_body(fake_api: FakeApi, local_settings
     body = response.json()
     assert body["content"] == "def bs(a, x):\n    return -1\n"
     assert body["key"] == "code-output/20250121T220005.123Z_implement-binary-search.py"
-    assert body["location"] == str(local_settings.output_dir / body["key"])
-    assert Path(body["location"]).read_text() == body["content"]
+    assert body["location"] == f"OUTPUT_DIR/{body['key']}"  # a storage key, never a server path
+    assert (local_settings.output_dir / body["key"]).read_text() == body["content"]
     assert body["model"] == LOCAL_CHAT_MODEL
     assert body["usage"] == {"input_tokens": 30, "output_tokens": 9, "total_tokens": 39}
     assert body["language"] == "python"
@@ -70,7 +70,7 @@ def test_health(fake_api: FakeApi, local_settings: Settings) -> None:
         "image_model": None,
         "image_generation": False,
         "storage": "local",
-        "storage_location": str(local_settings.output_dir),
+        "storage_location": "the local folder OUTPUT_DIR",
     }
 
 
@@ -211,5 +211,10 @@ def test_settings_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch,
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv("APP_PROVIDER", "local")
     monkeypatch.setenv("OUTPUT_DIR", str(tmp_path / "from-env"))
-    health = TestClient(create_app()).get("/health").json()
-    assert health["storage_location"] == str(tmp_path / "from-env")
+    saved = tmp_path / "from-env" / "blog-output" / "20250121T220005.123Z_env.txt"
+    saved.parent.mkdir(parents=True)
+    saved.write_text("from the environment's OUTPUT_DIR")
+    client = TestClient(create_app())
+    assert client.get("/health").json()["storage"] == "local"
+    items = client.get("/history/blog").json()["items"]
+    assert [i["key"] for i in items] == ["blog-output/20250121T220005.123Z_env.txt"]
