@@ -79,7 +79,7 @@ class Settings(BaseSettings):
     api_url: str | None = Field(default=None, alias="API_URL")
     output_bucket: str | None = Field(default=None, alias="OUTPUT_BUCKET")
     # Q&A refusal threshold on the top retrieval score; None = the tuned per-provider default
-    # (backend/rag/thresholds.py).
+    # (backend/rag/answer/thresholds.py).
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
 
     @field_validator(

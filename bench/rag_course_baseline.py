@@ -23,7 +23,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pypdf import PdfReader
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
-from backend.rag import evaluate
+from backend.rag.evaluate import retrieval as evaluate
 from backend.rag.types import Chunk, ScoredChunk
 
 

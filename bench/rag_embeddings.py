@@ -19,11 +19,11 @@ from pathlib import Path
 import torch
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
-from backend.rag import evaluate
-from backend.rag.ingest import Ingestor
-from backend.rag.retriever import HybridRetriever
-from backend.rag.splitter import embedding_text
-from backend.rag.store import IndexStore
+from backend.rag.evaluate import retrieval as evaluate
+from backend.rag.index.store import IndexStore
+from backend.rag.ingest.ingestor import Ingestor
+from backend.rag.retrieve.hybrid import HybridRetriever
+from backend.rag.types import embedding_text
 from backend.settings import LOCAL_EMBEDDING_MODEL
 from bench._util import REPO_ROOT
 

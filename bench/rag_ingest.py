@@ -23,8 +23,8 @@ from functools import partial
 from pathlib import Path
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
-from backend.rag.ingest import STAGES, Ingestor, IngestReport
-from backend.rag.store import IndexStore
+from backend.rag.index.store import IndexStore
+from backend.rag.ingest.ingestor import STAGES, Ingestor, IngestReport
 from backend.settings import LOCAL_EMBEDDING_MODEL
 from bench._util import REPO_ROOT, summary
 

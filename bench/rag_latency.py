@@ -20,9 +20,9 @@ from pathlib import Path
 import numpy as np
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
-from backend.rag import evaluate
-from backend.rag.retriever import HybridRetriever, normalise
-from backend.rag.store import FileEntry, IndexStore, Manifest
+from backend.rag.evaluate import retrieval as evaluate
+from backend.rag.index.store import FileEntry, IndexStore, Manifest
+from backend.rag.retrieve.hybrid import HybridRetriever, normalise
 from backend.rag.types import Chunk
 from backend.settings import LOCAL_EMBEDDING_MODEL, load_settings
 from bench._util import REPO_ROOT, summary

@@ -1,15 +1,12 @@
 """HR Policy Q&A: answers from the company's policy PDFs, each citing the page it comes from."""
 
-from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
-
 import streamlit as st
-from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
+from backend.chat.conversation import Conversation
 from backend.errors import user_message
-from backend.rag.answer import Answer
-from backend.rag.policy_library import PolicyLibrary, UploadResult
-from backend.rag.store import IndexFormatError, IndexNotFoundError
+from backend.rag.answer.answerer import Answer
+from backend.rag.index.store import IndexFormatError, IndexNotFoundError
+from backend.rag.ingest.policy_library import PolicyLibrary, UploadResult
 from ui.rag_resources import policy_answerer, policy_library
 from ui.resources import settings
 from ui.router import ensure_router
@@ -17,45 +14,14 @@ from ui.sidebar import current_params
 
 ensure_router()
 
-TURNS_KEY = "hrqa_turns"
+CONVERSATION_KEY = "hrqa_conversation"
 UPLOAD_RESULTS_KEY = "hrqa_upload_results"
 REBUILD_NOTE_KEY = "hrqa_rebuild_note"
-
-
-@dataclass
-class Turn:
-    role: str  # "user" | "assistant" | "error"
-    text: str
-    answer: Answer | None = None
-
-
-def fail(turns: list[Turn], reply: Turn, message: str) -> None:
-    """Show a failure as one sentence, keeping whatever part of the reply had already arrived."""
-    if not reply.text:
-        turns.remove(reply)
-    turns.append(Turn("error", message))
-    st.error(message, icon=":material/error:")
-
-
-def record(turn: Turn, tokens: Iterable[str]) -> Iterator[str]:
-    # Streamlit abandons a run when the user acts mid-stream; the part already shown stays in the turn.
-    for token in tokens:
-        turn.text += token
-        yield token
 
 
 def markdown_safe(text: str) -> str:
     # Streamlit renders $...$ as LaTeX; policy amounts ("$1,000") must stay plain text.
     return text.replace("$", "\\$")
-
-
-def history(turns: list[Turn]) -> list[BaseMessage]:
-    """The conversation the follow-up rewriter sees (failed turns are not part of it)."""
-    return [
-        HumanMessage(t.text) if t.role == "user" else AIMessage(t.text)
-        for t in turns
-        if t.role != "error" and t.text
-    ]
 
 
 def show_sources(answer: Answer, library: PolicyLibrary, turn_no: int) -> None:
@@ -99,7 +65,7 @@ def show_upload_results(results: list[UploadResult]) -> None:
 cfg = settings()
 params = current_params()
 library = policy_library(cfg)
-turns: list[Turn] = st.session_state.setdefault(TURNS_KEY, [])
+conversation: Conversation = st.session_state.setdefault(CONVERSATION_KEY, Conversation())
 
 st.title("HR Policy Q&A")
 st.caption(
@@ -177,39 +143,37 @@ with st.expander(
             for problem in problems:
                 st.warning(problem, icon=":material/block:")
 
-for turn_no, turn in enumerate(turns):
-    if not turn.text:
+for turn_no, turn in enumerate(conversation.turns):
+    if not turn.content:
         continue  # a reply abandoned before its first token
-    with st.chat_message("assistant" if turn.role != "user" else "user"):
-        if turn.role == "error":
-            st.error(turn.text, icon=":material/error:")
+    with st.chat_message(turn.role):
+        if turn.is_error:
+            st.error(turn.content, icon=":material/error:")
         else:
-            st.markdown(markdown_safe(turn.text))
+            st.markdown(markdown_safe(turn.content))
             if turn.answer is not None:
                 show_sources(turn.answer, library, turn_no)
 
 if question := st.chat_input("Ask about the company's policies", disabled=stats is None):
-    past = history(turns)
-    turns.append(Turn("user", question))
+    past = conversation.messages()
+    conversation.add_user(question)
     with st.chat_message("user"):
         st.markdown(markdown_safe(question))
     with st.chat_message("assistant"):
-        reply = Turn("assistant", "")
-        turns.append(reply)
+        message: str | None = None
         try:
             stream = policy_answerer(cfg, params).stream(question, past)
             placeholder = st.empty()
-            placeholder.write_stream(markdown_safe(token) for token in record(reply, stream.tokens()))
+            placeholder.write_stream(markdown_safe(t) for t in conversation.record_reply(stream.tokens()))
             answer = stream.result()
         except (IndexNotFoundError, IndexFormatError):
-            fail(
-                turns,
-                reply,
-                "The policy index is missing or out of date: use Rebuild index above, then ask again.",
-            )
-        except Exception as exc:  # one sentence; the conversation is kept
-            fail(turns, reply, user_message(exc, model_id=params.model_id, region=cfg.aws_region))
+            message = "The policy index is missing or out of date: use Rebuild index above, then ask again."
+        except Exception as exc:  # one sentence; the conversation and any streamed part are kept
+            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+        if message is not None:
+            conversation.add_error(message)
+            st.error(message, icon=":material/error:")
         else:
             placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
-            reply.text, reply.answer = answer.text, answer
-            show_sources(answer, library, len(turns) - 1)
+            conversation.settle_reply(answer.text, answer)
+            show_sources(answer, library, len(conversation.turns) - 1)

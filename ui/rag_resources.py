@@ -14,11 +14,11 @@ from langchain_core.embeddings import Embeddings
 
 from backend.providers import build_embeddings
 from backend.providers.params import InferenceParams
-from backend.rag.answer import PolicyAnswerer
-from backend.rag.answer_prompt import context_char_budget
-from backend.rag.factory import build_retriever
-from backend.rag.policy_library import PolicyLibrary
-from backend.rag.thresholds import min_score_for
+from backend.rag.answer.answerer import PolicyAnswerer
+from backend.rag.answer.prompt import context_char_budget
+from backend.rag.answer.thresholds import min_score_for
+from backend.rag.ingest.policy_library import PolicyLibrary
+from backend.rag.retrieve.factory import build_retriever
 from backend.rag.types import PolicyRetriever
 from backend.settings import Settings
 from ui.chat_resources import bedrock_runtime_client, chat_model
@@ -80,7 +80,9 @@ def policy_answerer(settings: Settings, params: InferenceParams) -> PolicyAnswer
         return PolicyAnswerer(
             chat_model(settings, params),
             policy_retriever(settings),
-            min_score=min_score_for(settings),  # tuned on the evaluation set (backend/rag/thresholds.py)
+            min_score=min_score_for(
+                settings
+            ),  # tuned on the evaluation set (backend/rag/answer/thresholds.py)
             k=settings.rag_top_k,
             rewrite_model=chat_model(settings, rewrite_params),
             max_context_chars=context_char_budget(settings.context_tokens, params.max_tokens),

@@ -104,7 +104,7 @@ class Context:
         return self.embeddings
 
     def retriever(self) -> PolicyRetriever:
-        from backend.rag.factory import build_retriever
+        from backend.rag.retrieve.factory import build_retriever
 
         return build_retriever(self.settings, self.get_embeddings())
 
@@ -121,8 +121,8 @@ def source_json(result: ScoredChunk) -> dict[str, Any]:
 # -- ingest -----------------------------------------------------------------------------------------
 def cmd_ingest(args: argparse.Namespace, ctx: Context) -> int:
     settings = ctx.settings
-    from backend.rag.ingest import Ingestor
-    from backend.rag.store import IndexStore
+    from backend.rag.index.store import IndexStore
+    from backend.rag.ingest.ingestor import Ingestor
 
     started = time.perf_counter()
     ingestor = Ingestor(
@@ -199,8 +199,8 @@ def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
 def cmd_ask(args: argparse.Namespace, ctx: Context) -> int:
     settings = ctx.settings
     from backend.providers import InferenceParams, build_chat_model
-    from backend.rag.answer import PolicyAnswerer
-    from backend.rag.thresholds import min_score_for
+    from backend.rag.answer.answerer import PolicyAnswerer
+    from backend.rag.answer.thresholds import min_score_for
 
     k = args.k or settings.rag_top_k
     chat_model = ctx.chat_model or build_chat_model(settings, InferenceParams(temperature=0.0))
@@ -219,9 +219,9 @@ def cmd_eval(args: argparse.Namespace, ctx: Context) -> int:
     settings = ctx.settings
     from dataclasses import asdict
 
-    from backend.rag import evaluate
-    from backend.rag.store import IndexStore
-    from backend.rag.thresholds import min_score_for
+    from backend.rag.answer.thresholds import min_score_for
+    from backend.rag.evaluate import retrieval as evaluate
+    from backend.rag.index.store import IndexStore
 
     questions = evaluate.load_questions(args.dataset)
     manifest = IndexStore(settings.index_dir).read_manifest()
@@ -277,8 +277,8 @@ def main(
 
 
 def _error_sentence(exc: BaseException) -> str:
-    from backend.rag.evaluate import DatasetError
-    from backend.rag.store import IndexFormatError, IndexNotFoundError
+    from backend.rag.evaluate.retrieval import DatasetError
+    from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 
     if isinstance(exc, (IndexNotFoundError, IndexFormatError, DatasetError, ValueError, FileNotFoundError)):
         return str(exc)

@@ -37,3 +37,9 @@ class PolicyRetriever(Protocol):
     """Anything that can find policy passages for a question."""
 
     def search(self, query: str, k: int) -> list[ScoredChunk]: ...
+
+
+def embedding_text(chunk: Chunk) -> str:
+    """What is embedded and keyword-indexed for a chunk: its place in the corpus, then the passage."""
+    where = " > ".join(part for part in (chunk.title, chunk.section) if part)
+    return f"{where}\n{chunk.text}" if where else chunk.text

@@ -13,8 +13,8 @@ from langchain_core.language_models.fake_chat_models import FakeListChatModel, G
 from langchain_core.messages import AIMessage, BaseMessage
 from streamlit.testing.v1 import AppTest
 
-from backend.rag.answer import REFUSAL, PolicyAnswerer
-from backend.rag.policy_library import PolicyLibrary
+from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
+from backend.rag.ingest.policy_library import PolicyLibrary
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import Settings
 from tests.fakes import fake_chat_model, text_pdf

@@ -10,8 +10,8 @@ from langchain_core.callbacks import BaseCallbackHandler
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from backend.rag.answer import REFUSAL, PolicyAnswerer
-from backend.rag.answer_citations import Citation
+from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
+from backend.rag.answer.citations import Citation
 from backend.rag.types import Chunk, ScoredChunk
 
 MIN_SCORE = 0.35

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage
 
-from backend.rag.answer_citations import (
+from backend.rag.answer.citations import (
     Citation,
     attribute_sources,
     check_citations,
@@ -13,7 +13,7 @@ from backend.rag.answer_citations import (
     is_refusal,
     runaway_repetition,
 )
-from backend.rag.answer_prompt import (
+from backend.rag.answer.prompt import (
     REFUSAL,
     clean_rewrite,
     context_char_budget,

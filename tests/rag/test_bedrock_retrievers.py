@@ -10,7 +10,7 @@ import boto3
 import pytest
 from botocore.stub import Stubber
 
-from backend.rag.bedrock_retrievers import (
+from backend.rag.retrieve.bedrock import (
     BedrockKnowledgeBaseRetriever,
     BedrockRerankRetriever,
     kb_result_to_chunk,
@@ -18,8 +18,8 @@ from backend.rag.bedrock_retrievers import (
     rerank_request,
     retrieve_request,
 )
-from backend.rag.factory import build_retriever
-from backend.rag.retriever import HybridRetriever
+from backend.rag.retrieve.factory import build_retriever
+from backend.rag.retrieve.hybrid import HybridRetriever
 from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import load_settings
 from tests.rag.fakes import HashingEmbeddings

@@ -7,8 +7,8 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backend.rag.bm25 import BM25Index, tokenize
-from backend.rag.fusion import reciprocal_rank_fusion
+from backend.rag.index.bm25 import BM25Index, tokenize
+from backend.rag.retrieve.fusion import reciprocal_rank_fusion
 
 DOCS = [
     "Employees receive twenty days of annual leave per year.",

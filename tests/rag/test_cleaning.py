@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.cleaning import clean_pages, dehyphenate, document_vocabulary, normalise_line
+from backend.rag.ingest.cleaning import clean_pages, dehyphenate, document_vocabulary, normalise_line
 
 
 def test_running_headers_footers_and_page_numbers_are_removed() -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.evaluate import (
+from backend.rag.evaluate.retrieval import (
     DatasetError,
     EvalQuestion,
     QuestionResult,

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from backend.rag.ingest import Ingestor, discover
-from backend.rag.store import IndexStore
+from backend.rag.index.store import IndexStore
+from backend.rag.ingest.ingestor import Ingestor, discover
 from tests.rag.fakes import IMAGE_PAGE, HashingEmbeddings, make_pdf
 
 LEAVE = [

@@ -4,8 +4,21 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.parser import DocumentError, guess_title, open_pdf, parse_pdf
+from backend.rag.ingest.parser import (
+    DocumentError,
+    ParsedDocument,
+    build_document,
+    extract_page_texts,
+    guess_title,
+    open_pdf,
+)
 from tests.rag.fakes import IMAGE_PAGE, make_empty_page_tree_pdf, make_pdf
+
+
+def parse_pdf(data: bytes, file: str) -> ParsedDocument:
+    """Validate, extract and clean one PDF in this process (ingest does the same across workers)."""
+    opened = open_pdf(data, file)
+    return build_document(opened, extract_page_texts(data, file, 0, opened.page_count))
 
 
 def test_pages_keep_their_one_based_numbers() -> None:

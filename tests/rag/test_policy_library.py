@@ -9,7 +9,7 @@ import pytest
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from pypdf import PdfReader
 
-from backend.rag.policy_library import PolicyLibrary, safe_pdf_name, single_page_pdf, write_atomically
+from backend.rag.ingest.policy_library import PolicyLibrary, safe_pdf_name, single_page_pdf, write_atomically
 from tests.fakes import text_pdf
 
 

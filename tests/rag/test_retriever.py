@@ -7,10 +7,9 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backend.rag.ingest import Ingestor
-from backend.rag.langchain_adapter import PolicyLangChainRetriever
-from backend.rag.retriever import HybridRetriever
-from backend.rag.store import IndexFormatError, IndexStore
+from backend.rag.index.store import IndexFormatError, IndexStore
+from backend.rag.ingest.ingestor import Ingestor
+from backend.rag.retrieve.hybrid import HybridRetriever
 from tests.rag.fakes import HashingEmbeddings, make_pdf
 
 DOCS = {
@@ -88,13 +87,3 @@ def test_query_dimension_mismatch_is_refused(index_dir: Path) -> None:
     retriever = HybridRetriever(IndexStore(index_dir), HashingEmbeddings(dim=32))
     with pytest.raises(IndexFormatError, match="dimensions"):
         retriever.search("leave", 1)
-
-
-def test_langchain_adapter_returns_documents_with_citation_metadata(index_dir: Path) -> None:
-    policy = HybridRetriever(IndexStore(index_dir), HashingEmbeddings(), embedding_model="hash")
-    docs = PolicyLangChainRetriever(policy_retriever=policy, k=2).invoke("gym membership reimbursed")
-    assert len(docs) == 2
-    assert docs[0].metadata["file"] == "gym.pdf"
-    assert docs[0].metadata["page"] == 1
-    assert "reimbursed" in docs[0].page_content
-    assert isinstance(docs[0].metadata["score"], float)

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.headings import is_heading
-from backend.rag.parser import ParsedDocument
-from backend.rag.splitter import embedding_text, estimate_tokens, split_document
+from backend.rag.ingest.headings import is_heading
+from backend.rag.ingest.parser import ParsedDocument
+from backend.rag.ingest.splitter import estimate_tokens, split_document
+from backend.rag.types import embedding_text
 
 
 @pytest.mark.parametrize(

@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-from backend.rag.store import FileEntry, IndexFormatError, IndexNotFoundError, IndexStore, Manifest
+from backend.rag.index.store import FileEntry, IndexFormatError, IndexNotFoundError, IndexStore, Manifest
 from backend.rag.types import Chunk
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.thresholds import (
+from backend.rag.answer.thresholds import (
     KNOWLEDGE_BASE_MIN_SCORE,
     LOCAL_MIN_SCORE,
     RERANK_MIN_SCORE,

@@ -13,13 +13,14 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from dataclasses import dataclass, field
+from dataclasses import asdict, dataclass, field
+from typing import Any
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
-from backend.rag.answer_citations import Citation, finalize_answer, runaway_repetition, sources_line
-from backend.rag.answer_prompt import (
+from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
+from backend.rag.answer.prompt import (
     REFUSAL,
     answer_messages,
     clean_rewrite,
@@ -27,7 +28,7 @@ from backend.rag.answer_prompt import (
     rewrite_messages,
     select_context,
 )
-from backend.rag.types import PolicyRetriever, ScoredChunk
+from backend.rag.types import Chunk, PolicyRetriever, ScoredChunk
 
 __all__ = ["REFUSAL", "Answer", "AnswerStream", "PolicyAnswerer"]
 
@@ -45,6 +46,25 @@ class Answer:
     standalone_question: str
     citations: list[Citation] = field(default_factory=list)
     citations_appended: bool = False  # the model cited nothing valid, so the sources were credited for it
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain JSON-ready data, for saved conversations."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, raw: dict[str, Any]) -> Answer:
+        sources = [
+            ScoredChunk(Chunk(**s["chunk"]), float(s["score"]), dict(s.get("signals", {})))
+            for s in raw.get("sources", [])
+        ]
+        return cls(
+            text=str(raw["text"]),
+            sources=sources,
+            refused=bool(raw["refused"]),
+            standalone_question=str(raw.get("standalone_question", "")),
+            citations=[Citation(str(c["file"]), int(c["page"])) for c in raw.get("citations", [])],
+            citations_appended=bool(raw.get("citations_appended", False)),
+        )
 
 
 class AnswerStream:

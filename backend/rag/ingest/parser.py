@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from backend.rag.cleaning import clean_pages
+from backend.rag.ingest.cleaning import clean_pages
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -155,9 +155,3 @@ def build_document(opened: OpenedPdf, raw_pages: list[str]) -> ParsedDocument:
         title=guess_title(opened.metadata_title, pages, opened.file),
         pages=pages,
     )
-
-
-def parse_pdf(data: bytes, file: str) -> ParsedDocument:
-    """Validate, extract and clean one PDF in this process."""
-    opened = open_pdf(data, file)
-    return build_document(opened, extract_page_texts(data, file, 0, opened.page_count))

@@ -12,13 +12,13 @@ from typing import Any
 
 from langchain_core.embeddings import Embeddings
 
-from backend.rag.bedrock_retrievers import (
+from backend.rag.index.store import IndexStore
+from backend.rag.retrieve.bedrock import (
     BedrockKnowledgeBaseRetriever,
     BedrockRerankRetriever,
     rerank_model_arn,
 )
-from backend.rag.retriever import HybridRetriever
-from backend.rag.store import IndexStore
+from backend.rag.retrieve.hybrid import HybridRetriever
 from backend.rag.types import PolicyRetriever
 from backend.settings import Settings
 

@@ -22,9 +22,9 @@ from langchain_core.embeddings import Embeddings
 from pypdf import PdfReader, PdfWriter
 from pypdf.errors import PyPdfError as PdfError
 
-from backend.rag.ingest import Ingestor, IngestReport
-from backend.rag.parser import DocumentError, content_hash, open_pdf
-from backend.rag.store import FileEntry, IndexStore, Manifest
+from backend.rag.index.store import FileEntry, IndexStore, Manifest
+from backend.rag.ingest.ingestor import Ingestor, IngestReport
+from backend.rag.ingest.parser import DocumentError, content_hash, open_pdf
 
 UploadStatus = Literal["added", "updated", "unchanged", "rejected"]
 Progress = Callable[[float, str], object]  # (fraction done, status text); the return is ignored

@@ -18,8 +18,9 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from backend.rag.parallel import extract_texts
-from backend.rag.parser import (
+from backend.rag.index.store import FileEntry, IndexStore, LoadedIndex, Manifest
+from backend.rag.ingest.parallel import extract_texts
+from backend.rag.ingest.parser import (
     DocumentError,
     OpenedPdf,
     ParsedDocument,
@@ -27,9 +28,8 @@ from backend.rag.parser import (
     content_hash,
     open_pdf,
 )
-from backend.rag.splitter import embedding_text, split_document
-from backend.rag.store import FileEntry, IndexStore, LoadedIndex, Manifest
-from backend.rag.types import Chunk
+from backend.rag.ingest.splitter import split_document
+from backend.rag.types import Chunk, embedding_text
 
 Status = Literal["added", "updated", "unchanged", "removed", "rejected"]
 STAGES = ("read", "parse", "split", "embed", "write")

@@ -27,13 +27,12 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
-from backend.rag.splitter import embedding_text
-from backend.rag.types import Chunk
+from backend.rag.types import Chunk, embedding_text
 
 if TYPE_CHECKING:
     import faiss
 
-    from backend.rag.bm25 import BM25Index
+    from backend.rag.index.bm25 import BM25Index
 
 FORMAT_VERSION = 1
 _CURRENT = "CURRENT"
@@ -179,7 +178,7 @@ class IndexStore:
     def _load_generation(self, generation: Path) -> LoadedIndex:
         import faiss
 
-        from backend.rag.bm25 import BM25Index
+        from backend.rag.index.bm25 import BM25Index
 
         manifest = Manifest.from_json((generation / "manifest.json").read_text(encoding="utf-8"))
         with open(generation / "chunks.jsonl", encoding="utf-8") as fh:
@@ -240,7 +239,7 @@ class IndexStore:
     ) -> None:
         import faiss
 
-        from backend.rag.bm25 import BM25Index
+        from backend.rag.index.bm25 import BM25Index
 
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         with open(directory / "chunks.jsonl", "w", encoding="utf-8") as fh:

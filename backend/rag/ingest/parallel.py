@@ -10,7 +10,7 @@ from __future__ import annotations
 import multiprocessing
 from concurrent.futures import ProcessPoolExecutor
 
-from backend.rag.parser import DocumentError, OpenedPdf, extract_page_texts
+from backend.rag.ingest.parser import DocumentError, OpenedPdf, extract_page_texts
 
 # Below this many pages, starting processes costs more than it saves.
 MIN_PAGES_FOR_POOL = 24

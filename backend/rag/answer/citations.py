@@ -13,7 +13,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from backend.rag.answer_prompt import REFUSAL, citation_marker
+from backend.rag.answer.prompt import REFUSAL, citation_marker
 from backend.rag.types import ScoredChunk
 
 MAX_APPENDED_CITATIONS = 2

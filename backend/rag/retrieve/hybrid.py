@@ -13,8 +13,8 @@ import threading
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from backend.rag.fusion import RRF_K, reciprocal_rank_fusion
-from backend.rag.store import IndexFormatError, IndexStore, LoadedIndex
+from backend.rag.index.store import IndexFormatError, IndexStore, LoadedIndex
+from backend.rag.retrieve.fusion import RRF_K, reciprocal_rank_fusion
 from backend.rag.types import ScoredChunk
 
 # Each list contributes this many candidates to the fusion; more only adds tail noise.

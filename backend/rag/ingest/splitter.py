@@ -13,8 +13,8 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.rag.headings import heading_key, is_bullet, is_heading
-from backend.rag.parser import ParsedDocument
+from backend.rag.ingest.headings import heading_key, is_bullet, is_heading
+from backend.rag.ingest.parser import ParsedDocument
 from backend.rag.types import Chunk
 
 # MiniLM truncates at 256 word pieces and does best on ~128-256; the "title > section" prefix and the
@@ -180,9 +180,3 @@ def split_document(
             current[:] = [unit]
     emit()
     return chunks
-
-
-def embedding_text(chunk: Chunk) -> str:
-    """What is embedded and keyword-indexed for a chunk: its place in the corpus, then the passage."""
-    where = " > ".join(part for part in (chunk.title, chunk.section) if part)
-    return f"{where}\n{chunk.text}" if where else chunk.text

@@ -1,0 +1,1 @@
+"""Answering: grounded prompts, extractive offline answers, citation and number checks, refusal."""

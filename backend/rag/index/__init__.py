@@ -1,0 +1,1 @@
+"""The on-disk index that ingestion writes and retrieval reads: FAISS vectors, chunks, BM25 arrays."""

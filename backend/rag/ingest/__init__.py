@@ -1,0 +1,1 @@
+"""Ingestion: parse PDFs, clean pages, split into cited chunks, embed and write the index."""
