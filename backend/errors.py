@@ -74,12 +74,15 @@ _UNAVAILABLE_CODES = {
     "ModelTimeoutException",
     "InternalServerException",
     "ModelErrorException",
+    "ModelStreamErrorException",
 }
 _NOT_FOUND_CODES = {"ResourceNotFoundException"}
 
 
 def _client_error_code(exc: ClientError) -> str:
-    return str(exc.response.get("Error", {}).get("Code", ""))
+    # Errors inside an event stream spell their codes in lower camel case ("throttlingException").
+    code = str(exc.response.get("Error", {}).get("Code", ""))
+    return code[:1].upper() + code[1:]
 
 
 def _client_error_text(exc: ClientError) -> str:

@@ -193,8 +193,9 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
     kind = classify(exc)
     if isinstance(exc, StorageError):
         return _storage_failure(exc, kind)
-    if isinstance(exc, ModelCallError) and isinstance(
-        _innermost(exc), (ReadTimeoutError, ConnectTimeoutError)
+    # botocore's timeout is not the innermost error (urllib3's is, below it): look along the whole chain.
+    if isinstance(exc, ModelCallError) and any(
+        isinstance(link, (ReadTimeoutError, ConnectTimeoutError)) for link in _chain(exc)
     ):
         return 504, TIMEOUT_MESSAGE
     model_id = exc.model_id if isinstance(exc, ModelCallError) else None
@@ -214,12 +215,16 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
     return status, user_message(subject, model_id=model_id, region=region)
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the errors it was raised from, outermost first."""
+    links = [exc]
+    while (nxt := links[-1].__cause__ or links[-1].__context__) is not None and nxt not in links:
+        links.append(nxt)
+    return links
+
+
 def _innermost(exc: BaseException) -> BaseException:
-    seen: set[int] = set()
-    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    return exc
+    return _chain(exc)[-1]
 
 
 def _storage_failure(exc: StorageError, kind: Any) -> tuple[int, str]:

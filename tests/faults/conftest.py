@@ -6,6 +6,9 @@ import os
 
 import pytest
 
+# The page fixtures (the real router with injected fakes) serve the fault cases that show a page.
+from tests.pages.conftest import app_settings, open_page  # noqa: F401
+
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
