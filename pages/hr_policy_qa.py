@@ -56,8 +56,9 @@ def show_upload_results(results: list[UploadResult]) -> None:
         elif r.status == "unchanged":
             st.info(f"{r.original_name}{renamed}: unchanged, already indexed", icon=":material/check:")
         else:
+            note = f" ({r.reason})" if r.reason else renamed
             st.success(
-                f"{r.original_name}{renamed}: {r.status}, {r.pages} pages, {r.chunks} passages",
+                f"{r.original_name}: {r.status}, {r.pages} pages, {r.chunks} passages{note}",
                 icon=":material/check_circle:",
             )
 
@@ -109,6 +110,10 @@ with st.expander(
         st.info("No policy documents are indexed yet: add PDFs below.", icon=":material/info:")
     with st.form("hrqa_upload", clear_on_submit=True, border=False):
         uploads = st.file_uploader("Add policy PDFs (HR admins)", type=["pdf"], accept_multiple_files=True)
+        replace = st.checkbox(
+            "Replace uploaded documents that have the same name",
+            help="Unticked, a file whose name is taken is saved under a numbered name instead.",
+        )
         submitted = st.form_submit_button("Add to index", icon=":material/upload_file:")
     if submitted and uploads:
         bar = st.progress(0.0, text="Starting…")
@@ -116,6 +121,7 @@ with st.expander(
             st.session_state[UPLOAD_RESULTS_KEY] = library.upload(
                 [(f.name, f.getvalue()) for f in uploads],
                 progress=lambda done, text: bar.progress(done, text=text),
+                replace=replace,
             )
         except Exception as exc:
             st.session_state[UPLOAD_RESULTS_KEY] = []

@@ -213,13 +213,13 @@ def test_upload_reports_each_file_and_updates_the_statistics(
     assert not at.exception
     successes = [s.value for s in at.success]
     errors = [e.value for e in at.error]
-    assert successes == ["Remote Work (v2).pdf (saved as Remote_Work_v2.pdf): added, 1 pages, 1 passages"]
+    assert successes == ["Remote Work (v2).pdf: added, 1 pages, 1 passages"]  # stored as itself
     assert errors == [
         "broken.pdf: rejected, the file is not a readable PDF (corrupt or truncated)",
         "copy of leave.pdf: rejected, the same document is already indexed as leave_policy.pdf",
     ]
     assert {m.label: m.value for m in at.metric}["Documents"] == "2"
-    assert sorted(p.name for p in library_settings.upload_dir.iterdir()) == ["Remote_Work_v2.pdf"]
+    assert sorted(p.name for p in library_settings.upload_dir.iterdir()) == ["Remote Work (v2).pdf"]
 
 
 def test_rebuild_picks_up_files_added_to_the_folders(
