@@ -91,6 +91,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return list(found.values()), problems
 
 
+class MissingInputError(FileNotFoundError):
+    """A path given to ``sync`` does not exist: syncing would remove everything it should have held."""
+
+    def __init__(self, missing: Sequence[Path], kept_files: int) -> None:
+        self.missing = list(missing)
+        names = ", ".join(str(p) for p in self.missing)
+        super().__init__(
+            f"No such file or folder: {names}; nothing was changed (the index still holds {kept_files} "
+            "files). Fix the path, or pass --keep-missing to index the other paths without removing anything."
+        )
+
+
 class Ingestor:
     """Keeps an ``IndexStore`` in step with a set of PDF files."""
 
@@ -108,7 +120,15 @@ class Ingestor:
         self._workers = workers
 
     def sync(self, paths: Sequence[Path]) -> IngestReport:
-        """Make the index hold exactly the PDFs under ``paths`` (files not listed are removed)."""
+        """Make the index hold exactly the PDFs under ``paths`` (files not listed are removed).
+
+        A path that does not exist aborts before anything changes (``MissingInputError``): a mistyped
+        folder must not read as "that folder is now empty" and empty the index.
+        """
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            manifest = self._store.read_manifest()
+            raise MissingInputError(missing, len(manifest.files) if manifest else 0)
         return self._run(paths, remove_missing=True)
 
     def add(self, paths: Sequence[Path]) -> IngestReport:
