@@ -68,6 +68,9 @@ class FileEntry:
     chunks: int
     source: str  # the path it was ingested from, for the report
     warnings: tuple[str, ...] = ()
+    # SHA-256 of the normalised extracted text (``parser.text_hash``): catches the same document saved
+    # as different bytes. Empty in indexes written before it existed (still format 1: it is optional).
+    text_hash: str = ""
 
 
 @dataclass(frozen=True)

@@ -27,6 +27,7 @@ from backend.rag.ingest.parser import (
     build_document,
     content_hash,
     open_pdf,
+    text_hash,
 )
 from backend.rag.ingest.splitter import split_document
 from backend.rag.types import Chunk, embedding_text
@@ -208,15 +209,31 @@ class Ingestor:
 
         clock = time.perf_counter()
         documents: list[ParsedDocument] = []
+        text_hashes: dict[str, str] = {}
+        # Same text, different bytes (a re-saved or re-encrypted copy): indexed once. A file's own
+        # earlier version does not count, and neither do files this run no longer holds.
+        text_owner = {e.text_hash: e.file for e in final.values() if e.text_hash}
+        if not remove_missing:
+            text_owner.update({e.text_hash: e.file for e in old_by_name.values() if e.text_hash})
         texts_by_file = extract_texts(to_parse, self._workers) if to_parse else {}
         for opened in to_parse:
             raw = texts_by_file[opened.file]
             try:
                 if isinstance(raw, DocumentError):
                     raise raw
-                documents.append(build_document(opened, raw))
+                document = build_document(opened, raw)
             except DocumentError as exc:
                 report.outcomes.append(FileOutcome(opened.file, "rejected", exc.reason))
+                continue
+            digest = text_hash(document.pages)
+            owner = text_owner.get(digest)
+            if owner is not None and owner != document.file:
+                reason = f"same text as {owner}, which is indexed (a copy saved differently)"
+                report.outcomes.append(FileOutcome(document.file, "rejected", reason))
+                continue
+            text_owner[digest] = document.file
+            text_hashes[document.file] = digest
+            documents.append(document)
         report.seconds["parse"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -240,7 +257,14 @@ class Ingestor:
             )
             source = str(path_by_name[doc.file])
             final[doc.file] = FileEntry(
-                doc.file, doc.content_hash, doc.title, len(doc.pages), len(chunks), source, warnings
+                doc.file,
+                doc.content_hash,
+                doc.title,
+                len(doc.pages),
+                len(chunks),
+                source,
+                warnings,
+                text_hash=text_hashes[doc.file],
             )
             status: Status = "updated" if doc.file in old_by_name else "added"
             report.outcomes.append(FileOutcome(doc.file, status, "", len(doc.pages), len(chunks), warnings))

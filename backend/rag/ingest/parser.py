@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -65,6 +66,15 @@ class ParsedDocument:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def text_hash(pages: list[str]) -> str:
+    """SHA-256 of a document's text, NFKC-normalised, case-folded, whitespace collapsed.
+
+    Two files with this hash hold the same document (re-saved, re-encrypted, re-compressed copies).
+    """
+    text = " ".join(unicodedata.normalize("NFKC", " ".join(pages)).casefold().split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _reader(data: bytes, file: str) -> PdfReader:
