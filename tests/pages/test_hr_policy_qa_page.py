@@ -215,7 +215,8 @@ def test_upload_reports_each_file_and_updates_the_statistics(
     errors = [e.value for e in at.error]
     assert successes == ["Remote Work (v2).pdf: added, 1 pages, 1 passages"]  # stored as itself
     assert errors == [
-        "broken.pdf: rejected, the file is not a readable PDF (corrupt or truncated)",
+        "broken.pdf: rejected, the file is truncated (it stops before the PDF's end-of-file marker); "
+        "upload the complete file",
         "copy of leave.pdf: rejected, the same document is already indexed as leave_policy.pdf",
     ]
     assert {m.label: m.value for m in at.metric}["Documents"] == "2"

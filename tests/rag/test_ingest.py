@@ -104,7 +104,7 @@ def test_bad_files_are_rejected_and_the_rest_is_indexed(tmp_path: Path, folder: 
     assert set(reasons) == {"scan.pdf", "locked.pdf", "broken.pdf", "empty.pdf"}
     assert "no text layer" in reasons["scan.pdf"]
     assert "password" in reasons["locked.pdf"]
-    assert "corrupt" in reasons["broken.pdf"]
+    assert "truncated" in reasons["broken.pdf"]
     assert "empty" in reasons["empty.pdf"]
     assert {c.file for c in IndexStore(tmp_path / "index").load().chunks} == {"leave.pdf", "gym.pdf"}
 

@@ -215,6 +215,7 @@ class Ingestor:
         text_owner = {e.text_hash: e.file for e in final.values() if e.text_hash}
         if not remove_missing:
             text_owner.update({e.text_hash: e.file for e in old_by_name.values() if e.text_hash})
+        opened_warnings = {opened.file: opened.warnings for opened in to_parse}
         texts_by_file = extract_texts(to_parse, self._workers) if to_parse else {}
         for opened in to_parse:
             raw = texts_by_file[opened.file]
@@ -250,7 +251,7 @@ class Ingestor:
             chunks = new_chunks[doc.file]
             new_by_file[doc.file] = (chunks, new_vectors[offset : offset + len(chunks)])
             offset += len(chunks)
-            warnings = tuple(
+            warnings = opened_warnings.get(doc.file, ()) + tuple(
                 [f"pages without text (scanned?): {_page_list(doc.pages_without_text)}"]
                 if doc.pages_without_text
                 else []

@@ -28,6 +28,7 @@ _JUNK_TITLE = re.compile(r"^(microsoft (word|powerpoint|excel) - )", re.IGNORECA
 _FILE_SUFFIX = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|odt|rtf)\s*$", re.IGNORECASE)
 _WORD_CHARS = re.compile(r"\w")
 _COVER_PAGE_CHARS = 200  # a first page shorter than this is a cover page: its lines are the title
+_EOF_WINDOW = 2048  # how far from the end %%EOF may be
 
 
 class DocumentError(Exception):
@@ -48,6 +49,7 @@ class OpenedPdf:
     content_hash: str
     page_count: int
     metadata_title: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -100,12 +102,36 @@ def _reader(data: bytes, file: str) -> PdfReader:
         raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
 
 
+def _damage_warnings(data: bytes) -> tuple[str, ...]:
+    """What a strict parse finds that the lenient one repaired silently (a broken cross-reference table)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if not reader.is_encrypted:
+            len(reader.pages)
+    except Exception:  # any strict-mode failure means pypdf had to guess the layout
+        return (
+            "the PDF's cross-reference table is damaged and had to be rebuilt; check that every page "
+            "is complete",
+        )
+    return ()
+
+
 def open_pdf(data: bytes, file: str) -> OpenedPdf:
-    """Validate a PDF's bytes; raises DocumentError for empty, corrupt, encrypted or page-less files."""
+    """Validate a PDF's bytes; raises DocumentError for empty, corrupt, truncated, encrypted or page-less
+    files. A damaged but complete file is accepted with a warning."""
     if not data.strip():
         raise DocumentError(file, "the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DocumentError(file, "the file is not a PDF (no %PDF header)")
+    # A PDF ends with %%EOF (readers allow a little trailing junk). Without it the file was cut short,
+    # and pypdf would quietly index what survived: whole pages missing, the last one half empty.
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        raise DocumentError(
+            file,
+            "the file is truncated (it stops before the PDF's end-of-file marker); upload the complete file",
+        )
     reader = _reader(data, file)
     try:
         page_count = len(reader.pages)
@@ -116,7 +142,14 @@ def open_pdf(data: bytes, file: str) -> OpenedPdf:
         raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
     if page_count == 0:
         raise DocumentError(file, "the PDF has no pages")
-    return OpenedPdf(file, data, content_hash(data), page_count, _clean_title(str(raw_title or "")))
+    return OpenedPdf(
+        file,
+        data,
+        content_hash(data),
+        page_count,
+        _clean_title(str(raw_title or "")),
+        _damage_warnings(data),
+    )
 
 
 def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[str]:

@@ -260,6 +260,7 @@ class PolicyLibrary:
         status: UploadStatus = "updated" if outcome.status == "updated" else "added"
         if outcome.status == "unchanged":
             status = "unchanged"
+        note = "; ".join([*([note] if note else []), *outcome.warnings])
         return UploadResult(name, original, status, note, pages=outcome.pages, chunks=outcome.chunks)
 
     @staticmethod
