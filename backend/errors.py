@@ -38,6 +38,10 @@ class ErrorKind(enum.Enum):
     UNEXPECTED = "unexpected"
 
 
+class SentenceError(Exception):
+    """A failure whose message is already the one sentence to show a person (``user_message`` uses it)."""
+
+
 class LocalModelMissingError(RuntimeError):
     """A model file that ships in a pip package is not installed."""
 
@@ -111,7 +115,9 @@ def _root_cause(exc: BaseException) -> BaseException:
     current: BaseException = exc
     while id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, (ClientError, BotoCoreError, LocalModelMissingError, LocalModelBusyError)):
+        if isinstance(
+            current, (ClientError, BotoCoreError, LocalModelMissingError, LocalModelBusyError, SentenceError)
+        ):
             return current
         nxt = current.__cause__ or current.__context__
         if nxt is None:
@@ -164,6 +170,8 @@ def user_message(exc: BaseException, *, model_id: str | None = None, region: str
     _log.warning("model call failed", exc_info=exc)
     kind = classify(exc)
     root = _root_cause(exc)
+    if isinstance(root, SentenceError):
+        return str(root)
     model = f"model '{model_id}'" if model_id else "the model"
     where = f" in region {region}" if region else ""
     detail = _client_error_text(root) if isinstance(root, ClientError) else ""

@@ -18,6 +18,7 @@ from backend.generators.errors import (
     StorageError,
 )
 from backend.generators.images import ImageBlockedError, ImageResponseError, UnsupportedImageModelError
+from backend.generators.schemas import NOT_BLANK
 from backend.generators.storage import InvalidKeyError, OutputNotFoundError
 
 # What the client should do after a 504: the Bedrock read timeout is below API Gateway's 30 s limit.
@@ -118,6 +119,8 @@ def _reason(error: dict[str, Any]) -> str:
         return f"is not valid JSON ({error.get('ctx', {}).get('error', 'parse error')})"
     if kind == "model_attributes_type" or kind == "dict_type":
         return "must be a JSON object"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NOT_BLANK:
+        return "must not be blank"
     if msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
     # pydantic says "String should have at most 300 characters"; we say "must have at most 300 characters".

@@ -47,17 +47,23 @@ def _integral(value: object) -> object:
     return value
 
 
+# At least one character that is not whitespace (JSON Schema patterns search, as Python's re.search does).
+NOT_BLANK = r"\S"
+
+
 class _Body(BaseModel):
     # Unknown fields are mistakes (a typo in "blog_topic" must not silently produce a blog about nothing),
     # and so are values of the wrong JSON type: strict, so `false` is not taken for 0 nor "7" for 7, as
     # the published document promises.
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, strict=True)
+    # Strings are taken as sent (stripping first would make "ab " fail a length the document allows);
+    # free-text fields declare NOT_BLANK instead.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TextParams(_Body):
     """Optional inference settings; anything left out uses the endpoint's default."""
 
-    model_id: str | None = Field(default=None, max_length=200)
+    model_id: str | None = Field(default=None, min_length=1, max_length=200)
     temperature: float | None = Field(default=None, ge=0.0, le=1.0)
     top_p: float | None = Field(default=None, ge=0.0, le=1.0)
     top_k: int | None = Field(default=None, ge=0, le=500)
@@ -100,7 +106,10 @@ class CodeRequest(_Body):
         json_schema_extra={"enum": supported_keys()},
     )
     message: str = Field(
-        description="What the code should do.", min_length=3, max_length=MAX_INSTRUCTIONS_CHARS
+        description="What the code should do.",
+        min_length=3,
+        max_length=MAX_INSTRUCTIONS_CHARS,
+        pattern=NOT_BLANK,
     )
     params: TextParams | None = None
 
@@ -111,12 +120,12 @@ class CodeRequest(_Body):
 
 
 class BlogRequest(_Body):
-    blog_topic: str = Field(min_length=3, max_length=MAX_TOPIC_CHARS)
+    blog_topic: str = Field(min_length=3, max_length=MAX_TOPIC_CHARS, pattern=NOT_BLANK)
     params: TextParams | None = None
 
 
 class SummaryRequest(_Body):
-    text: str = Field(min_length=1, max_length=MAX_SUMMARY_INPUT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_SUMMARY_INPUT_CHARS, pattern=NOT_BLANK)
     lines: int = Field(default=2, ge=1, le=MAX_SUMMARY_LINES)
     params: TextParams | None = None
 
@@ -124,7 +133,7 @@ class SummaryRequest(_Body):
 
 
 class PosterRequest(_Body):
-    prompt: str = Field(min_length=3, max_length=MAX_IMAGE_PROMPT_CHARS)
+    prompt: str = Field(min_length=3, max_length=MAX_IMAGE_PROMPT_CHARS, pattern=NOT_BLANK)
     cfg_scale: float = Field(default=DEFAULT_CFG_SCALE, ge=CFG_SCALE_RANGE[0], le=CFG_SCALE_RANGE[1])
     steps: int = Field(default=DEFAULT_STEPS, ge=STEPS_RANGE[0], le=STEPS_RANGE[1])
     seed: int = Field(default=0, ge=0, le=SEED_MAX)

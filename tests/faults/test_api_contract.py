@@ -104,6 +104,8 @@ def test_the_language_key_is_the_enum_of_16_languages() -> None:
     [
         ("post", "/code-generation", {"key": "cobol", "message": "hello world"}, 422),
         ("post", "/summarize", {"text": "x", "lines": 99}, 422),
+        ("post", "/blog-generation", {"blog_topic": "    "}, 422),
+        ("post", "/code-generation", {"key": "python", "message": "abc", "params": {"model_id": ""}}, 422),
         ("get", "/history/code/20250121T220005.123Z_missing.py", None, 404),
         ("get", "/history/nope", None, 422),
         ("post", "/poster", {"prompt": "a cat"}, 501),

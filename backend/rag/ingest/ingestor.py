@@ -18,7 +18,8 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from backend.rag.index.store import FileEntry, IndexStore, LoadedIndex, Manifest
+from backend.errors import SentenceError
+from backend.rag.index.store import FileEntry, IndexFormatError, IndexStore, LoadedIndex, Manifest
 from backend.rag.ingest.parallel import extract_texts
 from backend.rag.ingest.parser import (
     DocumentError,
@@ -92,7 +93,7 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return list(found.values()), problems
 
 
-class MissingInputError(FileNotFoundError):
+class MissingInputError(SentenceError, FileNotFoundError):
     """A path given to ``sync`` does not exist: syncing would remove everything it should have held."""
 
     def __init__(self, missing: Sequence[Path], kept_files: int) -> None:
@@ -159,13 +160,30 @@ class Ingestor:
         with self._store.writer_lock():
             return self._run_locked(paths, remove_missing=remove_missing)
 
-    def _run_locked(self, paths: Sequence[Path], *, remove_missing: bool) -> IngestReport:
+    def _run_locked(
+        self, paths: Sequence[Path], *, remove_missing: bool, fresh: bool = False
+    ) -> IngestReport:
         report = IngestReport(self._store.root)
         clock = time.perf_counter()
         old = self._store.read_manifest()
+        if old is None and self._store.current_generation() is not None and not fresh:
+            fresh = True  # an index is there but its manifest cannot be read (damaged or an old format)
         if old is not None and old.embedding_model != self._embedding_model:
             report.full_rebuild_reason = (
                 f"the index was built with {old.embedding_model}; rebuilding for {self._embedding_model}"
+            )
+            old = None
+        if old is not None and not self._store.looks_intact():
+            fresh = True
+        if fresh and not remove_missing:
+            # Adding to an index that cannot be read would drop every file not being added.
+            raise IndexFormatError(
+                "The policy index is damaged or unreadable: rebuild it from the documents before "
+                "adding files."
+            )
+        if fresh:
+            report.full_rebuild_reason = (
+                "the index was damaged or unreadable; rebuilding it from the documents"
             )
             old = None
         old_by_hash = {e.content_hash: e for e in (old.files if old else ())}
@@ -290,11 +308,14 @@ class Ingestor:
             dimension = int(new_vectors.shape[1]) if new_vectors.size else (old.dimension if old else 0)
             if dimension == 0:
                 dimension = len(self._embeddings.embed_query("dimension probe"))
-            previous = (
-                self._store.load()
-                if old is not None and any(e.content_hash in old_by_hash for e in final.values())
-                else None
-            )
+            try:
+                previous = (
+                    self._store.load()
+                    if old is not None and any(e.content_hash in old_by_hash for e in final.values())
+                    else None
+                )
+            except IndexFormatError:  # damaged beyond what looks_intact sees: embed everything again
+                return self._run_locked(paths, remove_missing=remove_missing, fresh=True)
             entries = [final[name] for name in sorted(final)]
             self._write(report, dimension, entries, new_by_file, previous)
         report.total_files = len(final) if changed or old is None else len(old.files)

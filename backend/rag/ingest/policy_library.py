@@ -152,9 +152,14 @@ class PolicyLibrary:
         return IndexStats.from_manifest(manifest) if manifest else None
 
     def needs_build(self) -> bool:
-        """No usable index yet, or one embedded with another model (e.g. after switching provider)."""
+        """No usable index yet, one embedded with another model (e.g. after switching provider), or one
+        whose files are damaged (a truncated FAISS file): the page rebuilds it from the documents."""
         manifest = self.store.read_manifest()
-        return manifest is None or manifest.embedding_model != self.embedding_model
+        return (
+            manifest is None
+            or manifest.embedding_model != self.embedding_model
+            or not self.store.looks_intact()
+        )
 
     def source_folders(self) -> list[Path]:
         return [folder for folder in (self.policies_dir, self.upload_dir) if folder.is_dir()]
