@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from backend.generators.images import (
     CFG_SCALE_RANGE,
@@ -47,6 +47,7 @@ def _integral(value: object) -> object:
     return value
 
 
+_LANGUAGE_KEYS: list[JsonValue] = [*supported_keys()]
 # At least one character that is not whitespace (JSON Schema patterns search, as Python's re.search does).
 NOT_BLANK = r"\S"
 
@@ -103,7 +104,7 @@ class CodeRequest(_Body):
         description="Programming language key.",
         min_length=1,
         max_length=40,
-        json_schema_extra={"enum": supported_keys()},
+        json_schema_extra={"enum": _LANGUAGE_KEYS},
     )
     message: str = Field(
         description="What the code should do.",

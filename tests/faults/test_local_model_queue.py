@@ -6,11 +6,12 @@ Row 3 (local half): text inside a message cannot become a control token of SmolL
 from __future__ import annotations
 
 import threading
-from typing import Any
+from collections.abc import Generator
+from typing import Any, cast
 
 import pytest
 from fastapi.testclient import TestClient
-from langchain_core.messages import HumanMessage, SystemMessage
+from langchain_core.messages import AIMessageChunk, HumanMessage, SystemMessage
 
 from backend.errors import LocalModelBusyError, user_message
 from backend.generators.service import GeneratorService
@@ -91,7 +92,7 @@ def test_real_engine_holds_one_stream_queues_one_and_refuses_the_next(engine: Lo
     from backend.providers.local_llm import ChatLocalLlama
 
     model = ChatLocalLlama(engine=engine, temperature=0.0, max_tokens=8)
-    running = model.stream([HumanMessage("Count to five.")])
+    running = cast("Generator[AIMessageChunk, None, None]", model.stream([HumanMessage("Count to five.")]))
     next(running)  # holds the only context until it is closed
     queued_text: list[str] = []
     queued = threading.Thread(
