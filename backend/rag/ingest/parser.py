@@ -29,6 +29,8 @@ _FILE_SUFFIX = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|odt|rtf)\s*$", re.IGNORECAS
 _WORD_CHARS = re.compile(r"\w")
 _COVER_PAGE_CHARS = 200  # a first page shorter than this is a cover page: its lines are the title
 _EOF_WINDOW = 2048  # how far from the end %%EOF may be
+# A text page's content stream is a few KB; 16 MB is far beyond any real policy page.
+MAX_DECODED_PAGE_BYTES = 16_000_000
 
 
 class DocumentError(Exception):
@@ -38,6 +40,10 @@ class DocumentError(Exception):
         super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+        # Workers send it back to the parent: rebuild it from both fields, not from the joined message.
+        return (DocumentError, (self.file, self.reason))
 
 
 @dataclass(frozen=True)
@@ -153,13 +159,29 @@ def open_pdf(data: bytes, file: str) -> OpenedPdf:
 
 
 def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[str]:
-    """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes."""
+    """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes.
+
+    A page whose content decodes to more than ``MAX_DECODED_PAGE_BYTES`` is refused before its text is
+    extracted: a few KB of compressed stream can decode to tens of MB and take minutes to read.
+    """
     reader = _reader(data, file)
     texts: list[str] = []
     for index in range(start, stop):
         try:
-            texts.append(reader.pages[index].extract_text() or "")
+            page = reader.pages[index]
+            contents = page.get_contents()
+            decoded = len(contents.get_data()) if contents is not None else 0
         except Exception as exc:  # a broken content stream must not take the whole ingest down
+            raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
+        if decoded > MAX_DECODED_PAGE_BYTES:
+            raise DocumentError(
+                file,
+                f"page {index + 1} decodes to {decoded / 1e6:.0f} MB of content, over the "
+                f"{MAX_DECODED_PAGE_BYTES / 1e6:.0f} MB limit per page",
+            )
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception as exc:
             raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
     return texts
 
