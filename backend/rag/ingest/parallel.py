@@ -14,6 +14,9 @@ be duplicated mid-operation.
 from __future__ import annotations
 
 import multiprocessing
+import os
+import signal
+import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
@@ -21,6 +24,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from backend.rag.ingest.parser import DocumentError, OpenedPdf, extract_page_texts
 
 PAGES_PER_TASK = 12
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
 # Per file, from when its first page range starts: the 76 KB PDF that decodes to 70 MB took 70 s.
 MAX_PARSE_SECONDS = 10.0
 
@@ -30,6 +34,19 @@ def _task(data: bytes, file: str, start: int, stop: int) -> list[str] | Document
         return extract_page_texts(data, file, start, stop)
     except DocumentError as exc:
         return exc  # returned, not raised: one bad file must not cancel the others
+
+
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: have Linux SIGKILL this worker when the process that started it dies.
+
+    Without it a killed ingest (or Streamlit server) left its parse workers running (PR_SET_PDEATHSIG).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(1)
 
 
 def _kill(pool: ProcessPoolExecutor) -> None:
@@ -55,7 +72,12 @@ def extract_texts(
     pieces: dict[str, list[tuple[int, list[str] | DocumentError]]] = {doc.file: [] for doc in opened}
     timed_out: set[str] = set()
     context = multiprocessing.get_context("spawn")
-    pool = ProcessPoolExecutor(max_workers=max(1, min(workers, len(ranges))), mp_context=context)
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(ranges))),
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
     try:
         futures: list[tuple[str, int, Future[list[str] | DocumentError]]] = [
             (doc.file, start, pool.submit(_task, doc.data, doc.file, start, stop))
