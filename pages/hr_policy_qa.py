@@ -85,6 +85,9 @@ if library.needs_build():
             library.rebuild()
     except Exception as exc:  # one clear sentence; the page stays usable for uploads
         st.error(user_message(exc), icon=":material/error:")
+else:
+    # Uploads an interrupted run saved but never indexed: indexed now, or set aside, and said so.
+    show_upload_results(library.reconcile())
 
 stats = library.stats()
 cols = st.columns(4)

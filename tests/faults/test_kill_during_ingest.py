@@ -1,5 +1,6 @@
 """Row 5 (part): an ingest killed with SIGKILL while its workers parse leaves no process behind, and the
-index it was replacing still answers."""
+index it was replacing still answers; an upload killed between its save and its indexing is settled
+(indexed, or set aside) and reported, never indexed silently by a later rebuild."""
 
 from __future__ import annotations
 
@@ -14,8 +15,10 @@ from pathlib import Path
 import pytest
 
 from backend.rag.index.store import IndexStore
+from backend.rag.ingest.policy_library import PolicyLibrary
 from tests.conftest import REPO_ROOT
 from tests.fakes import text_pdf
+from tests.faults.conftest import answering_file
 
 
 def marked_processes(marker: str) -> list[int]:
@@ -87,3 +90,37 @@ def test_sigkill_during_parsing_leaves_no_orphans_and_the_index_answers(tmp_path
     loaded = store.load()
     assert [f.file for f in loaded.manifest.files] == ["leave.pdf"]
     assert any("Zebra" in c.text for c in loaded.chunks)
+
+
+def test_an_upload_saved_but_never_indexed_is_settled_and_said(library: PolicyLibrary) -> None:
+    library.rebuild()
+    library.upload_dir.mkdir(parents=True, exist_ok=True)
+    # What a killed upload leaves: the PDF saved, the index never told.
+    (library.upload_dir / "remote.pdf").write_bytes(text_pdf("Remote work: 3 days a week. Keyword yak."))
+    (library.upload_dir / "scan.pdf").write_bytes(text_pdf(""))
+    assert library.reconcile() == []  # too fresh: it may be an upload still running
+
+    results = library.reconcile(min_age_s=0)
+
+    assert [(r.file, r.status, r.reason) for r in results] == [
+        (
+            "remote.pdf",
+            "added",
+            "found in the upload folder but not in the index (an interrupted upload); indexed now",
+        ),
+        (
+            "scan.pdf",
+            "rejected",
+            "found in the upload folder but not in the index, and the PDF has no text layer (a scan or "
+            "images only); run OCR on it first; moved to UPLOAD_DIR/.rejected",
+        ),
+    ]
+    assert answering_file(library, "yak") == "remote.pdf"
+    assert answering_file(library, "zebra") == "leave.pdf"
+    assert (library.upload_dir / ".rejected" / "scan.pdf").is_file()
+    report = library.rebuild()  # a later rebuild does not pick the refused file up silently
+    assert "scan.pdf" not in {o.file for o in report.outcomes}
+    stats = library.stats()
+    assert stats is not None
+    assert sorted(f.file for f in stats.files) == ["leave.pdf", "remote.pdf"]
+    assert library.reconcile(min_age_s=0) == []

@@ -71,7 +71,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     problems: list[FileOutcome] = []
     for path in paths:
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            # Hidden entries are skipped: temp files being written, UPLOAD_DIR/.rejected.
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() == ".pdf"
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         elif path.is_file():
             candidates = [path]
         else:

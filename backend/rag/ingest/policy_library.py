@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
@@ -29,6 +30,8 @@ from backend.rag.ingest.parser import DocumentError, content_hash, open_pdf
 UploadStatus = Literal["added", "updated", "unchanged", "rejected"]
 Progress = Callable[[float, str], object]  # (fraction done, status text); the return is ignored
 
+# A file in UPLOAD_DIR that the index does not hold is settled by ``reconcile`` once it is this old.
+RECONCILE_MIN_AGE_S = 60.0
 MAX_NAME_CHARS = 120
 # Linux allows 255 bytes per name; CJK letters take 3 bytes each in UTF-8.
 MAX_NAME_BYTES = 240
@@ -171,6 +174,54 @@ class PolicyLibrary:
         embedding model is rebuilt from scratch. The live index is replaced atomically at the end.
         """
         return self._ingestor().sync(self.source_folders())
+
+    def reconcile(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[UploadResult]:
+        """Settle uploads left between disk and index (an upload killed after its save, before indexing).
+
+        Each such PDF is indexed now, or, when the index refuses it, moved to ``UPLOAD_DIR/.rejected``
+        so a later rebuild cannot index it silently; one result each, saying so. Files younger than
+        ``min_age_s`` are left alone: they may be an upload still in progress in another session.
+        """
+        manifest = self.store.read_manifest()
+        if (
+            manifest is None
+            or manifest.embedding_model != self.embedding_model
+            or not self.upload_dir.is_dir()
+        ):
+            return []
+        indexed = {entry.file for entry in manifest.files}
+        now = time.time()
+        stray = [
+            path
+            for path in sorted(self.upload_dir.glob("*.pdf"))
+            if path.name not in indexed and now - path.stat().st_mtime >= min_age_s
+        ]
+        if not stray:
+            return []
+        outcomes = {o.file: o for o in self._ingestor().add(stray).outcomes}
+        results = []
+        for path in stray:
+            outcome = outcomes.get(path.name)
+            if outcome is not None and outcome.status in ("added", "updated", "unchanged"):
+                note = "found in the upload folder but not in the index (an interrupted upload); indexed now"
+                results.append(
+                    UploadResult(path.name, path.name, "added", note, outcome.pages, outcome.chunks)
+                )
+                continue
+            aside = self.upload_dir / ".rejected" / path.name
+            aside.parent.mkdir(exist_ok=True)
+            os.replace(path, aside)
+            reason = outcome.reason if outcome is not None else "the index did not accept it"
+            results.append(
+                UploadResult(
+                    path.name,
+                    path.name,
+                    "rejected",
+                    f"found in the upload folder but not in the index, and {reason}; moved to "
+                    "UPLOAD_DIR/.rejected",
+                )
+            )
+        return results
 
     def find_file(self, file: str) -> Path | None:
         """Where an indexed file lives on disk (uploads first: they are what HR last changed)."""
