@@ -7,7 +7,6 @@ Stack traces go to the log, never to the user.
 from __future__ import annotations
 
 import enum
-import logging
 
 from botocore.exceptions import (
     BotoCoreError,
@@ -22,8 +21,6 @@ from botocore.exceptions import (
     TokenRetrievalError,
     UnauthorizedSSOTokenError,
 )
-
-_log = logging.getLogger(__name__)
 
 
 class ErrorKind(enum.Enum):
@@ -84,8 +81,8 @@ _NOT_FOUND_CODES = {"ResourceNotFoundException"}
 
 
 def _client_error_code(exc: ClientError) -> str:
-    # Errors inside an event stream spell their codes in lower camel case ("throttlingException").
     code = str(exc.response.get("Error", {}).get("Code", ""))
+    # Event-stream exceptions arrive camel-cased ("throttlingException"); the HTTP ones do not.
     return code[:1].upper() + code[1:]
 
 
@@ -166,8 +163,11 @@ def classify(exc: BaseException) -> ErrorKind:
 
 
 def user_message(exc: BaseException, *, model_id: str | None = None, region: str | None = None) -> str:
-    """One sentence a person can act on. Never includes a stack trace (that goes to the log)."""
-    _log.warning("model call failed", exc_info=exc)
+    """One sentence a person can act on. Never includes a stack trace.
+
+    Pure translation: it does not log. The boundary that caught the exception (a page, a route, the
+    CLI) logs it once, with its traceback (``ui.errors.report``, the API's exception handler).
+    """
     kind = classify(exc)
     root = _root_cause(exc)
     if isinstance(root, SentenceError):

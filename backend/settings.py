@@ -8,16 +8,19 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Literal
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, SecretStr, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 Provider = Literal["local", "bedrock"]
+AuthMode = Literal["none", "local", "oidc"]
 
 # Current (not end-of-life) Bedrock models. Cross-region inference-profile ids ("us.…") are accepted
 # wherever a model id is, because newer Anthropic and Amazon models are only served through them.
 DEFAULT_BEDROCK_CHAT_MODEL = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 DEFAULT_BEDROCK_EMBEDDING_MODEL = "amazon.titan-embed-text-v2:0"
 DEFAULT_BEDROCK_IMAGE_MODEL = "amazon.nova-canvas-v1:0"
+# RetrieveAndGenerate's default answer model: on demand in the region, no inference profile needed.
+DEFAULT_KB_MODEL = "amazon.nova-lite-v1:0"
 LOCAL_CHAT_MODEL = "SmolLM2-135M-Instruct"
 LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
 
@@ -77,10 +80,51 @@ class Settings(BaseSettings):
     rag_top_k: int = Field(default=5, ge=1, le=50, alias="RAG_TOP_K")
 
     api_url: str | None = Field(default=None, alias="API_URL")
+    # How the generation API authenticates callers, on both sides: "iam" (SigV4, the deployed default),
+    # "jwt" (a Cognito token) or "none" (in-process and loopback only; the caller names its user).
+    api_auth: Literal["none", "iam", "jwt"] = Field(default="none", alias="API_AUTH")
+    # On the API: the app's IAM role (the EC2 instance role), the only caller that may act for a named user.
+    api_trusted_role_arn: str | None = Field(default=None, alias="API_TRUSTED_ROLE_ARN")
     output_bucket: str | None = Field(default=None, alias="OUTPUT_BUCKET")
     # Q&A refusal threshold on the top retrieval score; None = the tuned per-provider default
     # (backend/rag/answer/thresholds.py).
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
+    # Model prices for the per-answer cost estimate (TOML, edited by operators; see data/prices.toml).
+    prices_file: Path = Field(default=Path("data/prices.toml"), alias="PRICES_FILE")
+
+    # The app database: a DynamoDB table (several instances) when set, else DATA_DIR/app.db (SQLite).
+    app_table: str | None = Field(default=None, alias="APP_TABLE")
+    # Sign-in: none (one person on a laptop), local (built-in users) or oidc (st.login).
+    auth_mode: AuthMode = Field(default="none", alias="AUTH_MODE")
+    # OIDC: members of these groups (comma-separated) are admins; the groups come from this claim.
+    admin_groups: str = Field(default="", alias="ADMIN_GROUPS")
+    oidc_groups_claim: str = Field(default="cognito:groups", alias="OIDC_GROUPS_CLAIM")
+    # Local sign-in: the key that signs session cookies (unset: generated once into DATA_DIR) and
+    # how long a session lasts.
+    session_secret: SecretStr | None = Field(default=None, alias="SESSION_SECRET")
+    session_hours: int = Field(default=12, ge=1, le=24 * 30, alias="SESSION_HOURS")
+
+    # Banking assistant: the account store (SQLite under DATA_DIR offline, DynamoDB in production) and
+    # the Bedrock agent. With BEDROCK_AGENT_ID unset and APP_PROVIDER=bedrock the page runs the same
+    # agent inline (invoke_inline_agent), with the FAQ Knowledge Base when BANKING_FAQ_KNOWLEDGE_BASE_ID
+    # is set.
+    banking_store: Literal["sqlite", "dynamodb"] = Field(default="sqlite", alias="BANKING_STORE")
+    banking_table: str = Field(default="customerAccountStatus", min_length=3, alias="BANKING_TABLE")
+    bedrock_agent_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ID")
+    bedrock_agent_alias_id: str | None = Field(default=None, alias="BEDROCK_AGENT_ALIAS_ID")
+    banking_faq_knowledge_base_id: str | None = Field(default=None, alias="BANKING_FAQ_KNOWLEDGE_BASE_ID")
+    # Course Q&A (Knowledge Base RetrieveAndGenerate, or offline over the shipped course notes).
+    course_knowledge_base_id: str | None = Field(default=None, alias="COURSE_KNOWLEDGE_BASE_ID")
+    # The model RetrieveAndGenerate writes answers with; unset = Nova Lite in AWS_REGION (on demand).
+    bedrock_kb_model_arn: str | None = Field(default=None, alias="BEDROCK_KB_MODEL_ARN")
+    bedrock_kb_results: int = Field(default=5, ge=1, le=100, alias="BEDROCK_KB_RESULTS")
+    course_dir: Path = Field(default=Path("data/courses"), alias="COURSE_DIR")
+    course_index_dir: Path = Field(default=Path("data/course_index"), alias="COURSE_INDEX_DIR")
+
+    # HR policies in S3 behind the Knowledge Base BEDROCK_KNOWLEDGE_BASE_ID (several app instances).
+    policy_bucket: str | None = Field(default=None, alias="POLICY_BUCKET")
+    policy_prefix: str = Field(default="policies/", alias="POLICY_PREFIX")
+    bedrock_kb_data_source_id: str | None = Field(default=None, alias="BEDROCK_KB_DATA_SOURCE_ID")
 
     @field_validator(
         "aws_profile",
@@ -89,6 +133,16 @@ class Settings(BaseSettings):
         "api_url",
         "output_bucket",
         "rag_min_score",
+        "bedrock_agent_id",
+        "bedrock_agent_alias_id",
+        "banking_faq_knowledge_base_id",
+        "course_knowledge_base_id",
+        "bedrock_kb_model_arn",
+        "policy_bucket",
+        "bedrock_kb_data_source_id",
+        "api_trusted_role_arn",
+        "app_table",
+        "session_secret",
         mode="before",
     )
     @classmethod
@@ -105,10 +159,48 @@ class Settings(BaseSettings):
             raise ValueError("must start with http:// or https://")
         return value.rstrip("/") if value else value
 
+    @field_validator("bedrock_kb_model_arn")
+    @classmethod
+    def _kb_model_is_an_arn(cls, value: str | None) -> str | None:
+        if value is not None and not value.startswith("arn:"):
+            raise ValueError("must be a model or inference-profile ARN (arn:aws:bedrock:…)")
+        return value
+
+    @field_validator("policy_prefix")
+    @classmethod
+    def _prefix_is_a_folder(cls, value: str) -> str:
+        value = value.strip().strip("/")
+        return f"{value}/" if value else ""
+
+    @property
+    def kb_model_arn(self) -> str:
+        """The model RetrieveAndGenerate answers with (``BEDROCK_KB_MODEL_ARN`` or Nova Lite here)."""
+        return self.bedrock_kb_model_arn or (
+            f"arn:aws:bedrock:{self.aws_region}::foundation-model/{DEFAULT_KB_MODEL}"
+        )
+
+    @property
+    def admin_group_names(self) -> frozenset[str]:
+        return frozenset(g.strip() for g in self.admin_groups.split(",") if g.strip())
+
     @property
     def policies_dir(self) -> Path:
         """Sample policy PDFs that ship with the app."""
         return self.data_dir / "policies"
+
+    @property
+    def banking_db_path(self) -> Path:
+        """The offline account store (``python -m backend.banking seed`` creates it)."""
+        return self.data_dir / "banking" / "accounts.sqlite3"
+
+    @property
+    def bank_faq_dir(self) -> Path:
+        """The bank FAQ PDFs that ship with the app (the offline FAQ index is built from them)."""
+        return self.data_dir / "bank_faq"
+
+    @property
+    def bank_faq_index_dir(self) -> Path:
+        return self.data_dir / "bank_faq_index"
 
     @property
     def chat_model_choices(self) -> list[str]:

@@ -44,17 +44,26 @@ def free_port() -> int:
 
 
 def start_streamlit(
-    env: dict[str, str] | None = None, *, log: Any = subprocess.DEVNULL
+    env: dict[str, str] | None = None,
+    *,
+    log: Any = subprocess.DEVNULL,
+    extra_args: tuple[str, ...] = ("--server.fileWatcherType", "none"),
+    port: int | None = None,
+    cwd: Path = REPO_ROOT,
 ) -> tuple[subprocess.Popen[bytes], str]:
-    """Start ``streamlit run app.py`` headless on a free loopback port; returns (process, url)."""
-    port = free_port()
+    """Start ``streamlit run app.py`` headless on a loopback port (a free one by default).
+
+    Returns (process, url).
+
+    ``extra_args`` are more ``streamlit run`` options; by default the file watcher is off."""
+    port = port or free_port()
     proc = subprocess.Popen(
         [
             sys.executable, "-m", "streamlit", "run", "app.py",
             "--server.headless", "true", "--server.port", str(port), "--server.address", "127.0.0.1",
-            "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
+            "--browser.gatherUsageStats", "false", *extra_args,
         ],
-        cwd=REPO_ROOT,
+        cwd=cwd,
         env={**os.environ, "HF_HUB_OFFLINE": "1", **(env or {})},
         stdout=log,
         stderr=subprocess.STDOUT,

@@ -41,13 +41,18 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=300)
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
-        settings = Settings(APP_PROVIDER="local", OUTPUT_DIR=Path(tmp))
+        # The sample event is signed by the app's instance role (IAM authorizer) for user "ana".
+        settings = Settings(
+            APP_PROVIDER="local",
+            OUTPUT_DIR=Path(tmp),
+            API_AUTH="iam",
+            API_TRUSTED_ROLE_ARN="arn:aws:iam::123456789012:role/workbench-app",
+        )
         service = GeneratorService(
             settings, chat_model_factory=instant_model, storage=LocalStorage(Path(tmp))
         )
-        app = create_app(settings, generator_service=service)
-        client = GeneratorApiClient.in_process(app)
-        handler = Mangum(app, lifespan="off")
+        client = GeneratorApiClient.in_process(create_app(settings, generator_service=service, auth="none"))
+        handler = Mangum(create_app(settings, generator_service=service), lifespan="off")
         event: dict[str, Any] = json.loads(
             (REPO_ROOT / "tests" / "events" / "http_api_v2_code_generation.json").read_text()
         )

@@ -23,6 +23,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 from pypdf import PdfReader
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
+from backend.rag.evaluate import dataset
 from backend.rag.evaluate import retrieval as evaluate
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -71,7 +72,7 @@ def main() -> None:
         vectors = np.asarray(embeddings.embed_documents([c.text for c in chunks]), dtype=np.float32)
         embedded = time.perf_counter()
         retriever = CourseRetriever(chunks, vectors, embeddings)
-        questions = evaluate.restrict_to_files(evaluate.load_questions(args.dataset), {p.name for p in files})
+        questions = dataset.restrict_to_files(dataset.load_questions(args.dataset), {p.name for p in files})
         results = evaluate.run(retriever, questions, args.k)
     summary = evaluate.summarize(results, args.k, threshold=0.0)
     print(f"course pipeline over {len(files)} PDFs: {len(chunks)} chunks of <=100 chars")

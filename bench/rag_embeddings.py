@@ -19,6 +19,7 @@ from pathlib import Path
 import torch
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
+from backend.rag.evaluate import dataset
 from backend.rag.evaluate import retrieval as evaluate
 from backend.rag.index.store import IndexStore
 from backend.rag.ingest.ingestor import Ingestor
@@ -64,7 +65,7 @@ def main() -> None:
             index = store.load()
             retriever = HybridRetriever(store, emb, embedding_model=LOCAL_EMBEDDING_MODEL)
             files = {f.file for f in index.manifest.files}
-            questions = evaluate.restrict_to_files(evaluate.load_questions(args.dataset), files)
+            questions = dataset.restrict_to_files(dataset.load_questions(args.dataset), files)
             results[name] = evaluate.summarize(evaluate.run(retriever, questions, args.k), args.k, 0.0)
             texts = [embedding_text(c) for c in index.chunks]
 

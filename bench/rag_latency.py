@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from backend.providers.local_embeddings import LocalMiniLMEmbeddings, minilm_model_dir
-from backend.rag.evaluate import retrieval as evaluate
+from backend.rag.evaluate import dataset
 from backend.rag.index.store import FileEntry, IndexStore, Manifest
 from backend.rag.retrieve.hybrid import HybridRetriever, normalise
 from backend.rag.types import Chunk
@@ -103,7 +103,7 @@ def main() -> None:
     parser.add_argument("--threads", type=int, default=2)
     args = parser.parse_args()
 
-    questions = [q.question for q in evaluate.load_questions(args.dataset)]
+    questions = [q.question for q in dataset.load_questions(args.dataset)]
     with tempfile.TemporaryDirectory() as tmp:
         embeddings = LocalMiniLMEmbeddings(
             minilm_model_dir(), load_settings().data_dir / ".model-cache", args.threads

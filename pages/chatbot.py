@@ -1,11 +1,17 @@
-"""Chatbot: conversation memory, streamed answers, editable system prompt."""
+"""Chatbot: conversation memory, streamed answers, editable system prompt, figures and feedback."""
 
 import streamlit as st
 
-from backend.chat.conversation import Conversation
-from backend.errors import user_message
+from backend.chat.conversation import Conversation, Turn
+from backend.metering.meter import CallMeter
 from backend.prompts import load_prompt
 from ui.chat_resources import chat_service
+from ui.errors import report
+from ui.feedback import answer_feedback
+from ui.figures import show_figures
+from ui.history import history_sidebar, save, start_new
+from ui.metering_resources import price_table
+from ui.operator_resources import current_username, feedback_log, usage_recorder
 from ui.resources import settings
 from ui.router import ensure_router
 from ui.sidebar import current_params
@@ -13,10 +19,28 @@ from ui.sidebar import current_params
 ensure_router()
 
 CONVERSATION_KEY = "chat_conversation"
+PAGE = "Chatbot"
 
 cfg = settings()
 params = current_params()
-conversation: Conversation = st.session_state.setdefault(CONVERSATION_KEY, Conversation())
+conversation: Conversation = history_sidebar("chat", CONVERSATION_KEY)
+user = current_username()
+model_id = params.model_id or cfg.chat_model_choices[0]
+
+
+def reply_footer(turn: Turn) -> None:
+    """The figures line and the thumbs under a reply."""
+    show_figures(turn.figures)
+    answer_feedback(
+        feedback_log(cfg),
+        answer_id=turn.id,
+        user=user,
+        page=PAGE,
+        question=conversation.question_for(turn),
+        answer=turn.content,
+        model=turn.figures.model_id or "" if turn.figures else "",
+    )
+
 
 st.title("Chatbot")
 left, right = st.columns([4, 1])
@@ -27,14 +51,17 @@ with left:
 with right:
     st.write("")
     if st.button("New chat", icon=":material/add_comment:", use_container_width=True):
-        conversation.clear()
+        start_new(CONVERSATION_KEY)
+        conversation = st.session_state[CONVERSATION_KEY]
 
 for turn in conversation.turns:
     with st.chat_message(turn.role):
         if turn.is_error:
             st.error(turn.content, icon=":material/error:")
-        else:
-            st.markdown(turn.content)
+            continue
+        st.markdown(turn.content)
+        if turn.role == "assistant":
+            reply_footer(turn)
 
 if question := st.chat_input("Ask me anything"):
     history = conversation.messages()
@@ -44,8 +71,19 @@ if question := st.chat_input("Ask me anything"):
     with st.chat_message("assistant"):
         try:
             service = chat_service(cfg, params)
-            st.write_stream(conversation.record_reply(service.stream_reply(history, question, system_prompt)))
+            prompt = service.prompt_messages(history, question, system_prompt)
+            meter = CallMeter(
+                model_id,
+                price_table(cfg),
+                prompt=prompt,
+                on_finish=usage_recorder(cfg).on_call(user=user, page=PAGE),
+            )
+            st.write_stream(conversation.record_reply(meter.stream(service.stream_chunks(prompt))))
+            if reply := conversation.last_reply():
+                reply.figures = meter.figures()
+                reply_footer(reply)
         except Exception as exc:  # shown as one sentence; the transcript is kept
-            message = user_message(exc, model_id=params.model_id, region=cfg.aws_region)
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
+    save("chat", CONVERSATION_KEY)

@@ -13,7 +13,12 @@ from backend.generators.schemas import (
     HistoryKind,
     TextResult,
 )
+from backend.metering.results import text_result_figures
 from ui.api_resources import api_client
+from ui.figures import show_figures
+from ui.metering_resources import price_table
+from ui.operator_resources import record_usage
+from ui.resources import settings
 from ui.router import ensure_router
 from ui.sidebar import current_params
 
@@ -31,11 +36,15 @@ def offer_download(result: TextResult) -> None:
     )
 
 
-def saved_caption(result: TextResult) -> str:
-    usage = (
-        f" · {result.usage.input_tokens} in / {result.usage.output_tokens} out tokens" if result.usage else ""
-    )
-    return f"Saved to `{result.location}` · {result.model}{usage} · {result.seconds:.1f} s"
+def show_saved(result: TextResult, prefix: str = "") -> None:
+    st.caption(f"{prefix}Saved to `{result.location}`")
+    show_figures(text_result_figures(result, price_table(cfg)))
+
+
+def generated(result: TextResult) -> TextResult:
+    """Record the model call behind a fresh result (once: only where the button was pressed)."""
+    record_usage(cfg, PAGE, text_result_figures(result, price_table(cfg)))
+    return result
 
 
 def show_history(client: GeneratorApiClient, kind: HistoryKind) -> None:
@@ -68,6 +77,8 @@ def show_history(client: GeneratorApiClient, kind: HistoryKind) -> None:
         st.text(output.content or "")
 
 
+PAGE = "Code & Blog"
+cfg = settings()
 client = api_client()
 params = current_params()
 
@@ -92,7 +103,9 @@ with code_tab:
         else:
             try:
                 with st.spinner("Writing code…"):
-                    st.session_state[CODE_RESULT_KEY] = client.generate_code(language, instructions, params)
+                    st.session_state[CODE_RESULT_KEY] = generated(
+                        client.generate_code(language, instructions, params)
+                    )
             except ApiError as exc:  # the form keeps what was typed
                 st.error(exc.message, icon=":material/error:")
     code: TextResult | None = st.session_state.get(CODE_RESULT_KEY)
@@ -100,7 +113,7 @@ with code_tab:
         lang = LANGUAGES[code.language or "python"]
         st.code(code.content, language=lang.highlight, line_numbers=True)
         offer_download(code)
-        st.caption(saved_caption(code))
+        show_saved(code)
     st.subheader("History")
     show_history(client, "code")
 
@@ -121,7 +134,7 @@ with blog_tab:
         else:
             try:
                 with st.spinner("Writing the blog…"):
-                    st.session_state[BLOG_RESULT_KEY] = client.generate_blog(topic, params)
+                    st.session_state[BLOG_RESULT_KEY] = generated(client.generate_blog(topic, params))
             except ApiError as exc:
                 st.error(exc.message, icon=":material/error:")
     blog: TextResult | None = st.session_state.get(BLOG_RESULT_KEY)
@@ -129,6 +142,6 @@ with blog_tab:
         with st.container(border=True):
             st.markdown(blog.content)
         offer_download(blog)
-        st.caption(f"{len(blog.content.split())} words · " + saved_caption(blog))
+        show_saved(blog, prefix=f"{len(blog.content.split())} words · ")
     st.subheader("History")
     show_history(client, "blog")

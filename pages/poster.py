@@ -14,12 +14,20 @@ from backend.generators.images import (
     STEPS_RANGE,
 )
 from backend.generators.schemas import MAX_IMAGE_PROMPT_CHARS, PosterResult
+from backend.metering.results import poster_figures
 from ui.api_resources import api_client
+from ui.figures import show_figures
+from ui.metering_resources import price_table
+from ui.operator_resources import record_usage
+from ui.resources import settings
 from ui.router import ensure_router
 
 ensure_router()
 
 RESULT_KEY = "poster_result"
+PAGE = "Movie poster"
+
+cfg = settings()
 
 client = api_client()
 st.title("Movie poster")
@@ -78,9 +86,11 @@ if submitted:
             st.caption(f"More than {RECOMMENDED_MAX_STEPS} steps is slow and rarely better.")
         try:
             with st.spinner("Painting the poster…"):
-                st.session_state[RESULT_KEY] = client.generate_poster(
+                made = client.generate_poster(
                     prompt, cfg_scale=float(cfg_scale), steps=int(steps), seed=int(seed)
                 )
+                record_usage(cfg, PAGE, poster_figures(made, price_table(cfg)))
+                st.session_state[RESULT_KEY] = made
         except ApiError as exc:
             st.error(exc.message, icon=":material/error:")
 
@@ -103,4 +113,5 @@ if poster is not None:
             mime="image/png",
             icon=":material/download:",
         )
-    st.caption(f"Saved to `{poster.location}` · {poster.seconds:.1f} s")
+    st.caption(f"Saved to `{poster.location}`")
+    show_figures(poster_figures(poster, price_table(cfg)))

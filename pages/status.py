@@ -2,11 +2,11 @@
 
 import streamlit as st
 
-from backend.errors import user_message
 from backend.providers.local_embeddings import minilm_model_dir
 from backend.providers.local_llm import smollm2_gguf_path
 from backend.status import Check, bedrock_preflight, file_check
 from ui.chat_resources import local_engine
+from ui.errors import report
 from ui.resources import settings
 from ui.router import ensure_router
 from ui.status_resources import bedrock_clients
@@ -62,7 +62,7 @@ if cfg.provider == "local":
     try:
         engine = local_engine(cfg)
     except Exception as exc:
-        st.error(user_message(exc), icon=":material/error:")
+        st.error(report(exc), icon=":material/error:")
     else:
         st.metric("Chat model load time", f"{engine.load_seconds:.2f} s")
         st.caption(f"Context window {engine.context_tokens} tokens, {cfg.local_threads} threads.")
@@ -74,6 +74,6 @@ else:
             runtime, control = bedrock_clients(cfg)
             checks = bedrock_preflight(cfg, runtime, control)
         except Exception as exc:
-            checks = [Check("Bedrock clients", False, user_message(exc, region=cfg.aws_region))]
+            checks = [Check("Bedrock clients", False, report(exc, region=cfg.aws_region))]
         st.session_state[PREFLIGHT_KEY] = checks
     show(st.session_state[PREFLIGHT_KEY])

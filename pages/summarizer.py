@@ -6,7 +6,12 @@ import streamlit as st
 
 from backend.api_client import ApiError
 from backend.generators.schemas import MAX_SUMMARY_INPUT_CHARS, MAX_SUMMARY_LINES, TextResult
+from backend.metering.results import text_result_figures
 from ui.api_resources import api_client
+from ui.figures import show_figures
+from ui.metering_resources import price_table
+from ui.operator_resources import record_usage
+from ui.resources import settings
 from ui.router import ensure_router
 from ui.sidebar import current_params
 
@@ -46,6 +51,8 @@ def load_upload() -> None:
     st.session_state[TEXT_KEY] = text
 
 
+PAGE = "Summarizer"
+cfg = settings()
 client = api_client()
 params = current_params()
 
@@ -75,7 +82,9 @@ if st.button("Summarise", type="primary", icon=":material/summarize:"):
     else:
         try:
             with st.spinner("Summarising…"):
-                st.session_state[RESULT_KEY] = client.summarize(text, int(lines), params)
+                summary = client.summarize(text, int(lines), params)
+                record_usage(cfg, PAGE, text_result_figures(summary, price_table(cfg)))
+                st.session_state[RESULT_KEY] = summary
         except ApiError as exc:  # the text stays in the box
             st.error(exc.message, icon=":material/error:")
 
@@ -85,7 +94,5 @@ if result is not None:
     with st.container(border=True):
         for line in result.content.splitlines():
             st.markdown(f"- {line}")
-    usage = (
-        f" · {result.usage.input_tokens} in / {result.usage.output_tokens} out tokens" if result.usage else ""
-    )
-    st.caption(f"Saved to `{result.location}` · {result.model}{usage} · {result.seconds:.1f} s")
+    st.caption(f"Saved to `{result.location}`")
+    show_figures(text_result_figures(result, price_table(cfg)))

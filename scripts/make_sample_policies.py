@@ -5,6 +5,7 @@ page has something to answer from on first start. Run it after editing a source 
 
     .venv/bin/python scripts/make_sample_policies.py            # writes data/policies/*.pdf
     .venv/bin/python scripts/make_sample_policies.py --check    # fails if a PDF is out of date
+    .venv/bin/python scripts/make_sample_policies.py --src data/bank_faq/src --out data/bank_faq  # bank FAQ
 
 The source format is a small subset of Markdown: a front-matter block (title, file, version),
 ``#``/``##``/``###`` headings, paragraphs, ``- `` bullets and ``|``-separated tables whose first row
@@ -31,6 +32,24 @@ OUT_DIR = ROOT / "data" / "policies"
 CREATION_DATE = datetime(2025, 6, 1, tzinfo=UTC)
 
 
+@dataclass(frozen=True)
+class Collection:
+    """A set of sample documents: where the sources are, where the PDFs go, and who publishes them."""
+
+    src_dir: Path
+    out_dir: Path
+    organisation: str
+    author: str
+    script: str
+    # The PDF title is what citations and answers name the document by; the policies' include the company.
+    title_with_organisation: bool = True
+
+
+POLICIES = Collection(
+    SRC_DIR, OUT_DIR, COMPANY, f"{COMPANY} People Operations", "scripts/make_sample_policies.py"
+)
+
+
 @dataclass
 class Block:
     kind: str  # "h1" | "h2" | "h3" | "para" | "bullet" | "table"
@@ -44,6 +63,9 @@ class PolicySource:
     file: str
     version: str
     blocks: list[Block]
+    # Optional front-matter keys that override the collection's (the bank FAQ's own organisation).
+    organisation: str | None = None
+    author: str | None = None
 
 
 def parse_source(text: str) -> PolicySource:
@@ -88,25 +110,30 @@ def parse_source(text: str) -> PolicySource:
     missing = {"title", "file", "version"} - meta.keys()
     if missing:
         raise ValueError(f"front matter is missing {sorted(missing)}")
-    return PolicySource(meta["title"], meta["file"], meta["version"], blocks)
+    organisation = meta.get("organisation")
+    author = meta.get("author") or (f"{organisation} People Operations" if organisation else None)
+    return PolicySource(meta["title"], meta["file"], meta["version"], blocks, organisation, author)
 
 
 class PolicyPDF(FPDF):
-    def __init__(self, source: PolicySource) -> None:
+    def __init__(self, source: PolicySource, collection: Collection = POLICIES) -> None:
         super().__init__(format="A4")
         self.source = source
+        self.organisation = source.organisation or collection.organisation
         self.set_margins(22, 20, 22)
         self.set_auto_page_break(auto=True, margin=22)
-        self.set_title(f"{COMPANY} {source.title}")
-        self.set_author(f"{COMPANY} People Operations")
+        self.set_title(
+            f"{self.organisation} {source.title}" if collection.title_with_organisation else source.title
+        )
+        self.set_author(source.author or collection.author)
         self.set_subject(source.version)
-        self.set_creator("scripts/make_sample_policies.py")
+        self.set_creator(collection.script)
         self.set_creation_date(CREATION_DATE)
 
     def header(self) -> None:
         self.set_font("Helvetica", "", 8)
         self.set_text_color(110, 110, 110)
-        self.cell(0, 5, f"{COMPANY} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
+        self.cell(0, 5, f"{self.organisation} | {self.source.title}", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
         self.set_draw_color(200, 200, 200)
         self.line(self.l_margin, self.get_y() + 1, self.w - self.r_margin, self.get_y() + 1)
         self.ln(6)
@@ -153,8 +180,8 @@ class PolicyPDF(FPDF):
         self.ln(3)
 
 
-def render(source: PolicySource) -> bytes:
-    pdf = PolicyPDF(source)
+def render(source: PolicySource, collection: Collection = POLICIES) -> bytes:
+    pdf = PolicyPDF(source, collection)
     pdf.add_page()
     for block in source.blocks:
         if block.kind.startswith("h"):
@@ -172,17 +199,19 @@ def render(source: PolicySource) -> bytes:
     return bytes(pdf.output())
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+def main(argv: list[str] | None = None, collection: Collection = POLICIES) -> int:
+    parser = argparse.ArgumentParser(description=f"Render {collection.src_dir}/*.md to reproducible PDFs.")
     parser.add_argument(
         "--check", action="store_true", help="fail if a committed PDF differs from its source"
     )
+    parser.add_argument("--src", type=Path, help="folder of Markdown sources (default: the collection's)")
+    parser.add_argument("--out", type=Path, help="folder the PDFs are written to (default: the collection's)")
     args = parser.parse_args(argv)
     stale: list[str] = []
-    for path in sorted(SRC_DIR.glob("*.md")):
+    for path in sorted((args.src or collection.src_dir).glob("*.md")):
         source = parse_source(path.read_text(encoding="utf-8"))
-        data = render(source)
-        target = OUT_DIR / source.file
+        data = render(source, collection)
+        target = (args.out or collection.out_dir) / source.file
         if args.check:
             if not target.exists() or target.read_bytes() != data:
                 stale.append(source.file)
@@ -190,9 +219,9 @@ def main(argv: list[str] | None = None) -> int:
         tmp = target.with_suffix(".pdf.tmp")
         tmp.write_bytes(data)
         tmp.replace(target)
-        print(f"wrote {target.relative_to(ROOT)} ({len(data):,} bytes)")
+        print(f"wrote {target} ({len(data):,} bytes)")
     if stale:
-        print(f"out of date: {', '.join(stale)} (run scripts/make_sample_policies.py)", file=sys.stderr)
+        print(f"out of date: {', '.join(stale)} (run {collection.script})", file=sys.stderr)
         return 1
     return 0
 

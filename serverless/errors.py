@@ -20,6 +20,8 @@ from backend.generators.errors import (
 from backend.generators.images import ImageBlockedError, ImageResponseError, UnsupportedImageModelError
 from backend.generators.schemas import NOT_BLANK
 from backend.generators.storage import InvalidKeyError, OutputNotFoundError
+from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
+from serverless.identity import ForbiddenCallerError, UnauthenticatedError
 
 # What the client should do after a 504: the Bedrock read timeout is below API Gateway's 30 s limit.
 TIMEOUT_MESSAGE = (
@@ -54,20 +56,22 @@ class ValidationErrorBody(BaseModel):
 # meaning a client should act on. The OpenAPI document declares exactly these, with their bodies.
 ERROR_MEANINGS: dict[int, str] = {
     400: "Bedrock rejected the request (a bad parameter) or blocked the image prompt.",
-    403: "Access to the model or the output bucket was denied.",
+    401: "The request carries no identity this API accepts (API_AUTH).",
+    403: "The caller may not do this, or access to the model or the output bucket was denied.",
     404: "No saved output has that name.",
     422: "The request body, path or query failed validation.",
     500: "The API is misconfigured or hit a bug; the details are in the server log.",
-    501: "Image generation is not available with this provider.",
+    501: "Image generation or course Q&A is not available with this provider.",
     502: "The model answered with nothing usable.",
     503: "The model or the storage is busy or unreachable, or credentials are missing; retry later.",
     504: "The model did not finish within the API's time limit.",
 }
-TEXT_ROUTE_ERRORS = (400, 403, 422, 500, 502, 503, 504)
-POSTER_ROUTE_ERRORS = (400, 403, 422, 500, 501, 502, 503, 504)
-HISTORY_ROUTE_ERRORS = (403, 422, 500, 503)
-HISTORY_ITEM_ERRORS = (403, 404, 422, 500, 503)
+TEXT_ROUTE_ERRORS = (400, 401, 403, 422, 500, 502, 503, 504)
+POSTER_ROUTE_ERRORS = (400, 401, 403, 422, 500, 501, 502, 503, 504)
+HISTORY_ROUTE_ERRORS = (401, 403, 422, 500, 503)
+HISTORY_ITEM_ERRORS = (401, 403, 404, 422, 500, 503)
 HEALTH_ROUTE_ERRORS = (500,)
+COURSE_QA_ERRORS = (400, 401, 403, 422, 500, 501, 502, 503, 504)
 
 
 def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
@@ -88,15 +92,19 @@ class ConfigurationError(RuntimeError):
 # Failures with a known meaning; anything else is a bug and is answered with a 500 by the same table.
 EXPECTED_ERRORS: tuple[type[Exception], ...] = (
     ConfigurationError,
+    CourseQaUnavailableError,
     EmptyOutputError,
+    ForbiddenCallerError,
     ImageBlockedError,
     ImageGenerationUnavailableError,
     ImageResponseError,
     InvalidKeyError,
     InvalidRequestError,
+    KnowledgeBaseError,
     ModelCallError,
     OutputNotFoundError,
     StorageError,
+    UnauthenticatedError,
     UnsupportedImageModelError,
 )
 
@@ -173,11 +181,15 @@ def declare_model_choices(document: dict[str, Any], choices: Sequence[str]) -> N
 
 def status_and_message(exc: BaseException, *, region: str | None = None) -> tuple[int, str]:
     """The HTTP status and the sentence for a failure raised while serving a request."""
+    if isinstance(exc, UnauthenticatedError):
+        return 401, str(exc)
+    if isinstance(exc, ForbiddenCallerError):
+        return 403, str(exc)
     if isinstance(exc, InvalidRequestError):
         return 422, str(exc)
     if isinstance(exc, ConfigurationError):
         return 500, f"The API is misconfigured: {exc}"
-    if isinstance(exc, ImageGenerationUnavailableError):
+    if isinstance(exc, (ImageGenerationUnavailableError, CourseQaUnavailableError)):
         return 501, str(exc)
     if isinstance(exc, (OutputNotFoundError, InvalidKeyError)):
         return 404, str(exc) if isinstance(exc, OutputNotFoundError) else "No saved output has that name."
@@ -193,6 +205,8 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
 
     from backend.errors import ErrorKind, classify, user_message
 
+    if isinstance(exc, KnowledgeBaseError):  # already one sentence; a missing Knowledge Base is a 404
+        return (404 if exc.kind is ErrorKind.UNKNOWN_MODEL else _kind_status()[exc.kind]), exc.message
     kind = classify(exc)
     if isinstance(exc, StorageError):
         return _storage_failure(exc, kind)
@@ -202,7 +216,16 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
     ):
         return 504, TIMEOUT_MESSAGE
     model_id = exc.model_id if isinstance(exc, ModelCallError) else None
-    status = {
+    status = _kind_status()[kind]
+    # For an unexpected failure, name the innermost error (not our wrapper); the log has the traceback.
+    subject = _innermost(exc) if kind is ErrorKind.UNEXPECTED else exc
+    return status, user_message(subject, model_id=model_id, region=region)
+
+
+def _kind_status() -> dict[Any, int]:
+    from backend.errors import ErrorKind
+
+    return {
         ErrorKind.THROTTLED: 503,
         ErrorKind.ACCESS_DENIED: 403,
         ErrorKind.NO_CREDENTIALS: 503,
@@ -212,10 +235,7 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
         ErrorKind.UNKNOWN_MODEL: 502,
         ErrorKind.BAD_REQUEST: 400,
         ErrorKind.UNEXPECTED: 500,
-    }[kind]
-    # For an unexpected failure, name the innermost error (not our wrapper); the log has the traceback.
-    subject = _innermost(exc) if kind is ErrorKind.UNEXPECTED else exc
-    return status, user_message(subject, model_id=model_id, region=region)
+    }
 
 
 def _chain(exc: BaseException) -> list[BaseException]:

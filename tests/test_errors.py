@@ -68,3 +68,15 @@ def test_message_names_model_and_region() -> None:
     )
     assert "amazon.nova-pro-v1:0" in message
     assert "eu-west-1" in message
+
+
+def test_translation_does_not_log_and_the_page_boundary_logs_once(caplog: pytest.LogCaptureFixture) -> None:
+    from ui.errors import report
+
+    exc = ClientError({"Error": {"Code": "ThrottlingException", "Message": "slow down"}}, "Converse")
+    with caplog.at_level("DEBUG"):
+        sentence = user_message(exc)
+        assert caplog.records == []
+        assert report(exc) == sentence
+    assert len(caplog.records) == 1
+    assert caplog.records[0].exc_info is not None  # the traceback goes to the log, once

@@ -13,6 +13,7 @@ import streamlit as st
 
 from backend.api_client import GeneratorApiClient
 from backend.settings import Settings
+from ui.auth import current_user
 from ui.resources import resolve, settings
 
 logger = logging.getLogger(__name__)
@@ -21,7 +22,7 @@ logger = logging.getLogger(__name__)
 @st.cache_resource(show_spinner=False)
 def _api_client(settings: Settings) -> GeneratorApiClient:
     if settings.api_url:
-        return GeneratorApiClient.remote(settings.api_url)
+        return GeneratorApiClient.remote_from_settings(settings)
     from serverless.app import build_service, create_app
 
     engine: Any = None
@@ -33,9 +34,24 @@ def _api_client(settings: Settings) -> GeneratorApiClient:
         except Exception:  # the API reports it as one sentence on the first request
             logger.exception("The offline chat model could not be loaded for the generation API")
     service = build_service(settings, engine=engine)
-    return GeneratorApiClient.in_process(create_app(settings, generator_service=service))
+    # The in-process API's only caller is this app, which names the signed-in user on every call.
+    return GeneratorApiClient.in_process(create_app(settings, generator_service=service, auth="none"))
+
+
+def _access_token(cfg: Settings) -> str | None:
+    """The signed-in user's OIDC access token, which a JWT-authorised API checks (None otherwise)."""
+    if cfg.api_auth != "jwt" or cfg.auth_mode != "oidc":
+        return None
+    tokens = getattr(st.user, "tokens", None)  # needs expose_tokens = "access" in [auth]
+    return tokens.get("access") if tokens else None
 
 
 def api_client() -> GeneratorApiClient:
-    """The client the pages use; an ``AppTest`` injects a fake under the name ``api_client``."""
-    return resolve("api_client", lambda: _api_client(settings()))
+    """The client the pages use, acting for the signed-in user, so outputs and history are theirs.
+
+    The connection is shared (built once per process); ``for_user`` only names the caller. An ``AppTest``
+    injects the shared client under the name ``api_client``.
+    """
+    cfg = settings()
+    shared = resolve("api_client", lambda: _api_client(cfg))
+    return shared.for_user(current_user().username, token=_access_token(cfg))

@@ -15,8 +15,8 @@ from langchain_core.embeddings import Embeddings
 from backend.providers import build_embeddings
 from backend.providers.params import InferenceParams
 from backend.rag.answer.answerer import PolicyAnswerer
+from backend.rag.answer.factory import build_answerer
 from backend.rag.answer.prompt import context_char_budget
-from backend.rag.answer.thresholds import min_score_for
 from backend.rag.ingest.policy_library import PolicyLibrary
 from backend.rag.retrieve.factory import build_retriever
 from backend.rag.types import PolicyRetriever
@@ -24,8 +24,6 @@ from backend.settings import Settings
 from ui.chat_resources import bedrock_runtime_client, chat_model
 from ui.resources import resolve
 
-# For the small offline model, passages scoring this far below the best one are left out of the prompt.
-LOCAL_CONTEXT_MARGIN = 0.2
 # The rewrite is one short question: greedy decoding, few tokens.
 REWRITE_MAX_TOKENS = 64
 # Old generations' retrievers are dropped from the cache after this many newer ones.
@@ -73,20 +71,19 @@ def policy_retriever(settings: Settings) -> PolicyRetriever:
 
 
 def policy_answerer(settings: Settings, params: InferenceParams) -> PolicyAnswerer:
-    """The answerer for the sidebar's model; the rewrite uses the same model, greedy and short."""
+    """Offline: extractive answers (no chat model). Bedrock: the sidebar's model, greedy for rewrites."""
 
     def build() -> PolicyAnswerer:
+        if settings.provider == "local":
+            return build_answerer(settings, policy_retriever(settings), embeddings(settings))
         rewrite_params = params.model_copy(update={"temperature": 0.0, "max_tokens": REWRITE_MAX_TOKENS})
-        return PolicyAnswerer(
-            chat_model(settings, params),
+        return build_answerer(
+            settings,
             policy_retriever(settings),
-            min_score=min_score_for(
-                settings
-            ),  # tuned on the evaluation set (backend/rag/answer/thresholds.py)
-            k=settings.rag_top_k,
+            embeddings(settings),
+            chat_model=chat_model(settings, params),
             rewrite_model=chat_model(settings, rewrite_params),
             max_context_chars=context_char_budget(settings.context_tokens, params.max_tokens),
-            context_margin=LOCAL_CONTEXT_MARGIN if settings.provider == "local" else None,
         )
 
     return resolve("policy_answerer", build)

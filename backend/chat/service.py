@@ -9,7 +9,13 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 
 from langchain_core.language_models.chat_models import BaseChatModel
-from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage, trim_messages
+from langchain_core.messages import (
+    BaseMessage,
+    BaseMessageChunk,
+    HumanMessage,
+    SystemMessage,
+    trim_messages,
+)
 from langchain_core.messages.utils import count_tokens_approximately
 
 TokenCounter = Callable[[list[BaseMessage]], int]
@@ -65,7 +71,11 @@ class ChatService:
         self, history: Sequence[BaseMessage], user_text: str, system_prompt: str
     ) -> Iterator[str]:
         """Yield the reply's text as it arrives."""
-        for chunk in self._model.stream(self.prompt_messages(history, user_text, system_prompt)):
+        for chunk in self.stream_chunks(self.prompt_messages(history, user_text, system_prompt)):
             text = chunk.text
             if text:
                 yield text
+
+    def stream_chunks(self, messages: Sequence[BaseMessage]) -> Iterator[BaseMessageChunk]:
+        """The model's raw chunks for ``messages`` (from ``prompt_messages``), usage report included."""
+        yield from self._model.stream(list(messages))

@@ -1,12 +1,15 @@
-"""Storage keys for generated outputs: ``<prefix>/<UTC timestamp>_<slug>.<extension>``.
+"""Storage keys for generated outputs: ``users/<owner>/<prefix>/<UTC timestamp>_<slug>.<extension>``.
 
-Keys are built only from a fixed prefix, a timestamp and a slug restricted to ``[a-z0-9-]``, so no user
-text can escape the prefix (no ``..``, no ``/``, no control characters) and every key has a bounded length.
+Keys are built only from the owner's folder (a slug plus a hash of the caller's identity), a fixed prefix,
+a timestamp and a slug restricted to ``[a-z0-9-]``, so no user text can escape the prefix (no ``..``, no
+``/``, no control characters) and every key has a bounded length. Each caller reads and lists only under
+its own ``users/<owner>/`` folder.
 """
 
 from __future__ import annotations
 
 import enum
+import hashlib
 import re
 import unicodedata
 from datetime import UTC, datetime
@@ -15,6 +18,11 @@ MAX_SLUG_LENGTH = 48
 _NOT_SLUG = re.compile(r"[^a-z0-9]+")
 # 20250121T220000.123Z: sortable as text, so newest-first history is a reverse sort of the key.
 _TIMESTAMP_FORMAT = "%Y%m%dT%H%M%S"
+# The folder every user's outputs live under, and one user's folder name: a readable slug of the identity's
+# last part plus 128 bits of SHA-256 of the whole identity, so two identities never share a folder.
+OWNERS_ROOT = "users"
+_OWNER_SLUG_LENGTH = 24
+_OWNER = re.compile(rf"^[a-z0-9-]{{1,{_OWNER_SLUG_LENGTH}}}-[0-9a-f]{{32}}$")
 _NAME = re.compile(rf"^\d{{8}}T\d{{6}}\.\d{{3}}Z(_[a-z0-9-]{{1,{MAX_SLUG_LENGTH}}})?\.[a-z0-9]{{1,6}}$")
 
 
@@ -52,14 +60,34 @@ def slugify(text: str, *, max_length: int = MAX_SLUG_LENGTH) -> str:
     return slug or "untitled"
 
 
-def output_key(kind: OutputKind, moment: datetime, extension: str, title: str | None = None) -> str:
-    """``code-output/20250121T220000.123Z_binary-search.py``; posters have no title part."""
+def owner_id(identity: str) -> str:
+    """The storage folder name of one caller identity (``app:ana`` -> ``ana-<32 hex>``)."""
+    readable = re.split(r"[:/]", identity)[-1]
+    digest = hashlib.sha256(identity.encode("utf-8")).hexdigest()[:32]
+    return f"{slugify(readable, max_length=_OWNER_SLUG_LENGTH)}-{digest}"
+
+
+def is_owner_id(owner: str) -> bool:
+    return bool(_OWNER.fullmatch(owner))
+
+
+def output_folder(owner: str, kind: OutputKind) -> str:
+    """``users/<owner>/code-output``: where one user's outputs of one kind live."""
+    if not is_owner_id(owner):
+        raise ValueError(f"invalid owner {owner[:80]!r}")
+    return f"{OWNERS_ROOT}/{owner}/{kind.prefix}"
+
+
+def output_key(
+    kind: OutputKind, moment: datetime, extension: str, title: str | None = None, *, owner: str
+) -> str:
+    """``users/<owner>/code-output/20250121T220000.123Z_binary-search.py``; posters have no title part."""
     if not re.fullmatch(r"[a-z0-9]{1,6}", extension):
         raise ValueError(f"invalid file extension {extension!r}")
     name = timestamp(moment)
     if title is not None:
         name += f"_{slugify(title)}"
-    return f"{kind.prefix}/{name}.{extension}"
+    return f"{output_folder(owner, kind)}/{name}.{extension}"
 
 
 def is_output_name(name: str) -> bool:

@@ -31,7 +31,7 @@ from backend.generators.images import (
     parse_image_response,
 )
 from backend.generators.languages import LANGUAGES
-from backend.generators.naming import OutputKind, is_output_name, output_key, utc_now
+from backend.generators.naming import OutputKind, is_output_name, output_folder, output_key, utc_now
 from backend.generators.schemas import (
     BLOG_WORDS,
     BlogRequest,
@@ -98,7 +98,7 @@ class GeneratorService:
     def image_generation(self) -> bool:
         return self._image_client is not None
 
-    def generate_code(self, request: CodeRequest) -> TextResult:
+    def generate_code(self, request: CodeRequest, *, owner: str) -> TextResult:
         language = LANGUAGES[request.key]
         messages = [
             SystemMessage(load_prompt("code_system").format(language_label=language.label)),
@@ -110,7 +110,7 @@ class GeneratorService:
         code = extract_code(reply)
         if not code.strip():
             raise EmptyOutputError("The model returned no code; rephrase the instructions and try again.")
-        saved = self._save_text(OutputKind.CODE, language.extension, request.message, code)
+        saved = self._save_text(owner, OutputKind.CODE, language.extension, request.message, code)
         return TextResult(
             kind="code",
             content=code,
@@ -121,7 +121,7 @@ class GeneratorService:
             seconds=seconds,
         )
 
-    def generate_blog(self, request: BlogRequest) -> TextResult:
+    def generate_blog(self, request: BlogRequest, *, owner: str) -> TextResult:
         messages = [
             SystemMessage(load_prompt("blog_system")),
             HumanMessage(load_prompt("blog_user").format(words=BLOG_WORDS, topic=request.blog_topic)),
@@ -130,10 +130,10 @@ class GeneratorService:
         blog = reply.strip()
         if not blog:
             raise EmptyOutputError("The model returned an empty blog; try another topic or try again.")
-        saved = self._save_text(OutputKind.BLOG, "txt", request.blog_topic, blog + "\n")
+        saved = self._save_text(owner, OutputKind.BLOG, "txt", request.blog_topic, blog + "\n")
         return TextResult(kind="blog", content=blog, **saved, model=model_id, usage=usage, seconds=seconds)
 
-    def summarize(self, request: SummaryRequest) -> TextResult:
+    def summarize(self, request: SummaryRequest, *, owner: str) -> TextResult:
         messages = [
             SystemMessage(load_prompt("summary_system")),
             HumanMessage(load_prompt("summary_user").format(lines=request.lines, text=request.text)),
@@ -143,12 +143,12 @@ class GeneratorService:
         if not summary:
             raise EmptyOutputError("The model returned an empty summary; try again or shorten the text.")
         title = request.text.strip().splitlines()[0] if request.text.strip() else "summary"
-        saved = self._save_text(OutputKind.SUMMARY, "txt", title, summary + "\n")
+        saved = self._save_text(owner, OutputKind.SUMMARY, "txt", title, summary + "\n")
         return TextResult(
             kind="summary", content=summary, **saved, model=model_id, usage=usage, seconds=seconds
         )
 
-    def generate_poster(self, request: PosterRequest) -> PosterResult:
+    def generate_poster(self, request: PosterRequest, *, owner: str) -> PosterResult:
         if self._image_client is None:
             raise ImageGenerationUnavailableError()
         model_id = self.settings.bedrock_image_model_id
@@ -173,7 +173,7 @@ class GeneratorService:
             raise ModelCallError(model_id) from exc
         png = parse_image_response(model_id, payload)
         seconds = time.perf_counter() - started
-        key = output_key(OutputKind.POSTER, self._clock(), "png")
+        key = output_key(OutputKind.POSTER, self._clock(), "png", owner=owner)
         location = self._save(key, png, "image/png")
         url = self._url(key)
         return PosterResult(
@@ -191,9 +191,10 @@ class GeneratorService:
             seconds=round(seconds, 3),
         )
 
-    def history(self, kind: OutputKind, limit: int) -> list[HistoryItem]:
+    def history(self, kind: OutputKind, limit: int, *, owner: str) -> list[HistoryItem]:
+        """``owner``'s newest outputs of ``kind``: nobody lists another user's folder."""
         try:
-            stored = self.storage.list(kind, limit)
+            stored = self.storage.list(owner, kind, limit)
         except Exception as exc:
             raise StorageError(self.storage.describe(), "listing outputs in") from exc
         return [
@@ -203,10 +204,11 @@ class GeneratorService:
             for s in stored
         ]
 
-    def read_output(self, kind: OutputKind, name: str) -> OutputContent:
+    def read_output(self, kind: OutputKind, name: str, *, owner: str) -> OutputContent:
+        """One of ``owner``'s outputs; a name saved by someone else is simply not found in this folder."""
         if not is_output_name(name):
             raise OutputNotFoundError(f"No saved {kind.value} output named {name[:80]!r}.")
-        key = f"{kind.prefix}/{name}"
+        key = f"{output_folder(owner, kind)}/{name}"
         if kind is OutputKind.POSTER:
             data = self._read(key)
             url = self._url(key)
@@ -258,9 +260,11 @@ class GeneratorService:
             return inference.model_copy(update={"max_tokens": room})
         return inference
 
-    def _save_text(self, kind: OutputKind, extension: str, title: str, text: str) -> dict[str, str]:
+    def _save_text(
+        self, owner: str, kind: OutputKind, extension: str, title: str, text: str
+    ) -> dict[str, str]:
         """Store a text output under a fresh key; returns the ``key`` and ``location`` of the result."""
-        key = output_key(kind, self._clock(), extension, title=title)
+        key = output_key(kind, self._clock(), extension, title=title, owner=owner)
         return {"key": key, "location": self._save(key, text.encode("utf-8"), "text/plain; charset=utf-8")}
 
     def _complete(

@@ -1,7 +1,8 @@
 """Where generated outputs are saved: a private S3 bucket when one is configured, else a local folder.
 
 Both stores take keys built by ``naming.output_key`` and refuse any other shape, so a key from a
-request can never point outside the output prefixes.
+request can never point outside one user's output prefixes. Listing takes the owner, so it never crosses
+into another user's folder.
 """
 
 from __future__ import annotations
@@ -13,7 +14,7 @@ from datetime import UTC, datetime
 from pathlib import Path, PurePosixPath
 from typing import TYPE_CHECKING, Any, Protocol
 
-from backend.generators.naming import OutputKind, is_output_name
+from backend.generators.naming import OWNERS_ROOT, OutputKind, is_output_name, is_owner_id, output_folder
 
 if TYPE_CHECKING:
     from backend.settings import Settings
@@ -44,11 +45,12 @@ class StoredObject:
 
 
 def check_key(key: str) -> OutputKind:
-    """The kind a key belongs to; raises ``InvalidKeyError`` for anything else."""
-    prefix, _, name = key.partition("/")
-    for kind in OutputKind:
-        if prefix == kind.prefix and is_output_name(name):
-            return kind
+    """The kind of a key ``users/<owner>/<prefix>/<name>``; ``InvalidKeyError`` for anything else."""
+    parts = key.split("/")
+    if len(parts) == 4 and parts[0] == OWNERS_ROOT and is_owner_id(parts[1]) and is_output_name(parts[3]):
+        for kind in OutputKind:
+            if parts[2] == kind.prefix:
+                return kind
     raise InvalidKeyError(f"{key[:80]!r} is not an output key")
 
 
@@ -67,8 +69,8 @@ class Storage(Protocol):
 
     def read(self, key: str) -> bytes: ...
 
-    def list(self, kind: OutputKind, limit: int) -> list[StoredObject]:
-        """The newest ``limit`` outputs of ``kind``, newest first."""
+    def list(self, owner: str, kind: OutputKind, limit: int) -> list[StoredObject]:
+        """The newest ``limit`` outputs of ``kind`` saved by ``owner``, newest first."""
         ...
 
     def url(self, key: str) -> str | None:
@@ -117,8 +119,9 @@ class LocalStorage:
             raise OutputNotFoundError(f"No saved output named {PurePosixPath(key).name!r}.")
         return path.read_bytes()
 
-    def list(self, kind: OutputKind, limit: int) -> list[StoredObject]:
-        folder = self.root / kind.prefix
+    def list(self, owner: str, kind: OutputKind, limit: int) -> list[StoredObject]:
+        prefix = output_folder(owner, kind)
+        folder = self.root / prefix
         if not folder.is_dir():
             return []
         names = sorted((p.name for p in folder.iterdir() if is_output_name(p.name)), reverse=True)[:limit]
@@ -126,7 +129,7 @@ class LocalStorage:
         for name in names:
             path = folder / name
             stat = path.stat()
-            key = f"{kind.prefix}/{name}"
+            key = f"{prefix}/{name}"
             items.append(
                 StoredObject(
                     key=key,
@@ -186,16 +189,17 @@ class S3Storage:
         body: bytes = response["Body"].read()
         return body
 
-    def list(self, kind: OutputKind, limit: int) -> list[StoredObject]:
+    def list(self, owner: str, kind: OutputKind, limit: int) -> list[StoredObject]:
+        prefix = f"{output_folder(owner, kind)}/"
         paginator = self.client.get_paginator("list_objects_v2")
         pages = paginator.paginate(
-            Bucket=self.bucket, Prefix=f"{kind.prefix}/", PaginationConfig={"MaxItems": MAX_LISTED_KEYS}
+            Bucket=self.bucket, Prefix=prefix, PaginationConfig={"MaxItems": MAX_LISTED_KEYS}
         )
         found = [
             obj
             for page in pages
             for obj in page.get("Contents", [])
-            if is_output_name(PurePosixPath(obj["Key"]).name) and obj["Key"].count("/") == 1
+            if obj["Key"].startswith(prefix) and is_output_name(obj["Key"].removeprefix(prefix))
         ]
         # Keys start with a UTC timestamp, so the reverse key order is newest first.
         found.sort(key=lambda obj: obj["Key"], reverse=True)

@@ -23,6 +23,8 @@ from backend.settings import Settings, SettingsError, load_settings
 if TYPE_CHECKING:
     from langchain_core.language_models.chat_models import BaseChatModel
 
+    from backend.rag.answer.answerer import Answer, PolicyAnswerer
+
 EXIT_OK, EXIT_ERROR, EXIT_USAGE = 0, 1, 2
 
 
@@ -47,10 +49,12 @@ def _parser() -> argparse.ArgumentParser:
     search.add_argument("--json", action="store_true", help="print JSON (one object per question)")
     search.add_argument("--questions", type=Path, help="JSONL file with a 'question' key per line")
 
-    ask = sub.add_parser("ask", help="answer a question with citations")
-    ask.add_argument("question", metavar="QUESTION")
+    ask = sub.add_parser("ask", help="answer questions with citations, as the HR Q&A page does")
+    ask.add_argument("question", nargs="?", metavar="QUESTION")
     ask.add_argument("--index", type=Path)
     ask.add_argument("--k", type=int, default=None)
+    ask.add_argument("--json", action="store_true", help="print one JSON object per question")
+    ask.add_argument("--questions", type=Path, help="JSONL file with a 'question' key per line")
 
     evaluate = sub.add_parser("eval", help="page recall@k, MRR, refusal rate, latency, threshold sweep")
     evaluate.add_argument("dataset", type=Path, metavar="DATASET.jsonl")
@@ -58,6 +62,19 @@ def _parser() -> argparse.ArgumentParser:
     evaluate.add_argument("--k", type=int, default=5)
     evaluate.add_argument("--threshold", type=float, default=None, help="refusal threshold (default: tuned)")
     evaluate.add_argument("--json", action="store_true", help="print the summary as JSON")
+    evaluate.add_argument(
+        "--split", choices=("dev", "test", "all"), default="all", help="questions of one split only"
+    )
+    evaluate.add_argument(
+        "--retrieval-only", action="store_true", help="skip answering (retrieval metrics only)"
+    )
+    evaluate.add_argument("--details", type=Path, help="write every answer and its scores to this JSONL")
+    evaluate.add_argument(
+        "--sweep-gate",
+        action="store_true",
+        help="answer with only the retrieval threshold, then report the answer-gate thresholds that "
+        "would refuse best (tune on --split dev)",
+    )
     return parser
 
 
@@ -103,10 +120,33 @@ class Context:
             self.embeddings = _LazyEmbeddings(self.settings)
         return self.embeddings
 
-    def retriever(self) -> PolicyRetriever:
-        from backend.rag.retrieve.factory import build_retriever
+    _retriever: PolicyRetriever | None = None
 
-        return build_retriever(self.settings, self.get_embeddings())
+    def retriever(self) -> PolicyRetriever:
+        if self._retriever is None:
+            from backend.rag.retrieve.factory import build_retriever
+
+            self._retriever = build_retriever(self.settings, self.get_embeddings())
+        return self._retriever
+
+    def answerer(self, k: int | None = None, *, permissive: bool = False) -> PolicyAnswerer:
+        """The answerer the HR page uses; the chat model is built only when Bedrock answers.
+
+        ``permissive`` keeps only the retrieval threshold, so every answer is given and its gate
+        features recorded (for ``eval --sweep-gate``).
+        """
+        from backend.providers import InferenceParams, build_chat_model
+        from backend.rag.answer.factory import build_answerer
+        from backend.rag.answer.thresholds import RefusalGate, min_score_for
+
+        settings = self.settings if k is None else self.settings.model_copy(update={"rag_top_k": k})
+        chat_model = None
+        if settings.provider != "local":
+            chat_model = self.chat_model or build_chat_model(settings, InferenceParams(temperature=0.0))
+        gate = RefusalGate(min_score_for(settings)) if permissive else None
+        return build_answerer(
+            settings, self.retriever(), self.get_embeddings(), chat_model=chat_model, gate=gate
+        )
 
 
 def source_json(result: ScoredChunk) -> dict[str, Any]:
@@ -196,21 +236,40 @@ def cmd_search(args: argparse.Namespace, ctx: Context) -> int:
 
 
 # -- ask --------------------------------------------------------------------------------------------
-def cmd_ask(args: argparse.Namespace, ctx: Context) -> int:
-    settings = ctx.settings
-    from backend.providers import InferenceParams, build_chat_model
-    from backend.rag.answer.answerer import PolicyAnswerer
-    from backend.rag.answer.thresholds import min_score_for
+def answer_json(question: str, answer: Answer, seconds: float) -> dict[str, Any]:
+    return {
+        "question": question,
+        "answer": answer.text,
+        "citations": [{"file": c.file, "page": c.page} for c in answer.citations],
+        "refused": answer.refused,
+        "seconds": round(seconds, 3),
+    }
 
-    k = args.k or settings.rag_top_k
-    chat_model = ctx.chat_model or build_chat_model(settings, InferenceParams(temperature=0.0))
-    answerer = PolicyAnswerer(chat_model, ctx.retriever(), min_score=min_score_for(settings), k=k)
-    answer = answerer.answer(args.question, [])
-    print(answer.text, file=ctx.out)
-    if answer.sources:
-        print("\nPassages given to the model:", file=ctx.out)
-        for r in answer.sources:
-            print(f"  - {r.chunk.file}, page {r.chunk.page} (score {r.score:.2f})", file=ctx.out)
+
+def cmd_ask(args: argparse.Namespace, ctx: Context) -> int:
+    if (args.question is None) == (args.questions is None):
+        print("give either a QUESTION or --questions FILE.jsonl", file=sys.stderr)
+        return EXIT_USAGE
+    questions = _questions_from(args.questions) if args.questions else [args.question]
+    answerer = ctx.answerer(args.k)  # models load once for all questions
+    for question in questions:
+        started = time.perf_counter()
+        answer = answerer.answer(question, [])
+        seconds = time.perf_counter() - started
+        if args.json:
+            print(json.dumps(answer_json(question, answer, seconds), ensure_ascii=False), file=ctx.out)
+            continue
+        if len(questions) > 1:
+            print(f"Q: {question}", file=ctx.out)
+        print(answer.text, file=ctx.out)
+        for warning in answer.warnings:
+            print(f"warning: {warning}", file=ctx.out)
+        if answer.sources:
+            print("\nPassages the answer was drawn from:", file=ctx.out)
+            for r in answer.sources:
+                print(f"  - {r.chunk.file}, page {r.chunk.page} (score {r.score:.2f})", file=ctx.out)
+        if len(questions) > 1:
+            print(file=ctx.out)
     return EXIT_OK
 
 
@@ -220,14 +279,16 @@ def cmd_eval(args: argparse.Namespace, ctx: Context) -> int:
     from dataclasses import asdict
 
     from backend.rag.answer.thresholds import min_score_for
+    from backend.rag.evaluate import answers as answer_eval
+    from backend.rag.evaluate import dataset
     from backend.rag.evaluate import retrieval as evaluate
     from backend.rag.index.store import IndexStore
 
-    questions = evaluate.load_questions(args.dataset)
+    questions = dataset.in_split(dataset.load_questions(args.dataset), args.split)
     manifest = IndexStore(settings.index_dir).read_manifest()
     if manifest is not None:  # a Knowledge Base has no local manifest: evaluate every question
         indexed = {f.file for f in manifest.files}
-        kept = evaluate.restrict_to_files(questions, indexed)
+        kept = dataset.restrict_to_files(questions, indexed)
         if len(kept) < len(questions):
             print(
                 f"skipped {len(questions) - len(kept)} questions citing files that are not indexed",
@@ -242,12 +303,44 @@ def cmd_eval(args: argparse.Namespace, ctx: Context) -> int:
     summary = evaluate.summarize(results, args.k, threshold)
     rows = evaluate.sweep(results)
     suggested = evaluate.best_threshold(results)
+    answers: list[answer_eval.AnswerResult] = []
+    if not args.retrieval_only and questions:
+        answerer = ctx.answerer(args.k, permissive=args.sweep_gate)
+        answerer.answer(questions[0].question)  # warm-up, as above
+        answers = [answer_eval.answer_one(q, answerer.stream) for q in questions]
+    answer_summary = answer_eval.summarize_answers(answers) if answers else None
+    if args.details is not None:
+        with open(args.details, "w", encoding="utf-8") as fh:
+            for a in answers:
+                row = {
+                    "id": a.question.id,
+                    "question": a.question.question,
+                    "answerable": a.question.answerable,
+                    "answer": a.text,
+                    "refused": a.refused,
+                    "correct": a.correct,
+                    "facts_stated": a.facts_stated,
+                    "citation_match": a.citation_match,
+                    "citations": [list(c) for c in a.citations],
+                    "cited": sorted(list(c) for c in a.question.cited),
+                    "unsupported": list(a.unsupported),
+                }
+                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
     if args.json:
-        payload = {**asdict(summary), "suggested_threshold": suggested, "sweep": rows}
+        payload: dict[str, Any] = {**asdict(summary), "suggested_threshold": suggested, "sweep": rows}
+        payload["split"] = args.split
+        if answer_summary is not None:
+            payload["answers"] = asdict(answer_summary)
         print(json.dumps(payload), file=ctx.out)
     else:
+        print(f"split: {args.split}", file=ctx.out)
         print(evaluate.format_report(summary, rows, suggested), file=ctx.out)
         print(f"\nsuggested threshold: {suggested:.2f} (in use: {threshold:.2f})", file=ctx.out)
+        if answer_summary is not None:
+            print("\n" + answer_eval.format_answer_report(answer_summary), file=ctx.out)
+        if args.sweep_gate and answers:
+            gates = answer_eval.sweep_gates(answers, min_score_for(settings))
+            print("\n" + answer_eval.format_gate_sweep(gates), file=ctx.out)
     return EXIT_OK
 
 
@@ -277,7 +370,7 @@ def main(
 
 
 def _error_sentence(exc: BaseException) -> str:
-    from backend.rag.evaluate.retrieval import DatasetError
+    from backend.rag.evaluate.dataset import DatasetError
     from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 
     if isinstance(exc, (IndexNotFoundError, IndexFormatError, DatasetError, ValueError, FileNotFoundError)):

@@ -71,3 +71,21 @@ def test_settle_after_an_error_adds_a_new_reply_instead_of_overwriting_the_error
 def test_unknown_roles_are_rejected_when_loading() -> None:
     with pytest.raises(ValueError, match="role"):
         Turn.from_dict({"role": "system", "content": "x"})
+
+
+def test_a_reply_keeps_its_id_figures_and_agent_trace_through_json() -> None:
+    from backend.banking.trace import AgentReply
+    from backend.metering.figures import AnswerFigures
+
+    conversation = Conversation()
+    conversation.add_user("status of 7777?")
+    conversation.add_assistant("Pending, InvalidAddressProof")
+    reply = conversation.turns[-1]
+    reply.figures = AnswerFigures.no_model(0.02)
+    conversation.attach_agent(AgentReply("guided", awaiting="accountId"))
+
+    restored = Conversation.from_dict(json.loads(json.dumps(conversation.to_dict())))
+
+    assert restored.turns[-1].id == reply.id
+    assert restored.turns[-1].figures == reply.figures
+    assert restored.turns[-1].agent == reply.agent

@@ -37,19 +37,24 @@ def app_data_dir(tmp_path: Path) -> Path:
     return data
 
 
+def app_env(data: Path) -> dict[str, str]:
+    """The offline app over one data folder (every folder setting points inside it)."""
+    return {
+        "APP_PROVIDER": "local",
+        "DATA_DIR": str(data),
+        "INDEX_DIR": str(data / "index"),
+        "UPLOAD_DIR": str(data / "uploads"),
+        "OUTPUT_DIR": str(data / "outputs"),
+    }
+
+
 @pytest.fixture
 def app_server(app_data_dir: Path, tmp_path: Path) -> Iterator[Callable[..., str]]:
     """Factory: start ``streamlit run app.py`` headless on a free port with extra env; returns the URL."""
     procs: list[subprocess.Popen[bytes]] = []
 
     def start(env: dict[str, str] | None = None, timeout: float = 60) -> str:
-        data = {
-            "APP_PROVIDER": "local",
-            "DATA_DIR": str(app_data_dir),
-            "INDEX_DIR": str(app_data_dir / "index"),
-            "UPLOAD_DIR": str(app_data_dir / "uploads"),
-            "OUTPUT_DIR": str(app_data_dir / "outputs"),
-        }
+        data = app_env(app_data_dir)
         log = (tmp_path / f"streamlit-{len(procs)}.log").open("wb")
         proc, url = start_streamlit({**data, **(env or {})}, log=log)
         procs.append(proc)

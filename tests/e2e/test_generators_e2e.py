@@ -8,6 +8,7 @@ from typing import Any
 
 import pytest
 
+from backend.generators.naming import owner_id
 from tests.e2e.conftest import screenshot
 
 pytestmark = [pytest.mark.e2e, pytest.mark.enable_socket, pytest.mark.local_model]
@@ -42,7 +43,9 @@ def test_generate_code_offline_and_see_it_saved(
 
     saved = page.get_by_text("Saved to", exact=False).first
     saved.wait_for(timeout=300_000)
-    outputs = sorted((app_data_dir / "outputs" / "code-output").glob("*.py"))
+    outputs = sorted(
+        (app_data_dir / "outputs" / "users" / owner_id("app:local") / "code-output").glob("*.py")
+    )
     assert len(outputs) == 1
     assert outputs[0].name.endswith("_write-a-python-function-add-a-b-that-returns-a-b.py")
     code = outputs[0].read_text()

@@ -64,11 +64,17 @@ def test_upload_ask_and_see_the_cited_page(
     expect(metric(page, "Documents")).to_contain_text("4", timeout=SLOW)
     wait_until_idle(page)
 
-    open_expander(page, "Manage policy documents")
+    # Uploads live on Admin → Policy documents (AUTH_MODE=none: the local user is an admin).
+    page.get_by_role("link", name="Policy documents").click()
+    page.get_by_role("heading", name="Policy documents").wait_for()
+    wait_until_idle(page)
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf_path))
     page.get_by_text(UPLOAD_NAME, exact=True).first.wait_for()
     page.get_by_role("button", name="Add to index").click()
     page.get_by_text(f"{UPLOAD_NAME}: added, 1 pages", exact=False).wait_for(timeout=SLOW)
+    wait_until_idle(page)
+    page.get_by_role("link", name="HR Policy Q&A").click()
+    page.get_by_role("heading", name="HR Policy Q&A").wait_for()
     expect(metric(page, "Documents")).to_contain_text("5")
     wait_until_idle(page)
 

@@ -11,13 +11,17 @@ from backend.generators.naming import (
     MAX_SLUG_LENGTH,
     OutputKind,
     is_output_name,
+    is_owner_id,
+    output_folder,
     output_key,
+    owner_id,
     slugify,
     timestamp,
 )
 from backend.generators.text import extract_code, limit_lines
 
 MOMENT = datetime(2025, 1, 21, 22, 0, 5, 123456, tzinfo=UTC)
+ANA = owner_id("app:ana")
 
 
 @pytest.mark.parametrize(
@@ -86,17 +90,53 @@ def test_timestamp_is_utc_with_milliseconds() -> None:
         (OutputKind.POSTER, "png", None, "poster-output/20250121T220005.123Z.png"),
     ],
 )
-def test_output_keys_follow_the_seed_layout(
+def test_output_keys_follow_the_seed_layout_under_the_owners_folder(
     kind: OutputKind, extension: str, title: str | None, key: str
 ) -> None:
-    assert output_key(kind, MOMENT, extension, title=title) == key
+    assert output_key(kind, MOMENT, extension, title=title, owner=ANA) == f"users/{ANA}/{key}"
     assert is_output_name(key.split("/", 1)[1])
 
 
 @pytest.mark.parametrize("extension", ["py/../x", "", "toolongext", "P Y"])
 def test_output_key_rejects_odd_extensions(extension: str) -> None:
     with pytest.raises(ValueError, match="extension"):
-        output_key(OutputKind.CODE, MOMENT, extension, title="x")
+        output_key(OutputKind.CODE, MOMENT, extension, title="x", owner=ANA)
+
+
+@pytest.mark.parametrize(
+    ("identity", "readable"),
+    [
+        ("app:ana", "ana"),
+        ("app:Ana.Lopez@example.com", "ana-lopez-example-com"),
+        ("iam:arn:aws:sts::123456789012:assumed-role/Dev/bob", "bob"),
+        ("jwt:5f1c2a9e-8d7b-4c3a-9e2f-0a1b2c3d4e5f", "5f1c2a9e-8d7b-4c3a-9e2f"),
+        ("app:../..", "untitled"),
+    ],
+)
+def test_owner_folders_are_a_readable_slug_and_a_hash_of_the_whole_identity(
+    identity: str, readable: str
+) -> None:
+    owner = owner_id(identity)
+    slug, _, digest = owner.rpartition("-")
+    assert slug == readable
+    assert len(digest) == 32
+    assert is_owner_id(owner)
+    assert owner_id(identity) == owner  # stable across calls and processes
+
+
+def test_identities_that_slug_alike_get_different_folders() -> None:
+    # Same readable part, different identity: the hash keeps them apart.
+    folders = {
+        owner_id(i) for i in ("app:ana", "app:Ana", "jwt:ana", "iam:arn:aws:sts::1:assumed-role/R/ana")
+    }
+    assert len(folders) == 4
+
+
+@pytest.mark.parametrize("owner", ["", "ana", "../x-0123456789abcdef0123456789abcdef", "ANA-" + "0" * 32])
+def test_folders_refuse_anything_but_an_owner_id(owner: str) -> None:
+    assert not is_owner_id(owner)
+    with pytest.raises(ValueError, match="owner"):
+        output_folder(owner, OutputKind.CODE)
 
 
 @pytest.mark.parametrize(

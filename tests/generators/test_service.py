@@ -16,7 +16,7 @@ from backend.generators.errors import (
     ModelCallError,
     StorageError,
 )
-from backend.generators.naming import OutputKind
+from backend.generators.naming import OutputKind, owner_id
 from backend.generators.schemas import (
     BlogRequest,
     CodeRequest,
@@ -30,6 +30,7 @@ from backend.settings import LOCAL_CHAT_MODEL, Settings
 from tests.generators.fakes import ModelFactory, with_usage
 
 NOW = datetime(2025, 1, 21, 22, 0, 5, 123000, tzinfo=UTC)
+ANA = owner_id("app:ana")
 
 
 @pytest.fixture
@@ -55,10 +56,10 @@ def test_code_is_extracted_saved_with_the_language_extension_and_described(
 ) -> None:
     reply = "Here you go:\n```python\ndef search(xs, x):\n    return x in xs\n```\nHope it helps!"
     service, factory = make_service(with_usage(reply, 40, 12))
-    result = service.generate_code(CodeRequest(key="python", message="implement binary search"))
+    result = service.generate_code(CodeRequest(key="python", message="implement binary search"), owner=ANA)
 
     assert result.content == "def search(xs, x):\n    return x in xs\n"
-    assert result.key == "code-output/20250121T220005.123Z_implement-binary-search.py"
+    assert result.key == f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
     assert result.location == f"OUTPUT_DIR/{result.key}"  # a storage key, never a server path
     assert (tmp_path / "outputs" / result.key).read_text() == result.content
     assert result.language == "python"
@@ -74,7 +75,7 @@ def test_code_is_extracted_saved_with_the_language_extension_and_described(
 
 def test_language_key_chooses_the_extension(make_service: Callable[..., Any]) -> None:
     service, _ = make_service("```js\nconsole.log(1)\n```")
-    result = service.generate_code(CodeRequest(key="javascript", message="log one"))
+    result = service.generate_code(CodeRequest(key="javascript", message="log one"), owner=ANA)
     assert result.key.endswith("_log-one.js")
     assert result.language == "javascript"
 
@@ -82,9 +83,9 @@ def test_language_key_chooses_the_extension(make_service: Callable[..., Any]) ->
 def test_blog_asks_for_about_200_words_on_the_topic(make_service: Callable[..., Any], tmp_path: Path) -> None:
     blog = "Machine learning helps doctors. " * 30
     service, factory = make_service(blog)
-    result = service.generate_blog(BlogRequest(blog_topic="Machine learning in healthcare"))
+    result = service.generate_blog(BlogRequest(blog_topic="Machine learning in healthcare"), owner=ANA)
     assert result.content == blog.strip()
-    assert result.key == "blog-output/20250121T220005.123Z_machine-learning-in-healthcare.txt"
+    assert result.key == f"users/{ANA}/blog-output/20250121T220005.123Z_machine-learning-in-healthcare.txt"
     assert (tmp_path / "outputs" / result.key).read_text() == blog.strip() + "\n"
     human = factory.prompts[0][1].text
     assert "about 200 words" in human
@@ -96,9 +97,9 @@ def test_summary_is_cut_to_the_requested_lines(make_service: Callable[..., Any])
         "- Gearbox overheated.\n- A fan motor was replaced.\n- Output is back to normal."
     )
     text = "T-07 log\n06:40 gearbox oil 71 C\n10:10 replaced fan motor"
-    result = service.summarize(SummaryRequest(text=text, lines=2))
+    result = service.summarize(SummaryRequest(text=text, lines=2), owner=ANA)
     assert result.content == "Gearbox overheated.\nA fan motor was replaced."
-    assert result.key == "summary-output/20250121T220005.123Z_t-07-log.txt"
+    assert result.key == f"users/{ANA}/summary-output/20250121T220005.123Z_t-07-log.txt"
     assert "exactly 2 short lines" in factory.prompts[0][1].text
     assert text in factory.prompts[0][1].text
 
@@ -106,7 +107,7 @@ def test_summary_is_cut_to_the_requested_lines(make_service: Callable[..., Any])
 def test_request_params_override_the_endpoint_defaults(make_service: Callable[..., Any]) -> None:
     service, factory = make_service("```python\nx = 1\n```")
     params = TextParams(temperature=0.1, top_k=20, max_tokens=77, stop_sequences=["###"])
-    service.generate_code(CodeRequest(key="python", message="set x", params=params))
+    service.generate_code(CodeRequest(key="python", message="set x", params=params), owner=ANA)
     used = factory.params[-1]
     assert (used.temperature, used.top_k, used.max_tokens, used.stop_sequences) == (0.1, 20, 77, ("###",))
     assert used.model_id == LOCAL_CHAT_MODEL
@@ -119,7 +120,7 @@ def test_a_model_the_api_does_not_offer_is_refused(make_service: Callable[..., A
     with pytest.raises(
         InvalidRequestError, match=r"'anthropic.claude-v2' is not offered by this API"
     ) as info:
-        service.generate_blog(BlogRequest(blog_topic="anything", params=params))
+        service.generate_blog(BlogRequest(blog_topic="anything", params=params), owner=ANA)
     assert "us.amazon.nova-lite-v1:0" in str(info.value)
     assert factory.prompts == []
 
@@ -127,9 +128,17 @@ def test_a_model_the_api_does_not_offer_is_refused(make_service: Callable[..., A
 @pytest.mark.parametrize(
     ("call", "reply", "match"),
     [
-        (lambda s: s.generate_code(CodeRequest(key="python", message="do it")), "```python\n```", "no code"),
-        (lambda s: s.generate_blog(BlogRequest(blog_topic="topic")), "   ", "empty blog"),
-        (lambda s: s.summarize(SummaryRequest(text="some text", lines=2)), "\n- \n", "empty summary"),
+        (
+            lambda s: s.generate_code(CodeRequest(key="python", message="do it"), owner=ANA),
+            "```python\n```",
+            "no code",
+        ),
+        (lambda s: s.generate_blog(BlogRequest(blog_topic="topic"), owner=ANA), "   ", "empty blog"),
+        (
+            lambda s: s.summarize(SummaryRequest(text="some text", lines=2), owner=ANA),
+            "\n- \n",
+            "empty summary",
+        ),
     ],
 )
 def test_empty_outputs_are_an_error_and_nothing_is_saved(
@@ -149,14 +158,16 @@ def test_model_failures_keep_their_cause(make_service: Callable[..., Any]) -> No
     boom = ConnectionError("socket closed")
     service, _ = make_service(boom)
     with pytest.raises(ModelCallError) as info:
-        service.generate_blog(BlogRequest(blog_topic="topic"))
+        service.generate_blog(BlogRequest(blog_topic="topic"), owner=ANA)
     assert info.value.__cause__ is boom
     assert info.value.model_id == LOCAL_CHAT_MODEL
 
 
 def test_offline_context_shrinks_max_tokens_to_fit(make_service: Callable[..., Any]) -> None:
     service, factory = make_service("A short summary.", context_tokens=200)
-    service.summarize(SummaryRequest(text="word " * 50, lines=1, params=TextParams(max_tokens=500)))
+    service.summarize(
+        SummaryRequest(text="word " * 50, lines=1, params=TextParams(max_tokens=500)), owner=ANA
+    )
     prompt_words = sum(len(m.text.split()) for m in factory.prompts[0])
     assert factory.params[-1].max_tokens == 200 - prompt_words
 
@@ -166,7 +177,7 @@ def test_offline_context_refuses_a_text_that_cannot_fit(make_service: Callable[.
     with pytest.raises(
         InvalidRequestError, match=r"too long for the offline model.*of its 200 context tokens"
     ):
-        service.summarize(SummaryRequest(text="word " * 190, lines=1))
+        service.summarize(SummaryRequest(text="word " * 190, lines=1), owner=ANA)
     assert factory.prompts == []
 
 
@@ -174,21 +185,31 @@ def test_posters_need_bedrock(make_service: Callable[..., Any]) -> None:
     service, _ = make_service()
     assert service.image_generation is False
     with pytest.raises(ImageGenerationUnavailableError, match="needs Amazon Bedrock"):
-        service.generate_poster(PosterRequest(prompt="a cat in space"))
+        service.generate_poster(PosterRequest(prompt="a cat in space"), owner=ANA)
 
 
 def test_history_lists_and_reads_back_outputs(make_service: Callable[..., Any]) -> None:
     service, _ = make_service("```python\nx = 1\n```")
-    saved = service.generate_code(CodeRequest(key="python", message="set x"))
-    items = service.history(OutputKind.CODE, 10)
+    saved = service.generate_code(CodeRequest(key="python", message="set x"), owner=ANA)
+    items = service.history(OutputKind.CODE, 10, owner=ANA)
     assert [i.key for i in items] == [saved.key]
-    output = service.read_output(OutputKind.CODE, items[0].name)
+    output = service.read_output(OutputKind.CODE, items[0].name, owner=ANA)
     assert output.content == "x = 1\n"
     assert output.location == saved.location
     with pytest.raises(OutputNotFoundError):
-        service.read_output(OutputKind.CODE, "../../../etc/passwd")
+        service.read_output(OutputKind.CODE, "../../../etc/passwd", owner=ANA)
     with pytest.raises(OutputNotFoundError):
-        service.read_output(OutputKind.BLOG, items[0].name)
+        service.read_output(OutputKind.BLOG, items[0].name, owner=ANA)
+
+
+def test_one_owner_neither_lists_nor_reads_anothers_outputs(make_service: Callable[..., Any]) -> None:
+    service, _ = make_service("```python\nx = 1\n```")
+    bob = owner_id("app:bob")
+    saved = service.generate_code(CodeRequest(key="python", message="set x"), owner=ANA)
+    assert service.history(OutputKind.CODE, 10, owner=bob) == []
+    with pytest.raises(OutputNotFoundError):
+        service.read_output(OutputKind.CODE, saved.key.rsplit("/", 1)[1], owner=bob)
+    assert service.read_output(OutputKind.CODE, saved.key.rsplit("/", 1)[1], owner=ANA).content == "x = 1\n"
 
 
 def test_storage_failures_name_the_store(make_service: Callable[..., Any], tmp_path: Path) -> None:
@@ -197,7 +218,7 @@ def test_storage_failures_name_the_store(make_service: Callable[..., Any], tmp_p
     service, _ = make_service("```python\nx = 1\n```", storage=LocalStorage(blocker))
     # The store is named by its setting: a server path never reaches a client.
     with pytest.raises(StorageError, match="Saving the output to the local folder OUTPUT_DIR failed") as info:
-        service.generate_code(CodeRequest(key="python", message="set x"))
+        service.generate_code(CodeRequest(key="python", message="set x"), owner=ANA)
     assert isinstance(info.value.__cause__, OSError)
 
 

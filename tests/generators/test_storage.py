@@ -9,7 +9,7 @@ from urllib.parse import parse_qs, urlsplit
 
 import pytest
 
-from backend.generators.naming import OutputKind, output_key
+from backend.generators.naming import OutputKind, output_key, owner_id
 from backend.generators.storage import (
     PRESIGNED_URL_SECONDS,
     InvalidKeyError,
@@ -21,10 +21,15 @@ from backend.generators.storage import (
 from tests.generators.conftest import BUCKET
 
 T0 = datetime(2025, 1, 21, 22, 0, 0, tzinfo=UTC)
+ANA = owner_id("app:ana")
+BOB = owner_id("app:bob")
 
 
-def keys_at(kind: OutputKind, count: int, extension: str = "txt") -> list[str]:
-    return [output_key(kind, T0 + timedelta(seconds=i), extension, title=f"item {i}") for i in range(count)]
+def keys_at(kind: OutputKind, count: int, extension: str = "txt", owner: str = ANA) -> list[str]:
+    return [
+        output_key(kind, T0 + timedelta(seconds=i), extension, title=f"item {i}", owner=owner)
+        for i in range(count)
+    ]
 
 
 @pytest.fixture(params=["local", "s3"])
@@ -41,13 +46,22 @@ def test_save_read_and_list_newest_first(store: Storage) -> None:
         store.save(key, f"print({i})\n".encode(), "text/plain")
     store.save(keys_at(OutputKind.BLOG, 1)[0], b"a blog", "text/plain")
 
-    listed = store.list(OutputKind.CODE, limit=2)
+    listed = store.list(ANA, OutputKind.CODE, limit=2)
     assert [item.key for item in listed] == [keys[2], keys[1]]
     assert listed[0].size == len(b"print(2)\n")
-    assert listed[0].name == keys[2].split("/")[1]
+    assert listed[0].name == keys[2].split("/")[-1]
     assert store.read(keys[0]) == b"print(0)\n"
-    assert [item.key for item in store.list(OutputKind.BLOG, 10)] == keys_at(OutputKind.BLOG, 1)
-    assert store.list(OutputKind.POSTER, 10) == []
+    assert [item.key for item in store.list(ANA, OutputKind.BLOG, 10)] == keys_at(OutputKind.BLOG, 1)
+    assert store.list(ANA, OutputKind.POSTER, 10) == []
+
+
+def test_listing_shows_only_the_owners_outputs(store: Storage) -> None:
+    ana = keys_at(OutputKind.CODE, 2, "py", owner=ANA)
+    bob = keys_at(OutputKind.CODE, 1, "py", owner=BOB)
+    for key in (*ana, *bob):
+        store.save(key, b"x", "text/plain")
+    assert [item.key for item in store.list(ANA, OutputKind.CODE, 10)] == ana[::-1]
+    assert [item.key for item in store.list(BOB, OutputKind.CODE, 10)] == bob
 
 
 def test_locations_name_the_store(store: Storage, tmp_path: Path) -> None:
@@ -64,11 +78,15 @@ def test_locations_name_the_store(store: Storage, tmp_path: Path) -> None:
 @pytest.mark.parametrize(
     "key",
     [
-        "code-output/../../etc/passwd",
-        "../code-output/20250121T220000.000Z_x.py",
-        "other-prefix/20250121T220000.000Z_x.py",
-        "code-output/20250121T220000.000Z_x.py/extra",
-        "code-output/notes.txt",
+        f"users/{ANA}/code-output/../../etc/passwd",
+        f"../users/{ANA}/code-output/20250121T220000.000Z_x.py",
+        f"users/{ANA}/other-prefix/20250121T220000.000Z_x.py",
+        f"users/{ANA}/code-output/20250121T220000.000Z_x.py/extra",
+        f"users/{ANA}/code-output/notes.txt",
+        "users/../code-output/20250121T220000.000Z_x.py",
+        "users/ana/code-output/20250121T220000.000Z_x.py",
+        # The layout before per-user folders: no owner, so nobody's.
+        "code-output/20250121T220000.000Z_x.py",
         "",
     ],
 )
@@ -88,10 +106,11 @@ def test_local_writes_leave_no_partial_files(tmp_path: Path) -> None:
     store = LocalStorage(tmp_path)
     key = keys_at(OutputKind.CODE, 1, "py")[0]
     store.save(key, b"x = 1\n", "text/plain")
-    assert [p.name for p in (tmp_path / "code-output").iterdir()] == [key.split("/")[1]]
+    folder = tmp_path / "users" / ANA / "code-output"
+    assert [p.name for p in folder.iterdir()] == [key.split("/")[-1]]
     # Foreign files in the folder are not history.
-    (tmp_path / "code-output" / "README.md").write_text("not an output")
-    assert [item.key for item in store.list(OutputKind.CODE, 10)] == [key]
+    (folder / "README.md").write_text("not an output")
+    assert [item.key for item in store.list(ANA, OutputKind.CODE, 10)] == [key]
 
 
 def test_local_store_has_no_download_url(tmp_path: Path) -> None:
@@ -100,7 +119,7 @@ def test_local_store_has_no_download_url(tmp_path: Path) -> None:
 
 def test_s3_objects_keep_their_content_type(s3_client: Any) -> None:
     store = S3Storage(s3_client, BUCKET)
-    key = output_key(OutputKind.POSTER, T0, "png")
+    key = output_key(OutputKind.POSTER, T0, "png", owner=ANA)
     store.save(key, b"\x89PNG...", "image/png")
     head = s3_client.head_object(Bucket=BUCKET, Key=key)
     assert head["ContentType"] == "image/png"
@@ -108,7 +127,7 @@ def test_s3_objects_keep_their_content_type(s3_client: Any) -> None:
 
 def test_presigned_url_is_for_this_object_and_expires_in_one_hour(s3_client: Any) -> None:
     store = S3Storage(s3_client, BUCKET)
-    key = output_key(OutputKind.POSTER, T0, "png")
+    key = output_key(OutputKind.POSTER, T0, "png", owner=ANA)
     store.save(key, b"\x89PNG...", "image/png")
 
     url = store.url(key)
@@ -132,6 +151,9 @@ def test_s3_listing_ignores_foreign_keys_and_paginates(s3_client: Any) -> None:
     keys = keys_at(OutputKind.BLOG, 5)
     for key in keys:
         store.save(key, b"x", "text/plain")
-    s3_client.put_object(Bucket=BUCKET, Key="blog-output/manual-upload.txt", Body=b"x")
-    s3_client.put_object(Bucket=BUCKET, Key="blog-output/nested/20250121T220000.000Z_x.txt", Body=b"x")
-    assert [item.key for item in store.list(OutputKind.BLOG, 100)] == keys[::-1]
+    s3_client.put_object(Bucket=BUCKET, Key=f"users/{ANA}/blog-output/manual-upload.txt", Body=b"x")
+    s3_client.put_object(
+        Bucket=BUCKET, Key=f"users/{ANA}/blog-output/nested/20250121T220000.000Z_x.txt", Body=b"x"
+    )
+    s3_client.put_object(Bucket=BUCKET, Key="blog-output/20250121T220000.000Z_x.txt", Body=b"x")
+    assert [item.key for item in store.list(ANA, OutputKind.BLOG, 100)] == keys[::-1]

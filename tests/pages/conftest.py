@@ -27,13 +27,20 @@ def app_settings(tmp_path: Path) -> Settings:
 
 
 @pytest.fixture
-def open_page(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
-    """Run the real router, then switch to ``page`` with ``overrides`` injected as resources."""
+def open_page(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Callable[..., AppTest]:
+    """Run the real router, then switch to ``page`` with ``overrides`` injected as resources.
+
+    Unless a test passes its own ``app_store``, the app database is a SQLite file in the test's tmp dir,
+    so no test writes into the repository's data/ folder.
+    """
     monkeypatch.chdir(REPO_ROOT)
 
     def _open(page: str, overrides: dict[str, Any] | None = None, timeout: float = 30) -> AppTest:
+        from backend.appdb.sqlite import SqliteStore
+
         at = AppTest.from_file(APP, default_timeout=timeout)
         if overrides is not None:
+            overrides.setdefault("app_store", SqliteStore(tmp_path / "pages-app.db"))
             at.session_state[OVERRIDES_KEY] = overrides
         at.run()
         assert not at.exception, at.exception

@@ -60,3 +60,54 @@ def test_bedrock_without_credentials_shows_one_clear_error_and_keeps_the_chat(
     users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
     assert users == ["Hello?", "Still there?"]  # the conversation survived both failures
     assert len(at.error) == 2
+
+
+def test_each_reply_has_figures_one_usage_record_and_feedback(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    from datetime import UTC, datetime
+
+    from backend.appdb.feedback import FeedbackLog
+    from backend.appdb.sqlite import SqliteStore
+    from backend.appdb.usage import UsageLog
+    from tests.fakes import metered_fake_chat_model
+
+    store = SqliteStore(app_settings.data_dir / "app.db")
+    model = metered_fake_chat_model("Hello Ada, nice to meet you.", input_tokens=40)
+    at = open_page("pages/chatbot.py", {"settings": app_settings, "chat_model": model, "app_store": store})
+    at.chat_input[0].set_value("Hi, I am Ada").run()
+    assert not at.exception
+    figures = [c.value for c in at.caption if "tokens" in c.value]
+    assert len(figures) == 1
+    assert figures[0].startswith("SmolLM2-135M-Instruct · first token ")
+    assert figures[0].endswith(" · 40 in / 6 out tokens · $0")
+
+    # reruns (a rating, a plain rerun) neither call the model again nor add usage records
+    at.feedback[0].set_value(0).run()
+    at.text_input(key=f"feedback_{at.session_state['chat_conversation'].turns[1].id}_comment").set_value(
+        "Too chatty"
+    ).run()
+    at.run()
+    assert model.calls == 1
+    today = datetime.now(UTC).date()
+    usage = UsageLog(store).between(today, today)
+    assert len(usage) == 1
+    assert (usage[0].user, usage[0].page, usage[0].model, usage[0].input_tokens, usage[0].output_tokens) == (
+        "local",
+        "Chatbot",
+        "SmolLM2-135M-Instruct",
+        40,
+        6,
+    )
+    assert usage[0].outcome == "ok"
+    feedback = FeedbackLog(store).since()
+    assert len(feedback) == 1
+    assert (feedback[0].signal, feedback[0].question, feedback[0].answer, feedback[0].comment) == (
+        "down",
+        "Hi, I am Ada",
+        "Hello Ada, nice to meet you.",
+        "Too chatty",
+    )
+    assert feedback[0].model == "SmolLM2-135M-Instruct"
+    at.feedback[0].set_value(None).run()  # the rating withdrawn
+    assert FeedbackLog(store).since() == []

@@ -8,6 +8,8 @@ from pathlib import Path
 from botocore.exceptions import ClientError
 from streamlit.testing.v1 import AppTest
 
+from backend.auth.identity import Identity
+from backend.generators.naming import owner_id
 from backend.settings import Settings
 from tests.generators.fakes import fake_api_client
 
@@ -40,7 +42,7 @@ def test_generates_highlighted_code_saves_it_and_lists_it_in_history(
     saved_path = app_settings.output_dir / saved.split("`")[1].removeprefix("OUTPUT_DIR/")
     assert saved_path.read_text() == "const bs = (a, x) => -1;\n"
     assert saved_path.suffix == ".js"
-    assert saved_path.parent == app_settings.output_dir / "code-output"
+    assert saved_path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "code-output"
     downloads = at.get("download_button")
     assert [d.proto.label for d in downloads] == [f"Download {saved_path.name}"]
     # The sidebar's parameters reached the model.
@@ -96,3 +98,22 @@ def test_empty_instructions_are_not_sent(open_page: Callable[..., AppTest], app_
     submit(at, "Generate code")
     assert at.warning[0].value == "Describe what the code should do."
     assert factory.prompts == []
+
+
+def test_outputs_belong_to_the_signed_in_user_and_others_never_see_them(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    client, _ = fake_api_client(app_settings, "```python\nprint('ana')\n```")
+    ana = open_page(
+        PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("ana", "staff")}
+    )
+    ana.text_area(key="code_instructions").input("print my name")
+    submit(ana, "Generate code")
+    saved = Path(next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1])
+    assert saved.parent == app_settings.output_dir / "users" / owner_id("app:ana") / "code-output"
+
+    bo = open_page(
+        PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("bo", "staff")}
+    )
+    assert not bo.exception
+    assert "Nothing generated yet." in [c.value for c in bo.caption]  # Ana's file is not in Bo's history

@@ -6,6 +6,7 @@ from collections.abc import Callable
 
 from streamlit.testing.v1 import AppTest
 
+from backend.generators.naming import owner_id
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
 from tests.generators.fakes import fake_api_client
@@ -45,7 +46,7 @@ def test_sample_log_is_summarised_in_the_chosen_number_of_lines(
     ]
     saved = next(c.value for c in at.caption if c.value.startswith("Saved to"))
     path = app_settings.output_dir / saved.split("`")[1].removeprefix("OUTPUT_DIR/")
-    assert path.parent == app_settings.output_dir / "summary-output"
+    assert path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "summary-output"
     assert path.read_text().splitlines() == [
         "T-07's gearbox overheated because cooler fan 2 seized.",
         "The fan motor was replaced.",

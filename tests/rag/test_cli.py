@@ -139,3 +139,60 @@ def test_eval_reports_recall_refusal_latency_and_sweep(corpus: Path, tmp_path: P
     assert summary["page_recall"] == 1.0
     assert summary["unanswerable"] == 1
     assert len(summary["sweep"]) > 5
+
+
+def test_ask_json_batch_prints_one_answer_object_per_question(corpus: Path, tmp_path: Path) -> None:
+    _run("ingest", str(corpus), "--index", str(tmp_path / "idx"))
+    questions = tmp_path / "q.jsonl"
+    questions.write_text('{"question": "How many days of paid annual leave do employees earn?"}\n')
+    code, text = _run("ask", "--index", str(tmp_path / "idx"), "--json", "--questions", str(questions))
+    assert code == 0
+    [line] = [json.loads(row) for row in text.splitlines()]
+    assert set(line) == {"question", "answer", "citations", "refused", "seconds"}
+    assert "twenty days of paid annual leave" in line["answer"]
+    assert line["citations"] == [{"file": "leave.pdf", "page": 2}]
+    assert line["refused"] is False
+    assert line["seconds"] >= 0
+
+
+def test_ask_needs_a_question_or_a_file(corpus: Path, tmp_path: Path) -> None:
+    code, _ = _run("ask", "--index", str(tmp_path / "idx"))
+    assert code == 2
+
+
+def test_eval_scores_the_answers_people_read(corpus: Path, tmp_path: Path) -> None:
+    _run("ingest", str(corpus), "--index", str(tmp_path / "idx"))
+    rows = [
+        {  # answered and right: the quote states "twenty days", on the cited page
+            "question": "How many days of paid annual leave do employees earn?",
+            "answerable": True,
+            "split": "dev",
+            "citations": [{"file": "leave.pdf", "page": 2}],
+            "facts": [[r"\btwenty\s+days"]],
+        },
+        {  # answered from the right page, but the required fact is not in the quote
+            "question": "How many days of paid annual leave do employees earn?",
+            "answerable": True,
+            "split": "dev",
+            "citations": [{"file": "leave.pdf", "page": 2}],
+            "facts": [[r"\bforty\s+days"]],
+        },
+        {"question": "stock options vesting", "answerable": False, "split": "test", "citations": []},
+    ]
+    dataset = tmp_path / "eval.jsonl"
+    dataset.write_text("\n".join(json.dumps(r) for r in rows))
+
+    code, text = _run("eval", str(dataset), "--index", str(tmp_path / "idx"), "--k", "2", "--json")
+    answers = json.loads(text)["answers"]
+    assert code == 0
+    assert answers["answerable"] == 2
+    assert answers["unanswerable"] == 1
+    assert answers["fact_accuracy"] == 0.5
+    assert answers["citation_match"] == 1.0
+    assert answers["false_refusal_rate"] == 0.0
+    assert answers["unsupported_numbers"] == 0
+    assert answers["answer_median_s"] >= answers["first_token_median_s"] >= 0
+
+    code, text = _run("eval", str(dataset), "--index", str(tmp_path / "idx"), "--split", "dev", "--json")
+    assert json.loads(text)["answers"]["unanswerable"] == 0
+    assert json.loads(text)["questions"] == 2

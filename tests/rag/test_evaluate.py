@@ -4,16 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.evaluate.retrieval import (
-    DatasetError,
-    EvalQuestion,
-    QuestionResult,
-    best_threshold,
-    read_questions,
-    restrict_to_files,
-    summarize,
-    sweep,
-)
+from backend.rag.evaluate.dataset import DatasetError, EvalQuestion, read_questions, restrict_to_files
+from backend.rag.evaluate.retrieval import QuestionResult, best_threshold, summarize, sweep
 
 
 def _result(

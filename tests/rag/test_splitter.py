@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.ingest.headings import is_heading
+from backend.rag.ingest.headings import drop_form_runs, is_heading
 from backend.rag.ingest.parser import ParsedDocument
 from backend.rag.ingest.splitter import estimate_tokens, split_document
 from backend.rag.types import embedding_text
@@ -25,10 +25,59 @@ from backend.rag.types import embedding_text
         # After an unfinished line only a fully capitalised line counts (a heading after a table row).
         ("Out-of-Network Coverage", "services required for diagnosis", "Northwind Health", True),
         ("Health plan members", "services covered by the", "Northwind pays.", False),
+        # Numbered headings may be in sentence case, and may follow a parent heading or a table row.
+        ("4. Daily allowance (per diem)", "x.", "A daily allowance covers meals", True),
+        ("6.1 Maternity leave", "6. Parental leave", "Employees who give birth", True),
+        ("7. What cannot be claimed", "Above INR 2,00,000 Chief Financial Officer", "The company", True),
+        ("30 Days of notice are needed", "x.", "Y", False),  # a figure, not a section number
+        # Table rows, form fields and repeated cells are not headings.
+        ("Above INR 2,00,000 Chief Financial Officer", "Up to INR 50,000 Line manager", "Z", False),
+        ("Issue Date 01-04-2023", "Approver Managing Director", "Version 1.0", False),
+        ("Policy No. CATALYST\\HR\\06", None, "Policy Owner", False),
+        ("Not Applicable Not Applicable", "x.", "GENERAL REGULATIONS:", False),
     ],
 )
 def test_is_heading(line: str, prev: str | None, nxt: str | None, expected: bool) -> None:
     assert is_heading(line, prev, nxt) is expected
+
+
+def test_a_run_of_heading_like_lines_is_a_form_not_headings() -> None:
+    lines = [
+        "06 Employee Leave Policy",
+        "",
+        "Policy Owner Chief Human Resources Officer",
+        "Function HR & Admin",
+    ]
+    lines += ["Approver Managing Director", "Objective:", "To familiarise the employees with the policy."]
+    flags = [is_heading(ln, None, None) if ln else False for ln in lines]
+    assert flags[2:5] == [True, True, True]  # each looks like a heading on its own
+    kept = drop_form_runs(flags, lines)
+    assert kept[:6] == [False, False, False, False, False, False]  # the cover form is one run
+    assert drop_form_runs([True, False, True], ["Dental Care", "Two cleanings.", "Vision"]) == [
+        True,
+        False,
+        True,
+    ]
+
+
+def test_table_rows_and_list_items_keep_their_own_lines() -> None:
+    width_line = "This policy explains how to book travel and how to claim back the money you spend on it."
+    page = "\n".join(
+        [
+            "Hotels",
+            width_line,
+            "City category Examples Hotel limit per night",
+            "Tier 1 cities Mumbai, Delhi, Bengaluru INR 9,000",
+            "Tier 2 cities Pune, Jaipur, Kochi INR 6,500",
+        ]
+    )
+    [chunk] = split_document(_doc([page]))
+    assert chunk.text.splitlines()[-2:] == [
+        "Tier 1 cities Mumbai, Delhi, Bengaluru INR 9,000",
+        "Tier 2 cities Pune, Jaipur, Kochi INR 6,500",
+    ]
+    wrapped = split_document(_doc(["Hotels\n" + width_line[:60] + "\n" + width_line[60:].strip()]))
+    assert "\n" not in wrapped[0].text  # wrapped prose is joined back into one line
 
 
 def _doc(pages: list[str], title: str = "Benefits Guide") -> ParsedDocument:

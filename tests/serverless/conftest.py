@@ -8,6 +8,7 @@ from typing import Any
 import pytest
 from fastapi.testclient import TestClient
 
+from backend.generators.naming import owner_id
 from backend.generators.service import GeneratorService
 from backend.generators.storage import LocalStorage
 from backend.settings import Settings
@@ -15,6 +16,9 @@ from serverless.app import create_app
 from tests.generators.fakes import ModelFactory
 
 NOW = datetime(2025, 1, 21, 22, 0, 5, 123000, tzinfo=UTC)
+# The in-process/loopback API (API_AUTH=none) acts for the user the caller names.
+AS_ANA = {"X-Workbench-User": "ana"}
+ANA = owner_id("app:ana")
 
 
 @pytest.fixture
@@ -35,6 +39,6 @@ def fake_api(local_settings: Settings) -> Callable[..., tuple[TestClient, ModelF
             clock=lambda: NOW,
         )
         app = create_app(local_settings, generator_service=service)
-        return TestClient(app, raise_server_exceptions=raise_server_exceptions), factory
+        return TestClient(app, raise_server_exceptions=raise_server_exceptions, headers=AS_ANA), factory
 
     return _make

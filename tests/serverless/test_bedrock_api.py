@@ -24,6 +24,7 @@ from backend.generators.storage import LocalStorage, S3Storage, make_s3_client
 from backend.settings import Settings
 from serverless.app import build_service, create_app
 from tests.fakes import converse_response
+from tests.serverless.conftest import ANA, AS_ANA
 
 HAIKU = "us.anthropic.claude-haiku-4-5-20251001-v1:0"
 NOVA_LITE = "us.amazon.nova-lite-v1:0"
@@ -58,7 +59,7 @@ def s3(aws_credentials: None) -> Iterator[Any]:
 
 def api(settings: Settings, runtime_client: Any, storage: Any = None) -> TestClient:
     service = build_service(settings, storage=storage, bedrock_client=runtime_client)
-    return TestClient(create_app(settings, generator_service=service))
+    return TestClient(create_app(settings, generator_service=service), headers=AS_ANA)
 
 
 def test_code_generation_sends_the_exact_converse_request(
@@ -222,7 +223,7 @@ def test_poster_invokes_the_image_model_and_returns_a_presigned_url(
 
     assert response.status_code == 200, response.text
     body = response.json()
-    assert body["key"].startswith("poster-output/")
+    assert body["key"].startswith(f"users/{ANA}/poster-output/")
     assert body["key"].endswith(".png")
     assert s3.get_object(Bucket=BUCKET, Key=body["key"])["Body"].read() == PNG
     assert (body["cfg_scale"], body["steps"], body["seed"]) == (10.0, None, 42)

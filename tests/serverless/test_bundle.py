@@ -37,25 +37,29 @@ def run_python(code: str, *, cwd: Path, env: dict[str, str] | None = None) -> st
     return result.stdout
 
 
-def test_the_handler_imports_no_heavy_module() -> None:
+def loaded_after_import(
+    module: str, packages: set[str], *, cwd: Path = REPO_ROOT, env: dict[str, str] | None = None
+) -> list[str]:
+    """The modules of ``packages`` that importing ``module`` in a fresh interpreter loads."""
     out = run_python(
-        "import serverless.handler, sys, json; "
-        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(HEAVY)!r})))",
-        cwd=REPO_ROOT,
+        f"import sys, json; sys.path.insert(0, {str(REPO_ROOT)!r}); import {module}; "
+        f"print(json.dumps(sorted(m for m in sys.modules if m.split('.')[0] in {sorted(packages)!r})))",
+        cwd=cwd,
+        env=env,
     )
-    assert json.loads(out) == []
+    loaded: list[str] = json.loads(out)
+    return loaded
+
+
+def test_the_handler_imports_no_heavy_module() -> None:
+    assert loaded_after_import("serverless.handler", HEAVY) == []
 
 
 def test_importing_the_app_reads_no_settings_and_builds_no_client(tmp_path: Path) -> None:
     # An invalid setting would raise if the module read the environment at import time.
-    out = run_python(
-        f"import sys; sys.path.insert(0, {str(REPO_ROOT)!r}); import serverless.handler; "
-        "lazy = {'boto3', 'langchain_aws', 'pydantic_settings'}; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in lazy))",
-        cwd=tmp_path,
-        env={"APP_PROVIDER": "not-a-provider", "OUTPUT_DIR": str(tmp_path / "never-created")},
-    )
-    assert out.strip() == "[]"
+    env = {"APP_PROVIDER": "not-a-provider", "OUTPUT_DIR": str(tmp_path / "never-created")}
+    lazy = {"boto3", "langchain_aws", "pydantic_settings"}
+    assert loaded_after_import("serverless.handler", lazy, cwd=tmp_path, env=env) == []
     assert not (tmp_path / "never-created").exists()
 
 
@@ -88,27 +92,28 @@ def test_lambda_requirements_are_pinned_light_and_match_the_constraints() -> Non
         assert normalized[name.lower()] == version, name
 
 
-@pytest.mark.skipif(not Path("/usr/bin/make").exists(), reason="needs make")
-def test_the_bundle_holds_only_the_api_and_runs_on_its_own(tmp_path: Path) -> None:
+def copy_bundle_sources(makefile: Path, tmp_path: Path) -> tuple[Path, list[str]]:
+    """Run a Lambda Makefile's ``copy-sources`` into ``tmp_path/bundle``; the bundle and its files."""
     bundle = tmp_path / "bundle"
     subprocess.run(
-        [
-            "make",
-            "-s",
-            "-f",
-            str(REPO_ROOT / "serverless" / "Makefile"),
-            "copy-sources",
-            f"ARTIFACTS_DIR={bundle}",
-        ],
+        ["make", "-s", "-f", str(makefile), "copy-sources", f"ARTIFACTS_DIR={bundle}"],
         cwd=tmp_path,
         check=True,
         timeout=60,
     )
-    files = sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+    return bundle, sorted(str(p.relative_to(bundle)) for p in bundle.rglob("*") if p.is_file())
+
+
+@pytest.mark.skipif(not Path("/usr/bin/make").exists(), reason="needs make")
+def test_the_bundle_holds_only_the_api_and_runs_on_its_own(tmp_path: Path) -> None:
+    bundle, files = copy_bundle_sources(REPO_ROOT / "serverless" / "Makefile", tmp_path)
     assert "serverless/handler.py" in files
     assert "backend/prompts/code_system.txt" in files
     assert not [f for f in files if f.startswith(("ui/", "pages/", "backend/rag", "tests/"))]
     assert not [f for f in files if "local_llm" in f or "local_embeddings" in f or "chat_system" in f]
+    # Course Q&A ships its Knowledge Base path only; the offline path and the policy sync stay out.
+    assert {"backend/kb/service.py", "backend/kb/translate.py"} <= set(files)
+    assert not {"backend/kb/local.py", "backend/kb/policy_sync.py", "backend/kb/transcript.py"} & set(files)
 
     # From the bundle alone (the repo is not on sys.path), the handler answers an API Gateway event.
     event = (REPO_ROOT / "tests" / "events" / "http_api_v2_health.json").read_text()

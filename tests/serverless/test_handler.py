@@ -14,15 +14,19 @@ from typing import Any
 import pytest
 from mangum import Mangum
 
+from backend.generators.naming import owner_id
 from backend.generators.service import GeneratorService
 from backend.generators.storage import LocalStorage
 from backend.settings import Settings
 from serverless.app import create_app
 from tests.conftest import REPO_ROOT
 from tests.generators.fakes import ModelFactory
-from tests.serverless.conftest import NOW
+from tests.serverless.conftest import ANA, NOW
 
 EVENTS = REPO_ROOT / "tests" / "events"
+# The events come through API Gateway's IAM authorizer; most are signed by the app's EC2 instance role
+# (a session of this role), naming its signed-in user "ana" in X-Workbench-User.
+APP_ROLE_ARN = "arn:aws:iam::123456789012:role/workbench-app"
 
 
 @dataclass
@@ -54,6 +58,12 @@ def load_event(name: str) -> dict[str, Any]:
     return event
 
 
+@pytest.fixture
+def iam_settings(local_settings: Settings) -> Settings:
+    """The deployed API's authentication (API_AUTH=iam) with the app's role trusted to name users."""
+    return local_settings.model_copy(update={"api_auth": "iam", "api_trusted_role_arn": APP_ROLE_ARN})
+
+
 def handler_for(settings: Settings, *replies: Any) -> tuple[Mangum, ModelFactory]:
     factory = ModelFactory(replies)
     service = GeneratorService(
@@ -69,18 +79,18 @@ def body_of(response: dict[str, Any]) -> Any:
     return json.loads(raw)
 
 
-def test_code_generation_event(local_settings: Settings, lambda_context: LambdaContext) -> None:
-    handler, factory = handler_for(local_settings, "```python\ndef f():\n    pass\n```")
+def test_code_generation_event(iam_settings: Settings, lambda_context: LambdaContext) -> None:
+    handler, factory = handler_for(iam_settings, "```python\ndef f():\n    pass\n```")
     response = handler(load_event("http_api_v2_code_generation.json"), lambda_context)
     assert response["statusCode"] == 200
     assert response["headers"]["content-type"] == "application/json"
     body = body_of(response)
-    assert body["key"] == "code-output/20250121T220005.123Z_implement-binary-search.py"
+    assert body["key"] == f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
     assert "implement binary search" in factory.prompts[0][1].text
 
 
-def test_base64_encoded_body_is_decoded(local_settings: Settings, lambda_context: LambdaContext) -> None:
-    handler, _ = handler_for(local_settings, "Wind turbines are great. " * 20)
+def test_base64_encoded_body_is_decoded(iam_settings: Settings, lambda_context: LambdaContext) -> None:
+    handler, _ = handler_for(iam_settings, "Wind turbines are great. " * 20)
     response = handler(load_event("http_api_v2_blog_generation_base64.json"), lambda_context)
     assert response["statusCode"] == 200
     assert body_of(response)["key"].endswith("_machine-learning-in-healthcare.txt")
@@ -95,23 +105,117 @@ def test_base64_encoded_body_is_decoded(local_settings: Settings, lambda_context
     ],
 )
 def test_error_events_get_a_json_sentence(
-    local_settings: Settings, lambda_context: LambdaContext, event: str, status: int, fragment: str
+    iam_settings: Settings, lambda_context: LambdaContext, event: str, status: int, fragment: str
 ) -> None:
-    handler, factory = handler_for(local_settings)
+    handler, factory = handler_for(iam_settings)
     response = handler(load_event(event), lambda_context)
     assert response["statusCode"] == status
     assert fragment in body_of(response)["detail"]
     assert factory.prompts == []
 
 
-def test_history_event_with_query_string(local_settings: Settings, lambda_context: LambdaContext) -> None:
-    handler, _ = handler_for(local_settings, "```python\nx = 1\n```")
+def test_history_event_with_query_string(iam_settings: Settings, lambda_context: LambdaContext) -> None:
+    handler, _ = handler_for(iam_settings, "```python\nx = 1\n```")
     handler(load_event("http_api_v2_code_generation.json"), lambda_context)
     response = handler(load_event("http_api_v2_history.json"), lambda_context)
     assert response["statusCode"] == 200
     assert [item["key"] for item in body_of(response)["items"]] == [
-        "code-output/20250121T220005.123Z_implement-binary-search.py"
+        f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
     ]
+
+
+def test_each_authorizer_identity_sees_only_its_own_history(
+    iam_settings: Settings, lambda_context: LambdaContext
+) -> None:
+    """Ana saves code through the app's role; a developer (IAM) and a Cognito user (JWT) don't see it."""
+    handler, _ = handler_for(iam_settings, "```python\nx = 1\n```")
+    saved = body_of(handler(load_event("http_api_v2_code_generation.json"), lambda_context))
+    assert saved["key"].startswith(f"users/{ANA}/code-output/")
+
+    developer = handler(load_event("http_api_v2_history_iam_developer.json"), lambda_context)
+    assert developer["statusCode"] == 200
+    assert body_of(developer)["items"] == []
+
+    # The same output folder, behind a JWT authorizer.
+    jwt_handler, _ = handler_for(iam_settings.model_copy(update={"api_auth": "jwt"}))
+    carla = jwt_handler(load_event("http_api_v2_history_jwt.json"), lambda_context)
+    assert carla["statusCode"] == 200
+    assert body_of(carla)["items"] == []
+
+    # Opening Ana's output by name as the developer: not found in their folder.
+    event = load_event("http_api_v2_history_iam_developer.json")
+    name = saved["key"].rsplit("/", 1)[1]
+    event["rawPath"] = event["requestContext"]["http"]["path"] = f"/history/code/{name}"
+    event["routeKey"] = event["requestContext"]["routeKey"] = "GET /history/{kind}/{name}"
+    event["rawQueryString"], event["queryStringParameters"] = "", {}
+    event["pathParameters"] = {"kind": "code", "name": name}
+    opened = handler(event, lambda_context)
+    assert opened["statusCode"] == 404
+
+
+def test_the_developers_own_outputs_are_listed_under_their_iam_identity(
+    iam_settings: Settings, lambda_context: LambdaContext
+) -> None:
+    handler, _ = handler_for(iam_settings, "```python\nx = 1\n```")
+    event = load_event("http_api_v2_code_generation.json")
+    developer = load_event("http_api_v2_history_iam_developer.json")
+    event["requestContext"]["authorizer"] = developer["requestContext"]["authorizer"]
+    del event["headers"]["x-workbench-user"]
+    saved = body_of(handler(event, lambda_context))
+    owner = owner_id("iam:arn:aws:sts::123456789012:assumed-role/Developer/bob")
+    assert saved["key"].startswith(f"users/{owner}/code-output/")
+    listed = body_of(handler(developer, lambda_context))["items"]
+    assert [item["key"] for item in listed] == [saved["key"]]
+
+
+@pytest.mark.parametrize(
+    ("event", "settings_update", "status", "fragment"),
+    [
+        # No authorizer identity (a route left without the authorizer): refused, whatever the header says.
+        ("http_api_v2_history_unsigned.json", {}, 401, "not signed"),
+        ("http_api_v2_history_unsigned.json", {"api_auth": "jwt"}, 401, "no verified token"),
+        # A principal other than the app's role may not act for a named user.
+        ("http_api_v2_history_iam_developer_names_a_user.json", {}, 403, "Only the app's role"),
+        # Without a trusted role configured, even the app's role acts only as itself.
+        ("http_api_v2_history.json", {"api_trusted_role_arn": None}, 403, "Only the app's role"),
+        # The app's role must name a user.
+        (
+            "http_api_v2_history_iam_developer.json",
+            {"api_trusted_role_arn": "arn:aws:iam::123456789012:role/Developer"},
+            401,
+            "names no user",
+        ),
+        # An API deployed with API_AUTH=none refuses everything that comes through API Gateway.
+        ("http_api_v2_history.json", {"api_auth": "none"}, 403, "API_AUTH=none"),
+        # A JWT API ignores IAM identities, and a token caller may not name another user.
+        ("http_api_v2_history.json", {"api_auth": "jwt"}, 401, "no verified token"),
+    ],
+)
+def test_unauthenticated_or_impersonating_events_are_refused(
+    iam_settings: Settings,
+    lambda_context: LambdaContext,
+    event: str,
+    settings_update: dict[str, Any],
+    status: int,
+    fragment: str,
+) -> None:
+    handler, factory = handler_for(iam_settings.model_copy(update=settings_update))
+    response = handler(load_event(event), lambda_context)
+    assert response["statusCode"] == status
+    assert fragment in body_of(response)["detail"]
+    assert "Traceback" not in response["body"]
+    assert factory.prompts == []
+
+
+def test_a_token_caller_may_not_name_another_user(
+    iam_settings: Settings, lambda_context: LambdaContext
+) -> None:
+    handler, _ = handler_for(iam_settings.model_copy(update={"api_auth": "jwt"}))
+    event = load_event("http_api_v2_history_jwt.json")
+    event["headers"]["x-workbench-user"] = "ana"
+    response = handler(event, lambda_context)
+    assert response["statusCode"] == 403
+    assert "acts as itself" in body_of(response)["detail"]
 
 
 def test_the_deployed_handler_reads_settings_at_its_first_event(tmp_path: Path) -> None:
@@ -135,6 +239,8 @@ for name in ("http_api_v2_health.json", "http_api_v2_summarize_invalid.json"):
         "AWS_SECRET_ACCESS_KEY": "testing",
         "OUTPUT_DIR": str(tmp_path / "lambda-outputs"),
         "BEDROCK_CHAT_MODEL_ID": "eu.amazon.nova-lite-v1:0",
+        "API_AUTH": "iam",
+        "API_TRUSTED_ROLE_ARN": APP_ROLE_ARN,
     }
     result = subprocess.run(
         [sys.executable, "-c", script],

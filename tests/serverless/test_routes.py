@@ -12,6 +12,7 @@ from fastapi.testclient import TestClient
 from backend.settings import LOCAL_CHAT_MODEL, Settings
 from serverless.app import create_app
 from tests.generators.fakes import ModelFactory, with_usage
+from tests.serverless.conftest import ANA
 
 FakeApi = Callable[..., tuple[TestClient, ModelFactory]]
 
@@ -22,7 +23,7 @@ def test_code_generation_accepts_the_seed_body(fake_api: FakeApi, local_settings
     assert response.status_code == 200
     body = response.json()
     assert body["content"] == "def bs(a, x):\n    return -1\n"
-    assert body["key"] == "code-output/20250121T220005.123Z_implement-binary-search.py"
+    assert body["key"] == f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
     assert body["location"] == f"OUTPUT_DIR/{body['key']}"  # a storage key, never a server path
     assert (local_settings.output_dir / body["key"]).read_text() == body["content"]
     assert body["model"] == LOCAL_CHAT_MODEL
@@ -35,7 +36,7 @@ def test_blog_generation(fake_api: FakeApi) -> None:
     client, _ = fake_api("Healthcare is changing. " * 40)
     response = client.post("/blog-generation", json={"blog_topic": "ML in healthcare"})
     assert response.status_code == 200
-    assert response.json()["key"] == "blog-output/20250121T220005.123Z_ml-in-healthcare.txt"
+    assert response.json()["key"] == f"users/{ANA}/blog-output/20250121T220005.123Z_ml-in-healthcare.txt"
     assert response.json()["kind"] == "blog"
 
 
@@ -83,6 +84,50 @@ def test_history_lists_and_reads_outputs(fake_api: FakeApi) -> None:
     item = client.get(f"/history/code/{items[0]['name']}").json()
     assert item["content"] == "x = 1\n"
     assert item["location"] == first["location"]
+
+
+def test_a_user_neither_lists_nor_opens_anothers_outputs(fake_api: FakeApi) -> None:
+    client, _ = fake_api("```python\nx = 1\n```")
+    saved = client.post("/code-generation", json={"key": "python", "message": "set x"}).json()
+    name = saved["key"].rsplit("/", 1)[1]
+    as_bob = {"X-Workbench-User": "bob"}
+    assert client.get("/history/code", headers=as_bob).json() == {"kind": "code", "items": []}
+    response = client.get(f"/history/code/{name}", headers=as_bob)
+    assert response.status_code == 404
+    assert "No saved output named" in response.json()["detail"]
+    # Ana still has it.
+    assert client.get(f"/history/code/{name}").json()["content"] == "x = 1\n"
+
+
+@pytest.mark.parametrize(
+    ("headers", "fragment"),
+    [
+        ({}, "names no user"),
+        ({"X-Workbench-User": ""}, "names no user"),
+        ({"X-Workbench-User": "ana bob"}, "not a valid user name"),
+        ({"X-Workbench-User": "x" * 129}, "not a valid user name"),
+    ],
+)
+def test_a_call_that_names_no_valid_user_is_401(
+    local_settings: Settings, headers: dict[str, str], fragment: str
+) -> None:
+    client = TestClient(create_app(local_settings))
+    for method, path in [("GET", "/history/code"), ("POST", "/code-generation")]:
+        response = client.request(method, path, headers=headers, json={"key": "python", "message": "x"})
+        assert response.status_code == 401
+        assert fragment in response.json()["detail"]
+    # Health shows no user data and needs no user.
+    assert client.get("/health", headers=headers).status_code == 200
+
+
+@pytest.mark.parametrize("mode", ["iam", "jwt"])
+def test_an_authenticated_api_refuses_calls_that_bypassed_api_gateway(
+    local_settings: Settings, mode: str
+) -> None:
+    client = TestClient(create_app(local_settings, auth=mode), headers={"X-Workbench-User": "ana"})  # type: ignore[arg-type]
+    response = client.get("/history/code")
+    assert response.status_code == 401
+    assert f"API_AUTH={mode}" in response.json()["detail"]
 
 
 @pytest.mark.parametrize(

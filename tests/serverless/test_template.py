@@ -1,18 +1,17 @@
-"""The SAM template: cfn-lint, least-privilege IAM for each model configuration, routes, timeouts."""
+"""The SAM template: cfn-lint, least-privilege IAM for each model configuration, routes, authorizers,
+timeouts."""
 
 from __future__ import annotations
 
 import re
-import subprocess
-import sys
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cfnlint.decode import decode
 from fastapi.routing import APIRoute
 
 from serverless.app import BEDROCK_READ_TIMEOUT_S, create_app
+from tests.cloudformation import assert_cfn_lint_passes, load_template
 from tests.conftest import REPO_ROOT
 
 TEMPLATE = REPO_ROOT / "serverless" / "template.yaml"
@@ -28,10 +27,7 @@ NO_VALUE = object()
 
 
 def load() -> dict[str, Any]:
-    template, matches = decode(str(TEMPLATE))
-    assert not matches
-    assert template is not None
-    return dict(template)
+    return load_template(TEMPLATE)
 
 
 def resolve(node: Any, params: dict[str, str], conditions: dict[str, bool]) -> Any:
@@ -67,12 +63,29 @@ def resolve(node: Any, params: dict[str, str], conditions: dict[str, bool]) -> A
     return {key: value for key, value in resolved.items() if value is not NO_VALUE}
 
 
-def function(params: dict[str, str]) -> dict[str, Any]:
+def resource(name: str, params: dict[str, str]) -> dict[str, Any]:
     template = load()
     values = {name: spec.get("Default") for name, spec in template["Parameters"].items()} | params
-    conditions = {"UseChatProfile": values["ChatInferenceProfile"] != "none"}
-    resolved: dict[str, Any] = resolve(template["Resources"]["GeneratorFunction"], values, conditions)
+    conditions = {
+        "UseChatProfile": values["ChatInferenceProfile"] != "none",
+        "HasCourseKnowledgeBase": values["CourseKnowledgeBaseId"] != "",
+        "UseJwt": values["Authorizer"] == "jwt",
+        "HasTrustedAppRole": values["TrustedAppRoleArn"] != "",
+    }
+    resolved: dict[str, Any] = resolve(template["Resources"][name], values, conditions)
     return resolved
+
+
+def function(params: dict[str, str]) -> dict[str, Any]:
+    return resource("GeneratorFunction", params)
+
+
+def routes(params: dict[str, str]) -> dict[str, dict[str, Any]]:
+    return {
+        name: resource(name, params)["Properties"]
+        for name, spec in load()["Resources"].items()
+        if spec["Type"] == "AWS::ApiGatewayV2::Route"
+    }
 
 
 def statements(fn: dict[str, Any]) -> list[dict[str, Any]]:
@@ -84,13 +97,7 @@ def as_list(value: Any) -> list[Any]:
 
 
 def test_cfn_lint_passes() -> None:
-    result = subprocess.run(
-        [str(Path(sys.executable).with_name("cfn-lint")), str(TEMPLATE)],
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert result.returncode == 0, result.stdout + result.stderr
+    assert_cfn_lint_passes(TEMPLATE)
 
 
 def test_text_model_through_an_inference_profile_is_the_only_chat_model_allowed() -> None:
@@ -131,23 +138,27 @@ def test_text_model_without_a_profile_is_one_regional_foundation_model() -> None
     }
 
 
-@pytest.mark.parametrize("profile", ["us", "none"])
-def test_every_permission_is_narrow(profile: str) -> None:
-    fn = function({"ChatInferenceProfile": profile})
-    allowed = {"bedrock:InvokeModel", "s3:PutObject", "s3:GetObject", "s3:ListBucket"}
+@pytest.mark.parametrize(("profile", "course_kb"), [("us", ""), ("none", ""), ("us", "KB12345678")])
+def test_every_permission_is_narrow(profile: str, course_kb: str) -> None:
+    fn = function({"ChatInferenceProfile": profile, "CourseKnowledgeBaseId": course_kb})
+    allowed = {"bedrock:InvokeModel", "s3:PutObject", "s3:GetObject", "s3:ListBucket", "bedrock:Retrieve"}
     for statement in statements(fn):
         assert statement["Effect"] == "Allow"
+        if statement["Action"] == "bedrock:RetrieveAndGenerate":  # has no resource type; see the template
+            assert course_kb
+            assert statement["Resource"] == "*"
+            continue
         assert set(as_list(statement["Action"])) <= allowed, statement
         for resource in as_list(statement["Resource"]):
             assert resource != "*"
             assert "*" not in resource or resource.startswith(("arn:aws:bedrock:*::", f"{BUCKET_ARN}/"))
     by_sid = {s["Sid"]: s for s in statements(fn)}
     assert sorted(by_sid["ReadWriteOutputs"]["Resource"]) == sorted(
-        f"{BUCKET_ARN}/{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
+        f"{BUCKET_ARN}/users/*/{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
     )
     assert by_sid["ListOutputHistory"]["Resource"] == BUCKET_ARN
     assert sorted(by_sid["ListOutputHistory"]["Condition"]["StringLike"]["s3:prefix"]) == sorted(
-        f"{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
+        f"users/*/{kind}-output/*" for kind in ("code", "blog", "summary", "poster")
     )
     # The API never streams, so the streaming permission is not granted.
     assert "bedrock:InvokeModelWithResponseStream" not in str(statements(fn))
@@ -169,16 +180,16 @@ def test_the_bucket_is_private_and_encrypted() -> None:
 
 def test_timeouts_fit_api_gateway_limit() -> None:
     fn = function({})
-    events = fn["Properties"]["Events"].values()
-    assert {e["Properties"]["TimeoutInMillis"] for e in events} == {30000}
+    integration = resource("GeneratorIntegration", {})["Properties"]
+    assert integration["TimeoutInMillis"] == 30000
+    assert (integration["IntegrationType"], integration["PayloadFormatVersion"]) == ("AWS_PROXY", "2.0")
     timeout = fn["Properties"]["Timeout"]
     assert timeout < 30
     assert timeout > BEDROCK_READ_TIMEOUT_S
 
 
 def test_the_template_routes_are_exactly_the_app_routes() -> None:
-    events = function({})["Properties"]["Events"].values()
-    template_routes = {(e["Properties"]["Method"], e["Properties"]["Path"]) for e in events}
+    template_routes = {tuple(r["RouteKey"].split(" ", 1)) for r in routes({}).values()}
     app_routes = {
         (method, route.path)
         for route in create_app().routes
@@ -186,7 +197,36 @@ def test_the_template_routes_are_exactly_the_app_routes() -> None:
         for method in route.methods or ()
     }
     assert template_routes == app_routes
-    assert all(e["Type"] == "HttpApi" and e["Properties"]["PayloadFormatVersion"] == "2.0" for e in events)
+    assert {r["Target"] for r in routes({}).values()} == {"integrations/<GeneratorIntegration>"}
+
+
+def test_every_route_needs_iam_by_default_and_the_function_trusts_only_the_app_role() -> None:
+    assert {r["AuthorizationType"] for r in routes({}).values()} == {"AWS_IAM"}
+    assert all("AuthorizerId" not in r for r in routes({}).values())
+    env = function({})["Properties"]["Environment"]["Variables"]
+    assert env["API_AUTH"] == "iam"
+    assert "API_TRUSTED_ROLE_ARN" not in env  # nobody may name a user until the app's role is given
+    app_role = "arn:aws:iam::123456789012:role/workbench-app"
+    env = function({"TrustedAppRoleArn": app_role})["Properties"]["Environment"]["Variables"]
+    assert env["API_TRUSTED_ROLE_ARN"] == app_role
+
+
+def test_the_jwt_authorizer_checks_tokens_from_the_configured_user_pool() -> None:
+    params = {
+        "Authorizer": "jwt",
+        "CognitoUserPoolId": "us-east-1_AbCdEfGhI",
+        "CognitoAppClientId": "4b5c6d7e",
+    }
+    assert {r["AuthorizationType"] for r in routes(params).values()} == {"JWT"}
+    assert {r["AuthorizerId"] for r in routes(params).values()} == {"<CognitoJwtAuthorizer>"}
+    authorizer = resource("CognitoJwtAuthorizer", params)["Properties"]
+    assert authorizer["JwtConfiguration"] == {
+        "Issuer": "https://cognito-idp.us-east-1.amazonaws.com/us-east-1_AbCdEfGhI",
+        "Audience": ["4b5c6d7e"],
+    }
+    assert authorizer["IdentitySource"] == ["$request.header.Authorization"]
+    assert load()["Resources"]["CognitoJwtAuthorizer"]["Condition"] == "UseJwt"
+    assert function(params)["Properties"]["Environment"]["Variables"]["API_AUTH"] == "jwt"
 
 
 def test_lambda_runs_the_handler_from_a_makefile_build() -> None:
@@ -195,3 +235,21 @@ def test_lambda_runs_the_handler_from_a_makefile_build() -> None:
     assert fn["Properties"]["Handler"] == "serverless.handler.handler"
     assert (REPO_ROOT / "serverless" / "Makefile").read_text().count("build-GeneratorFunction:") == 1
     assert Path(REPO_ROOT / "serverless" / fn["Properties"]["CodeUri"], "handler.py").is_file()
+
+
+def test_course_knowledge_base_is_granted_only_when_configured() -> None:
+    without = function({})
+    assert "COURSE_KNOWLEDGE_BASE_ID" not in without["Properties"]["Environment"]["Variables"]
+    assert not [s for s in statements(without) if "Retrieve" in str(s["Action"])]
+
+    fn = function({"CourseKnowledgeBaseId": "KB12345678", "KnowledgeBaseModelId": "amazon.nova-pro-v1:0"})
+    env = fn["Properties"]["Environment"]["Variables"]
+    model_arn = "arn:aws:bedrock:us-east-1::foundation-model/amazon.nova-pro-v1:0"
+    assert env["COURSE_KNOWLEDGE_BASE_ID"] == "KB12345678"
+    assert env["BEDROCK_KB_MODEL_ARN"] == model_arn
+    by_sid = {s["Sid"]: s for s in statements(fn)}
+    assert by_sid["RetrieveFromCourseKnowledgeBase"]["Resource"] == (
+        "arn:aws:bedrock:us-east-1:123456789012:knowledge-base/KB12345678"
+    )
+    assert by_sid["InvokeKnowledgeBaseModel"]["Resource"] == model_arn
+    assert by_sid["RetrieveAndGenerate"]["Action"] == "bedrock:RetrieveAndGenerate"

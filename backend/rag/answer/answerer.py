@@ -1,25 +1,45 @@
-"""Grounded answers to HR policy questions: rewrite, retrieve, refuse or answer, cite.
+"""Answers to HR policy questions that people can trust: from the policies, cited, or "I don't know".
 
-``PolicyAnswerer`` takes its chat model and retriever through the constructor (tests pass fakes):
+``PolicyAnswerer`` takes its retriever, extractor and (optionally) chat models through the constructor:
 
-1. A follow-up question is rewritten into a standalone query with the conversation (skipped when
-   there is no history), so "and after five years?" retrieves the earned-leave table.
-2. Passages whose calibrated score is below ``min_score`` are not relevant; if none is left the answer is
-   the refusal sentence and the chat model is never called.
-3. Otherwise the model answers from the delimited passages, and its citations are checked against
-   what was retrieved (see ``answer_citations``).
+1. **Follow-ups.** A question is rewritten only when it cannot stand alone (``followup.needs_context``);
+   then both the question and its rewrite are searched and the results fused, so a rewrite can add
+   context but never lose what the question alone finds. Without a rewrite model (offline) the rewrite
+   is the previous question followed by the follow-up: a 135M model's rewrites changed the topic.
+2. **Retrieval gate.** Passages scoring below ``gate.min_score`` are dropped; with none left the answer
+   is a refusal that names the policies searched, and no model is called.
+3. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
+   the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
+   refusal too.
+4. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
+   each citing its page. With one (Bedrock) the model answers from the delimited passages; its citations
+   are checked against what was retrieved, and every figure it states is checked against the passages.
+   A failed check keeps the answer but adds a visible warning and the cited quotes under it.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
+import time
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import Any, Literal, Protocol
 
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
+from backend.rag.answer.extractive import (
+    Extract,
+    Extractor,
+    Neighbours,
+    Quote,
+    TermStatistics,
+    compose,
+    missing_rare_terms,
+    passage_texts,
+)
+from backend.rag.answer.followup import contextual_question, needs_context
+from backend.rag.answer.numbers import check_numbers
 from backend.rag.answer.prompt import (
     REFUSAL,
     answer_messages,
@@ -28,17 +48,29 @@ from backend.rag.answer.prompt import (
     rewrite_messages,
     select_context,
 )
+from backend.rag.answer.thresholds import RefusalGate
+from backend.rag.retrieve.fusion import reciprocal_rank_fusion
 from backend.rag.types import Chunk, PolicyRetriever, ScoredChunk
 
 __all__ = ["REFUSAL", "Answer", "AnswerStream", "PolicyAnswerer"]
 
 DEFAULT_MAX_CONTEXT_CHARS = 12_000
 RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
+MAX_SEARCHED_TITLES = 3
+REWRITE_FUSION_WEIGHTS = (2.0, 1.0)  # (standalone rewrite, the follow-up as asked)
+
+Method = Literal["extractive", "generative", "refusal"]
+
+
+class CorpusView(TermStatistics, Neighbours, Protocol):
+    """Term statistics, neighbouring passages and titles of the local index (``retrieve.corpus.Corpus``)."""
+
+    titles: list[str]
 
 
 @dataclass(frozen=True)
 class Answer:
-    """A finished answer. ``sources`` are the passages the model was given (empty when refused early)."""
+    """A finished answer. ``sources`` are the passages it was drawn from (empty when refused early)."""
 
     text: str
     sources: list[ScoredChunk]
@@ -46,6 +78,13 @@ class Answer:
     standalone_question: str
     citations: list[Citation] = field(default_factory=list)
     citations_appended: bool = False  # the model cited nothing valid, so the sources were credited for it
+    method: Method = "generative"
+    quotes: list[Quote] = field(default_factory=list)  # the verbatim lines an extractive answer shows
+    warnings: list[str] = field(default_factory=list)  # e.g. a figure the passages don't contain
+    # How well the best sentence, row or item answered (what the refusal gate judged; 0 when not scored).
+    relevance: float = 0.0
+    coverage: float = 0.0
+    unknown_terms: list[str] = field(default_factory=list)  # question words no policy uses at all
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, for saved conversations."""
@@ -57,6 +96,17 @@ class Answer:
             ScoredChunk(Chunk(**s["chunk"]), float(s["score"]), dict(s.get("signals", {})))
             for s in raw.get("sources", [])
         ]
+        quotes = [
+            Quote(
+                str(q["file"]),
+                int(q["page"]),
+                str(q["title"]),
+                str(q["section"]),
+                tuple(str(line) for line in q["lines"]),
+                q.get("continued_on"),
+            )
+            for q in raw.get("quotes", [])
+        ]
         return cls(
             text=str(raw["text"]),
             sources=sources,
@@ -64,14 +114,38 @@ class Answer:
             standalone_question=str(raw.get("standalone_question", "")),
             citations=[Citation(str(c["file"]), int(c["page"])) for c in raw.get("citations", [])],
             citations_appended=bool(raw.get("citations_appended", False)),
+            method=raw.get("method", "generative"),
+            quotes=quotes,
+            warnings=[str(w) for w in raw.get("warnings", [])],
+            relevance=float(raw.get("relevance", 0.0)),
+            coverage=float(raw.get("coverage", 0.0)),
+            unknown_terms=[str(t) for t in raw.get("unknown_terms", [])],
         )
+
+
+def refusal_text(sources: Sequence[ScoredChunk], corpus_titles: Sequence[str]) -> str:
+    """The refusal sentence, then which policies were searched and where the closest passages were.
+
+    It states no figure of its own (not even a count), so every number in any answer is a policy's.
+    """
+    closest = list(dict.fromkeys(s.chunk.title or s.chunk.file for s in sources))[:MAX_SEARCHED_TITLES]
+    if closest:
+        places = ", ".join(closest)
+        return (
+            f"{REFUSAL} I searched all the policy documents; the closest passages, in {places}, don't "
+            "answer it."
+        )
+    if corpus_titles:
+        return f"{REFUSAL} I searched these policy documents: {', '.join(corpus_titles)}."
+    return REFUSAL
 
 
 class AnswerStream:
     """An answer being produced: the sources are known up front, then ``tokens()`` streams the text.
 
-    After ``tokens()`` is exhausted, ``result()`` gives the final ``Answer`` whose text may differ from the
-    streamed one: invalid citations removed, a ``Sources:`` line added (it is also streamed last).
+    After ``tokens()`` is exhausted, ``result()`` gives the final ``Answer``. For a generated answer the
+    final text may differ from the streamed one (invalid citations removed); whatever is added after
+    the model's text (a ``Sources:`` line, a warning and quotes) is streamed last.
     """
 
     def __init__(
@@ -79,60 +153,132 @@ class AnswerStream:
         *,
         standalone_question: str,
         sources: list[ScoredChunk],
-        model: BaseChatModel | None,
-        messages: list[BaseMessage],
+        extract: Extract | None,
+        refusal: str | None = None,
+        model: BaseChatModel | None = None,
+        messages: Sequence[BaseMessage] = (),
+        unknown_terms: Sequence[str] = (),
     ) -> None:
         self.standalone_question = standalone_question
         self.sources = sources
+        self._extract = extract
+        self._unknown_terms = list(unknown_terms)
+        self._refusal = refusal
         self._model = model
-        self._messages = messages
+        self._messages = list(messages)
         self._result: Answer | None = None
+        self.first_token_at: float | None = None  # perf_counter() of the first streamed piece
+        # Tokens the chat model reported (usage metadata), for the figures line; 0 without a model.
+        self.input_tokens = 0
+        self.output_tokens = 0
 
     @property
-    def refused_without_model(self) -> bool:
-        """True when retrieval found nothing relevant: the refusal is given without calling the model."""
-        return self._model is None
-
-    @property
-    def prompt_messages(self) -> list[BaseMessage]:
-        """What is (or would be) sent to the chat model; empty for an early refusal."""
-        return list(self._messages)
+    def calls_model(self) -> bool:
+        return self._model is not None and self._refusal is None
 
     def tokens(self) -> Iterator[str]:
         if self._result is not None:
             raise RuntimeError("this answer has already been streamed")
-        if self._model is None:
-            self._result = Answer(REFUSAL, [], refused=True, standalone_question=self.standalone_question)
-            yield REFUSAL
+        for piece in self._pieces():
+            if self.first_token_at is None and piece:
+                self.first_token_at = time.perf_counter()
+            yield piece
+
+    def _pieces(self) -> Iterator[str]:
+        if self._refusal is not None:
+            self._result = self._finish(self._refusal, refused=True, method="refusal")
+            yield self._refusal
             return
+        if self._model is None:
+            yield from self._extractive()
+            return
+        yield from self._generative(self._model)
+
+    def _extractive(self) -> Iterator[str]:
+        quotes = self._extract.quotes if self._extract else []
+        text = compose(quotes)
+        citations = list(dict.fromkeys(c for q in quotes for c in q.citations))
+        self._result = self._finish(
+            text, refused=False, method="extractive", citations=citations, quotes=quotes
+        )
+        for n, line in enumerate(text.split("\n")):
+            yield ("\n" if n else "") + line
+
+    def _generative(self, model: BaseChatModel) -> Iterator[str]:
         parts: list[str] = []
-        stream = self._model.stream(self._messages)
+        stream = model.stream(self._messages)
         try:
             for n, chunk in enumerate(stream, start=1):
+                usage = getattr(chunk, "usage_metadata", None)
+                if usage:
+                    self.input_tokens += int(usage.get("input_tokens", 0))
+                    self.output_tokens += int(usage.get("output_tokens", 0))
                 text = chunk.text
                 if not text:
                     continue
                 parts.append(text)
                 yield text
-                # Small models can loop until max_tokens; stop paying for tokens nobody will read.
+                # A model can loop until max_tokens; stop paying for tokens nobody will read.
                 if n % RUNAWAY_CHECK_EVERY == 0 and runaway_repetition("".join(parts)) is not None:
                     break
         finally:
-            # Stopping early must release the model: the local engine holds a lock while it generates.
+            # Stopping early must release the model (a local engine holds a lock while it generates).
             close = getattr(stream, "close", None)
             if close is not None:
                 close()
         final = finalize_answer("".join(parts), self.sources)
-        self._result = Answer(
-            final.text,
-            self.sources,
+        warnings: list[str] = []
+        quotes: list[Quote] = []
+        warning_text = ""
+        if not final.refused:
+            check = check_numbers(final.text, passage_texts(self.sources, []))
+            if not check.passed:
+                figures = ", ".join(check.unsupported)
+                warnings.append(
+                    f"Check this answer: it states {figures}, which the policy passages don't contain. "
+                    "The passages it was given are quoted below."
+                )
+                quotes = self._extract.quotes if self._extract else []
+                warning_text = f"\n\n⚠ {warnings[0]}" + (f"\n\n{compose(quotes)}" if quotes else "")
+        # ``final.text`` already ends with the Sources line when one was appended; the stream still lacks it.
+        extra = ("\n\n" + sources_line(final.citations) if final.appended else "") + warning_text
+        self._result = self._finish(
+            final.text + warning_text,
             refused=final.refused,
-            standalone_question=self.standalone_question,
+            method="refusal" if final.refused else "generative",
             citations=final.citations,
             citations_appended=final.appended,
+            quotes=quotes,
+            warnings=warnings,
         )
-        if final.appended:
-            yield "\n\n" + sources_line(final.citations)
+        if extra:
+            yield extra
+
+    def _finish(
+        self,
+        text: str,
+        *,
+        refused: bool,
+        method: Method,
+        citations: Sequence[Citation] = (),
+        citations_appended: bool = False,
+        quotes: Sequence[Quote] = (),
+        warnings: Sequence[str] = (),
+    ) -> Answer:
+        return Answer(
+            text,
+            self.sources,
+            refused=refused,
+            standalone_question=self.standalone_question,
+            citations=list(citations),
+            citations_appended=citations_appended,
+            method=method,
+            quotes=list(quotes),
+            warnings=list(warnings),
+            relevance=self._extract.relevance if self._extract else 0.0,
+            coverage=self._extract.coverage if self._extract else 0.0,
+            unknown_terms=self._unknown_terms,
+        )
 
     def result(self) -> Answer:
         if self._result is None:
@@ -145,62 +291,100 @@ class PolicyAnswerer:
 
     def __init__(
         self,
-        chat_model: BaseChatModel,
         retriever: PolicyRetriever,
+        extractor: Extractor,
         *,
-        min_score: float,
+        gate: RefusalGate,
         k: int,
+        chat_model: BaseChatModel | None = None,
         rewrite_model: BaseChatModel | None = None,
+        corpus: Callable[[], CorpusView | None] | None = None,
         max_context_chars: int = DEFAULT_MAX_CONTEXT_CHARS,
-        context_margin: float | None = None,
     ) -> None:
         if k < 1:
             raise ValueError("k must be at least 1")
-        self._chat_model = chat_model
-        self._rewrite_model = rewrite_model or chat_model
         self._retriever = retriever
-        self._min_score = min_score
+        self._extractor = extractor
+        self._gate = gate
         self._k = k
+        self._chat_model = chat_model
+        self._rewrite_model = rewrite_model
+        self._corpus = corpus or (lambda: None)
         self._max_context_chars = max_context_chars
-        # Passages scoring more than this below the best one are left out of the prompt: a small model
-        # given one clearly relevant passage and a few weak ones tends to answer from the weak ones.
-        self._context_margin = context_margin
 
     @property
-    def min_score(self) -> float:
-        return self._min_score
+    def gate(self) -> RefusalGate:
+        return self._gate
+
+    @property
+    def extractive(self) -> bool:
+        """True when answers are quoted from the policies rather than written by a model."""
+        return self._chat_model is None
 
     def standalone_question(self, question: str, history: Sequence[BaseMessage]) -> str:
-        """The question rewritten to stand on its own; unchanged (no model call) without history."""
+        """The question rewritten to stand alone, or unchanged when it already does (no model call)."""
         question = question.strip()
-        if not any(m.text.strip() for m in history):
+        if not any(m.text.strip() for m in history) or not needs_context(question):
             return question
+        if self._rewrite_model is None:
+            return contextual_question(question, history)
         reply = self._rewrite_model.invoke(rewrite_messages(question, history))
         return clean_rewrite(reply.text, question, history)
 
-    def relevant(self, query: str) -> list[ScoredChunk]:
-        """Retrieved passages at or above the threshold (and within the margin of the best), in rank order."""
-        relevant = [s for s in self._retriever.search(query, self._k) if s.score >= self._min_score]
-        if relevant and self._context_margin is not None:
-            floor = max(s.score for s in relevant) - self._context_margin
-            relevant = [s for s in relevant if s.score >= floor]
-        return relevant
+    def retrieve(self, question: str, standalone: str) -> list[ScoredChunk]:
+        """Sources above the threshold: the question's own, fused with its rewrite's when there is one."""
+        found = self._retriever.search(question, self._k)
+        if standalone != question:
+            rewritten = self._retriever.search(standalone, self._k)
+            by_page: dict[tuple[str, int], ScoredChunk] = {}
+            for hit in [*rewritten, *found]:  # each page keeps its better-scoring passage
+                key = (hit.chunk.file, hit.chunk.page)
+                if key not in by_page or hit.score > by_page[key].score:
+                    by_page[key] = hit
+            pages = [[(s.chunk.file, s.chunk.page) for s in ranking] for ranking in (rewritten, found)]
+            # The question needs its context, so the rewrite leads; the question's own results stay in
+            # the running, so a bad rewrite cannot lose what the question alone finds.
+            fused = reciprocal_rank_fusion(pages, weights=REWRITE_FUSION_WEIGHTS)
+            found = [by_page[key] for key, _ in fused[: self._k]]
+        return [s for s in found if s.score >= self._gate.min_score]
 
     def stream(self, question: str, history: Sequence[BaseMessage] = ()) -> AnswerStream:
-        """Rewrite and retrieve now; the returned stream calls the model only when iterated."""
+        """Rewrite, retrieve and extract now; a generated answer calls the model only when iterated."""
         if not question.strip():
             raise ValueError("Ask a question first.")
         standalone = self.standalone_question(question, history)
-        relevant = self.relevant(standalone)
-        if not relevant:
-            return AnswerStream(standalone_question=standalone, sources=[], model=None, messages=[])
-        sources = select_context(relevant, self._max_context_chars)
-        passages = format_context(sources, self._max_context_chars)
+        sources = self.retrieve(question.strip(), standalone)
+        corpus = self._corpus()
+        titles = corpus.titles if corpus is not None else []
+        if not sources:
+            return AnswerStream(
+                standalone_question=standalone, sources=[], extract=None, refusal=refusal_text([], titles)
+            )
+        extract = self._extractor.extract(standalone, sources, terms=corpus, neighbours=corpus)
+        unknown = missing_rare_terms(standalone, corpus, " ".join(s.chunk.text for s in sources))
+        if self.extractive:
+            if not extract.quotes or not self._gate.answers(
+                extract.relevance, extract.coverage, bool(unknown)
+            ):
+                return AnswerStream(
+                    standalone_question=standalone,
+                    sources=sources,
+                    extract=extract,
+                    refusal=refusal_text(sources, titles),
+                    unknown_terms=unknown,
+                )
+            return AnswerStream(
+                standalone_question=standalone, sources=sources, extract=extract, unknown_terms=unknown
+            )
+        context = select_context(sources, self._max_context_chars)
+        passages = format_context(context, self._max_context_chars)
         return AnswerStream(
             standalone_question=standalone,
-            sources=sources,
+            sources=context,
+            extract=extract,
             model=self._chat_model,
             messages=answer_messages(passages, standalone),
+            unknown_terms=unknown,
         )
 
     def answer(self, question: str, history: Sequence[BaseMessage] = ()) -> Answer:

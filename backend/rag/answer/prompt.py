@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from backend.prompts import load_prompt
+from backend.rag.answer.followup import last_user_question
 from backend.rag.types import ScoredChunk
 
 REFUSAL = "I don't know, the policies I have don't cover this."
@@ -114,13 +115,6 @@ def history_text(history: Sequence[BaseMessage]) -> str:
 def rewrite_messages(question: str, history: Sequence[BaseMessage]) -> list[BaseMessage]:
     prompt = load_prompt("rag_rewrite").format(history=history_text(history), question=question.strip())
     return [HumanMessage(prompt)]
-
-
-def last_user_question(history: Sequence[BaseMessage]) -> str:
-    for message in reversed(history):
-        if message.type == "human" and message.text.strip():
-            return message.text.strip()
-    return ""
 
 
 def clean_rewrite(raw: str, question: str, history: Sequence[BaseMessage]) -> str:

@@ -7,28 +7,16 @@ answerable questions with at least one cited page found is reported too.
 
 from __future__ import annotations
 
-import json
 import statistics
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 
+from backend.rag.evaluate.dataset import EvalQuestion
 from backend.rag.types import PolicyRetriever
 
 SWEEP = tuple(round(0.05 * i, 2) for i in range(2, 15))  # 0.10 .. 0.70
 MAX_FALSE_REFUSAL = 0.05  # at most this share of answerable questions may be refused by the threshold
-
-
-class DatasetError(ValueError):
-    """A line of the evaluation file is not a valid question."""
-
-
-@dataclass(frozen=True)
-class EvalQuestion:
-    question: str
-    answerable: bool
-    cited: frozenset[tuple[str, int]]
 
 
 @dataclass(frozen=True)
@@ -64,32 +52,6 @@ class Summary:
     threshold: float
     latency_median_ms: float
     latency_p95_ms: float
-
-
-def read_questions(lines: Iterable[str], *, source: str = "dataset") -> list[EvalQuestion]:
-    questions = []
-    for number, line in enumerate(lines, start=1):
-        if not line.strip():
-            continue
-        try:
-            raw = json.loads(line)
-            cited = frozenset((str(c["file"]), int(c["page"])) for c in raw.get("citations", []))
-            questions.append(
-                EvalQuestion(str(raw["question"]), bool(raw.get("answerable", bool(cited))), cited)
-            )
-        except (json.JSONDecodeError, KeyError, TypeError, ValueError) as exc:
-            raise DatasetError(f"{source} line {number}: not a question object ({exc})") from exc
-    return questions
-
-
-def load_questions(path: Path) -> list[EvalQuestion]:
-    with open(path, encoding="utf-8") as fh:
-        return read_questions(fh, source=str(path))
-
-
-def restrict_to_files(questions: Sequence[EvalQuestion], files: set[str]) -> list[EvalQuestion]:
-    """Questions answerable from ``files`` (all citations in it) plus every unanswerable question."""
-    return [q for q in questions if not q.answerable or (q.cited and {f for f, _ in q.cited} <= files)]
 
 
 def run(retriever: PolicyRetriever, questions: Sequence[EvalQuestion], k: int) -> list[QuestionResult]:

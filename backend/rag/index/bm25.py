@@ -42,6 +42,32 @@ def _stem(word: str) -> str:
     return word
 
 
+def edit_distance(a: str, b: str, limit: int) -> int:
+    """Damerau-Levenshtein distance (a swap of neighbours is one edit), or ``limit + 1`` past ``limit``."""
+    if abs(len(a) - len(b)) > limit:
+        return limit + 1
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i, ca in enumerate(a, start=1):
+        current = [i] + [0] * len(b)
+        for j, cb in enumerate(b, start=1):
+            cost = 0 if ca == cb else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and ca == b[j - 2] and a[i - 2] == cb:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        if min(current) > limit:
+            return limit + 1
+        previous2, previous = previous, current
+    return previous[-1]
+
+
+def typo_limit(term: str) -> int:
+    """Edits tolerated in a term: none for short words (too many look-alikes), one, two for long words."""
+    if len(term) < 5 or term.isdigit():
+        return 0
+    return 1 if len(term) < 8 else 2
+
+
 def tokenize(text: str) -> list[str]:
     """Lowercased, stop-word-free, plural-folded terms."""
     return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
@@ -53,6 +79,44 @@ class BM25Index:
     def __init__(self, weights: sp.csc_matrix, vocabulary: dict[str, int]) -> None:
         self._weights = weights.tocsc()
         self._vocabulary = vocabulary
+        n_docs = max(1, self.size)
+        self._df = np.diff(self._weights.indptr).astype(np.float32)  # chunks containing each term
+        self._idf = np.log1p((n_docs - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
+        self._by_initial: dict[str, list[str]] | None = None
+        self._corrections: dict[str, str] = {}
+
+    def idf(self, term: str) -> float | None:
+        """Inverse document frequency of a (tokenized) term, None when no chunk contains it."""
+        col = self._vocabulary.get(term)
+        return None if col is None else float(self._idf[col])
+
+    def correct(self, term: str) -> str:
+        """The indexed term a misspelt one most likely meant ("maternaty" -> "maternity"), else itself.
+
+        Only terms absent from the index are corrected, within ``typo_limit`` edits and with the same
+        first letter; among candidates the closest, then the most frequent, wins.
+        """
+        if term in self._vocabulary or typo_limit(term) == 0:
+            return term
+        if term not in self._corrections:
+            if self._by_initial is None:
+                buckets: dict[str, list[str]] = {}
+                for known in self._vocabulary:
+                    buckets.setdefault(known[:1], []).append(known)
+                self._by_initial = buckets
+            limit = typo_limit(term)
+            best: tuple[int, float, str] | None = None
+            for known in self._by_initial.get(term[:1], []):
+                distance = edit_distance(term, known, limit)
+                if distance <= limit:
+                    candidate = (distance, -float(self._df[self._vocabulary[known]]), known)
+                    best = candidate if best is None or candidate < best else best
+            self._corrections[term] = best[2] if best else term
+        return self._corrections[term]
+
+    def query_terms(self, query: str) -> list[str]:
+        """The query's distinct terms, misspellings corrected to indexed terms."""
+        return list(dict.fromkeys(self.correct(t) for t in tokenize(query)))
 
     @property
     def size(self) -> int:
@@ -97,7 +161,7 @@ class BM25Index:
 
     def scores(self, query: str) -> np.ndarray:
         """BM25 score of every document for the query (zeros where no term matches)."""
-        cols = [self._vocabulary[t] for t in dict.fromkeys(tokenize(query)) if t in self._vocabulary]
+        cols = [self._vocabulary[t] for t in self.query_terms(query) if t in self._vocabulary]
         if not cols or self.size == 0:
             return np.zeros(self.size, dtype=np.float32)
         return np.asarray(self._weights[:, cols].sum(axis=1), dtype=np.float32).ravel()

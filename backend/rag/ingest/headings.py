@@ -1,7 +1,14 @@
 """Heading detection on plain extracted text (pypdf gives lines, not styles).
 
 A heading is a short, title-cased line that stands on its own: the line before it ended a sentence
-(or was blank, a bullet, or the page top) and the line after it does not continue a sentence.
+(or was blank, a bullet, or the page top) and the line after it does not continue a sentence. A
+numbered line ("4. Daily allowance (per diem)", "2.1 Carrying forward") may be in sentence case.
+
+What looks like a heading but is a table or a form is not one: a line with figures after its section
+number ("Above INR 2,00,000 Chief Financial Officer", "Issue Date 01-04-2023") is a table row, and a
+line that repeats itself ("Not Applicable Not Applicable") is a cell. Runs of heading-like lines with no
+text between them (a policy's cover form: "Policy Owner …", "Function HR & Admin", "Approver …") are
+dropped by ``drop_form_runs``.
 """
 
 from __future__ import annotations
@@ -17,6 +24,16 @@ _SMALL_WORD_TEXT = (
 _SMALL_WORDS = frozenset(_SMALL_WORD_TEXT.split())
 _WORDS = re.compile(r"[A-Za-z][A-Za-z'’]*|\d+[\w.]*")
 _ENDS_SENTENCE = (".", "!", "?", ":", ";")
+# "4. ", "2.1 ", "6.1. ": the dot tells a section number from a figure ("30 Days of notice").
+_SECTION_NUMBER = re.compile(r"^\d{1,2}\.(?:\d{1,2}\.?)*\s+(?=[A-Z])")
+_DIGIT = re.compile(r"\d")
+_FORM_RUN = 3  # this many heading-like lines in a row, with no text between them, are a form or a table
+
+
+def _repeats_itself(text: str) -> bool:
+    words = text.split()
+    half = len(words) // 2
+    return len(words) >= 2 and len(words) % 2 == 0 and words[:half] == words[half:]
 
 
 def is_bullet(line: str) -> bool:
@@ -32,6 +49,10 @@ def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
         return False
     if text.endswith((".", ",", ";", "!")):
         return False
+    numbered = _SECTION_NUMBER.match(text)
+    rest = text[numbered.end() :] if numbered else text
+    if _DIGIT.search(rest) or "\\" in rest or _repeats_itself(rest):
+        return False  # a table row, a form field or a cell, not a heading
     words = _WORDS.findall(text)
     if not words or len(words) > _MAX_HEADING_WORDS:
         return False
@@ -41,15 +62,31 @@ def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
     if not content:
         return False
     capitalised = sum(1 for w in content if w[0].isupper())
-    if capitalised / len(content) < 0.6:
+    if capitalised / len(content) < 0.6 and not (numbered and len(content) <= 8):
         return False
     # A short line after an unfinished one is the tail of a wrapped sentence, unless it is itself
     # entirely capitalised (a heading right after a table row or a title line).
     after_unfinished = prev_line and not (prev_line.endswith(_ENDS_SENTENCE) or is_bullet(prev_line))
-    if after_unfinished and (capitalised != len(content) or len(content) < 2):
+    # A numbered heading is distinctive enough to follow a table row or its parent heading.
+    if after_unfinished and not numbered and (capitalised != len(content) or len(content) < 2):
         return False
     # The next line continuing in lowercase means this line was the start of a sentence.
     return not (next_line and next_line[0].islower())
+
+
+def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
+    """Unflag runs of ``_FORM_RUN`` or more heading-like lines with nothing but blank lines between them."""
+    out = list(flags)
+    run: list[int] = []
+    for i, (flag, line) in enumerate([*zip(flags, lines, strict=True), (False, "end")]):
+        if flag:
+            run.append(i)
+        elif line.strip():
+            if len(run) >= _FORM_RUN:
+                for j in run:
+                    out[j] = False
+            run = []
+    return out
 
 
 def heading_key(heading: str) -> str:

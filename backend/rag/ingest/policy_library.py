@@ -223,6 +223,23 @@ class PolicyLibrary:
             )
         return results
 
+    def is_builtin(self, file: str) -> bool:
+        """A policy shipped with the app (in ``policies_dir``), as opposed to an upload."""
+        return bool(file) and Path(file).name == file and (self.policies_dir / file).is_file()
+
+    def delete(self, file: str) -> IngestReport:
+        """Take an uploaded file out of the index, then off disk. Built-in policies are not deleted.
+
+        The index goes first: if that fails the file stays where it was and the two still agree.
+        """
+        if self.is_builtin(file):
+            raise DocumentError(file, "it is one of the app's built-in policies and cannot be deleted here")
+        path = self.find_file(file)
+        report = self._ingestor().remove([file])
+        if path is not None:
+            path.unlink(missing_ok=True)
+        return report
+
     def find_file(self, file: str) -> Path | None:
         """Where an indexed file lives on disk (uploads first: they are what HR last changed)."""
         if not file or Path(file).name != file or file in {".", ".."}:

@@ -8,12 +8,13 @@ near-identical documents (two health plans) stay apart in vector space.
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from backend.rag.ingest.headings import heading_key, is_bullet, is_heading
+from backend.rag.ingest.headings import drop_form_runs, heading_key, is_bullet, is_heading
 from backend.rag.ingest.parser import ParsedDocument
 from backend.rag.types import Chunk
 
@@ -25,6 +26,10 @@ DEFAULT_OVERLAP_TOKENS = 32
 # sub-section of the last specific heading instead of replacing it.
 _GENERIC_HEADING_REPEATS = 3
 _MAX_SECTION_CHARS = 160
+
+# A line shorter than this share of the page's prose width ends an item instead of wrapping.
+_SHORT_LINE = 0.75
+_ENDS_SENTENCE = (".", "!", "?", ";", ",")
 
 _PIECES = re.compile(r"[A-Za-z]+|\d+|[^\sA-Za-z\d]")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(]?[A-Z0-9•])")
@@ -50,6 +55,7 @@ class _Unit:
     section: str
     text: str
     tokens: int
+    starts_paragraph: bool = True  # False for the second and later sentences of a split paragraph
 
 
 def _section_label(major: str, minor: str) -> str:
@@ -65,8 +71,29 @@ def _heading_flags(pages: list[list[str]]) -> list[list[bool]]:
             prev_line = lines[i - 1] if i > 0 else None
             next_line = lines[i + 1] if i + 1 < len(lines) else None
             page_flags.append(bool(line) and is_heading(line, prev_line or None, next_line or None))
-        flags.append(page_flags)
+        flags.append(drop_form_runs(page_flags, lines))
     return flags
+
+
+def _line_width(lines: list[str]) -> int:
+    """The width of a full line of prose on this page: its longest line (no line is wider than the page)."""
+    return max((len(ln) for ln in lines), default=0)
+
+
+def _hard_break(previous: str, following: str, width: int) -> bool:
+    """Whether two lines of one paragraph are separate items (table rows, list items), not wrapped prose.
+
+    Prose wraps at the full line width; a table row or a list item is short and does not end a sentence,
+    and the next one starts with a capital or a figure. Keeping those breaks lets an answer quote one
+    row ("Tier 1 cities Mumbai, Delhi, Bengaluru INR 9,000") instead of the whole flattened table.
+    """
+    if not following[:1].isupper() and not following[:1].isdigit():
+        return False
+    if previous.endswith(":"):
+        return True  # a lead-in: what follows is a table, a list or a new item
+    if previous.endswith(_ENDS_SENTENCE):
+        return False
+    return len(previous) < _SHORT_LINE * width
 
 
 def _split_long(text: str, max_tokens: int, length: Callable[[str], int]) -> list[str]:
@@ -80,6 +107,14 @@ def _split_long(text: str, max_tokens: int, length: Callable[[str], int]) -> lis
         step = max(1, int(len(words) * max_tokens / max(length(sentence), 1)))
         out.extend(" ".join(words[i : i + step]) for i in range(0, len(words), step))
     return out
+
+
+def _join_lines(lines: list[str], width: int) -> str:
+    lines = [ln.strip() for ln in lines]
+    text = lines[0]
+    for previous, line in itertools.pairwise(lines):
+        text += ("\n" if _hard_break(previous, line, width) else " ") + line
+    return text
 
 
 def _units(doc: ParsedDocument, max_tokens: int, length: Callable[[str], int]) -> list[_Unit]:
@@ -99,11 +134,15 @@ def _units(doc: ParsedDocument, max_tokens: int, length: Callable[[str], int]) -
     body_since_heading = True
     for page_no, (lines, page_flags) in enumerate(zip(pages, flags, strict=True), start=1):
         paragraph: list[str] = []
+        width = _line_width(lines)
 
-        def flush(page: int, section: str, para: list[str]) -> None:
+        def flush(page: int, section: str, para: list[str], width: int = width) -> None:
             if para:
-                parts = _split_long(" ".join(para), max_tokens, length)
-                units.extend(_Unit(page, section, part, length(part)) for part in parts)
+                parts = _split_long(_join_lines(para, width), max_tokens, length)
+                units.extend(
+                    _Unit(page, section, part, length(part), starts_paragraph=n == 0)
+                    for n, part in enumerate(parts)
+                )
                 para.clear()
 
         for line, heading in zip(lines, page_flags, strict=True):
@@ -128,6 +167,11 @@ def _units(doc: ParsedDocument, max_tokens: int, length: Callable[[str], int]) -
                 body_since_heading = True
         flush(page_no, _section_label(major, minor), paragraph)
     return units
+
+
+def _join_units(units: list[_Unit]) -> str:
+    # Paragraphs and list items stay on lines of their own, so an answer can quote exactly one of them.
+    return units[0].text + "".join(("\n" if u.starts_paragraph else " ") + u.text for u in units[1:])
 
 
 def split_document(
@@ -155,7 +199,7 @@ def split_document(
                 page=page,
                 title=doc.title,
                 section=current[0].section,
-                text=" ".join(u.text for u in current),
+                text=_join_units(current),
                 content_hash=doc.content_hash,
             )
         )

@@ -1,0 +1,5 @@
+import sys
+
+from backend.auth.cli import main
+
+sys.exit(main())

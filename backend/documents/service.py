@@ -1,0 +1,197 @@
+"""The policy-document operations people run: list, upload, replace, delete, rebuild.
+
+Every change takes the acting user and refuses anyone who is not an admin before touching a file or
+the index, then records who did what in the audit log. The library underneath (``PolicyLibrary``)
+does the file and index work; this service is the only way the app's pages reach it for changes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal, Protocol
+
+from backend.appdb.audit import AuditEvent, AuditLog
+from backend.appdb.documents import DocumentCatalog, DocumentInfo
+from backend.auth.identity import Identity, PermissionDeniedError, require_admin
+from backend.rag.ingest.ingestor import IngestReport
+from backend.rag.ingest.parser import DocumentError
+from backend.rag.ingest.policy_library import IndexStats, Progress, UploadResult
+
+BUILT_IN = "built-in"
+
+
+class DocumentOperationError(ValueError):
+    """A document operation that cannot be done; the message is one sentence."""
+
+
+class DocumentLibrary(Protocol):
+    """What this service needs from ``PolicyLibrary``."""
+
+    def stats(self) -> IndexStats | None: ...
+
+    def upload(
+        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *, replace: bool = False
+    ) -> list[UploadResult]: ...
+
+    def delete(self, file: str) -> IngestReport: ...
+
+    def rebuild(self) -> IngestReport: ...
+
+    def is_builtin(self, file: str) -> bool: ...
+
+
+@dataclass(frozen=True)
+class DocumentRow:
+    """One line of the Policy documents list."""
+
+    file: str
+    title: str
+    pages: int
+    chunks: int
+    uploaded_by: str  # BUILT_IN for the policies that ship with the app
+    uploaded_at: datetime | None
+    version: str
+    effective_date: date | None
+
+
+class PolicyDocuments:
+    def __init__(
+        self,
+        library: DocumentLibrary,
+        catalog: DocumentCatalog,
+        audit: AuditLog,
+        clock: Callable[[], datetime],
+    ) -> None:
+        self._library = library
+        self._catalog = catalog
+        self._audit = audit
+        self._clock = clock
+
+    def documents(self) -> list[DocumentRow]:
+        stats = self._library.stats()
+        if stats is None:
+            return []
+        infos = self._catalog.all()
+        rows = []
+        for entry in stats.files:
+            info = infos.get(entry.file)
+            builtin = self._library.is_builtin(entry.file)
+            rows.append(
+                DocumentRow(
+                    entry.file,
+                    entry.title,
+                    entry.pages,
+                    entry.chunks,
+                    BUILT_IN if builtin else (info.uploaded_by if info else "unknown"),
+                    info.uploaded_at if info and not builtin else None,
+                    info.version if info else "",
+                    info.effective_date if info else None,
+                )
+            )
+        return rows
+
+    def info(self, file: str) -> DocumentInfo | None:
+        """A document's version and effective date (for showing beside a cited source)."""
+        return self._catalog.get(file)
+
+    def upload(
+        self,
+        user: Identity,
+        files: Sequence[tuple[str, bytes]],
+        *,
+        version: str = "",
+        effective_date: date | None = None,
+        progress: Progress | None = None,
+    ) -> list[UploadResult]:
+        require_admin(user, "upload policy documents")
+        results = self._library.upload(files, progress)
+        self._record(user, "upload", results, version, effective_date)
+        return results
+
+    def replace(
+        self,
+        user: Identity,
+        file: str,
+        data: bytes,
+        *,
+        version: str = "",
+        effective_date: date | None = None,
+        progress: Progress | None = None,
+    ) -> UploadResult:
+        """Put a new version of ``file`` in its place (same name, so answers keep citing it)."""
+        require_admin(user, "replace policy documents")
+        self._require_uploaded(file, "replaced")
+        # replace=True: the upload takes the name's place instead of being saved as "name (2).pdf".
+        results = self._library.upload([(file, data)], progress, replace=True)
+        self._record(user, "replace", results, version, effective_date)
+        return results[0]
+
+    def delete(self, user: Identity, file: str) -> None:
+        require_admin(user, "delete policy documents")
+        self._require_uploaded(file, "deleted")
+        report = self._library.delete(file)
+        refused = [o for o in report.outcomes if o.status == "rejected"]
+        if refused:
+            raise DocumentOperationError(f"{file} could not be deleted: {refused[0].reason}.")
+        self._catalog.delete(file)
+        self._audit.record(AuditEvent(self._clock(), user.username, "delete", file))
+
+    def rebuild(self, user: Identity) -> IngestReport:
+        require_admin(user, "rebuild the policy index")
+        report = self._library.rebuild()
+        self._audit.record(
+            AuditEvent(
+                self._clock(),
+                user.username,
+                "rebuild",
+                detail=f"{report.total_files} documents, {report.total_chunks} chunks",
+            )
+        )
+        return report
+
+    def _require_uploaded(self, file: str, verb: str) -> None:
+        if self._library.is_builtin(file):
+            raise DocumentOperationError(
+                f"{file} is one of the app's built-in policies, so it cannot be {verb} here."
+            )
+        stats = self._library.stats()
+        if stats is None or file not in {f.file for f in stats.files}:
+            raise DocumentOperationError(f"{file} is not in the policy index.")
+
+    def _record(
+        self,
+        user: Identity,
+        action: Literal["upload", "replace"],
+        results: list[UploadResult],
+        version: str,
+        effective_date: date | None,
+    ) -> None:
+        now = self._clock()
+        for r in results:
+            if r.status in ("added", "updated"):
+                self._catalog.put(DocumentInfo(r.file, user.username, now, version.strip(), effective_date))
+            if r.status != "rejected":
+                self._audit.record(AuditEvent(now, user.username, action, r.file, r.status))
+
+
+def refusal_message(exc: BaseException) -> str | None:
+    """The sentence for an expected refusal (role, built-in or unknown document, bad PDF), else None."""
+    if isinstance(exc, (PermissionDeniedError, DocumentOperationError)):
+        return str(exc)
+    if isinstance(exc, DocumentError):
+        return f"{exc.file}: {exc.reason}."
+    return None
+
+
+def version_note(info: DocumentInfo | None) -> str:
+    """ "version 3 · effective from 2027-01-01" for a cited source's line; empty when neither is set."""
+    if info is None:
+        return ""
+    parts = []
+    if info.version:
+        parts.append(f"version {info.version}")
+    if info.effective_date:
+        parts.append(f"effective from {info.effective_date.isoformat()}")
+    return " · ".join(parts)

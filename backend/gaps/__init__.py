@@ -1,0 +1,1 @@
+"""HR's knowledge-gap report (unanswered questions grouped by topic) and the "Ask HR" hand-off queue."""

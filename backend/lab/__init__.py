@@ -1,0 +1,1 @@
+"""The prompt lab: course prompt templates as files, prompt assembly, variants, and running them."""

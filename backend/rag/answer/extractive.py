@@ -1,0 +1,327 @@
+"""Answers built from the policy text itself: pick the units that answer, quote them, cite each page.
+
+A 135M-parameter model cannot read a table or follow a grounded prompt, so the offline answer is not
+written by a model at all. The retrieved pages are cut into units (sentences, list items, table rows);
+each unit is scored against the question by the embedding model already loaded (meaning) and by the
+question's rarer terms it contains (IDF-weighted coverage, so "hotel" matters more than "policy");
+the best unit and what belongs with it (the rest of its table or list, the sentence after it, the text
+it continues onto the next page) are quoted verbatim, with a citation per page. Every figure in such an
+answer is in the policy by construction.
+
+The same scores say how well anything in the passages answers the question; the refusal gate uses them.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol
+
+import numpy as np
+from langchain_core.embeddings import Embeddings
+
+from backend.rag.answer.citations import Citation
+from backend.rag.answer.units import Unit, units_of
+from backend.rag.index.bm25 import tokenize
+from backend.rag.types import Chunk, ScoredChunk
+
+MAX_EMBEDDED_UNITS = 32
+MAX_TABLE_ROWS = 10
+MAX_LIST_ITEMS = 8
+# Quotes from other pages are added only when they score this close to the best unit. These and the
+# weights were chosen on the dev split with eval/tools/tune_extractive.py (fact accuracy of the text).
+SECOND_QUOTE_MARGIN = 0.35
+MAX_QUOTES = 3
+# The best pages whose every passage is a candidate (the others contribute their retrieved passage).
+WHOLE_PAGES = 2
+# Sentences of the best one's paragraph are quoted too (up to this many after it, and one before it)
+# when they score at least this share of the best.
+FOLLOWING_SENTENCES = 2
+NEIGHBOUR_SHARE = 0.5
+_ENDS_SENTENCE = (".", "!", "?", ":")
+
+
+class TermStatistics(Protocol):
+    """What the local index knows about words: rarity and the spelling it uses."""
+
+    def idf(self, term: str) -> float | None: ...
+
+    def query_terms(self, text: str) -> list[str]: ...
+
+
+class Neighbours(Protocol):
+    """The other passages on a page, and the passage that continues after one."""
+
+    def page_chunks(self, file: str, page: int) -> list[Chunk]: ...
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None: ...
+
+
+@dataclass(frozen=True)
+class UnitWeights:
+    """How a unit's score mixes meaning (cosine of unit and question), the question's rare terms it
+    covers (0..1), and the retrieval score of its page. Chosen on the dev split (eval/tools/)."""
+
+    dense: float = 1.0
+    lexical: float = 0.5
+    page: float = 0.3
+
+
+@dataclass(frozen=True)
+class Quote:
+    """Verbatim lines from one page of one policy."""
+
+    file: str
+    page: int
+    title: str
+    section: str
+    lines: tuple[str, ...]
+    continued_on: int | None = None  # the next page, when the quoted text runs across the page break
+
+    @property
+    def citations(self) -> list[Citation]:
+        pages = [self.page] if self.continued_on is None else [self.page, self.continued_on]
+        return [Citation(self.file, p) for p in pages]
+
+
+@dataclass(frozen=True)
+class ScoredUnit:
+    unit: Unit
+    score: float
+    dense: float
+    coverage: float  # IDF-weighted share of the question's terms found in the unit and its context
+
+
+@dataclass(frozen=True)
+class Extract:
+    """What the passages offer for a question: the quotes to show and how well they answer it."""
+
+    quotes: list[Quote]
+    best: ScoredUnit | None
+    ranked: list[ScoredUnit] = field(default_factory=list)
+
+    @property
+    def relevance(self) -> float:
+        return self.best.score if self.best else 0.0
+
+    @property
+    def coverage(self) -> float:
+        return self.best.coverage if self.best else 0.0
+
+    @property
+    def dense(self) -> float:
+        return self.best.dense if self.best else 0.0
+
+
+def _unit_text(unit: Unit) -> str:
+    """What a unit is scored on: where it sits (section, table header, list lead-in) and its words."""
+    parts = [unit.chunk.section, unit.context, unit.text]
+    return ". ".join(p for p in parts if p)
+
+
+def _normalise(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
+
+
+class Extractor:
+    """Scores units against a question and picks the quotes that answer it."""
+
+    def __init__(
+        self,
+        embeddings: Embeddings | None,
+        weights: UnitWeights | None = None,
+        *,
+        whole_pages: int = WHOLE_PAGES,
+        max_quotes: int = MAX_QUOTES,
+    ) -> None:
+        # Without embeddings (Bedrock: Titan would cost one call per sentence) a unit's meaning score is
+        # its page's retrieval score, and the terms it covers tell the units of a page apart.
+        self._embeddings = embeddings
+        self.weights = weights or UnitWeights()
+        self.whole_pages = whole_pages  # the best pages whose every passage is a candidate
+        self.max_quotes = max_quotes
+
+    def candidates(self, sources: Sequence[ScoredChunk], neighbours: Neighbours | None) -> list[Unit]:
+        """Units of each retrieved passage, and of every passage on the best pages, each once."""
+        seen: set[str] = set()
+        units: list[Unit] = []
+        for rank, source in enumerate(sources):
+            chunk = source.chunk
+            whole = neighbours is not None and rank < self.whole_pages
+            siblings = neighbours.page_chunks(chunk.file, chunk.page) if neighbours and whole else []
+            for passage in siblings or [chunk]:
+                if passage.chunk_id in seen:
+                    continue
+                seen.add(passage.chunk_id)
+                units.extend(u for u in units_of(passage) if u.kind != "header")
+        return units
+
+    def score(
+        self,
+        question: str,
+        units: Sequence[Unit],
+        page_scores: dict[tuple[str, int], float],
+        terms: TermStatistics | None,
+    ) -> list[ScoredUnit]:
+        if not units:
+            return []
+        weights = question_term_weights(question, terms)
+        coverage = [term_coverage(weights, _unit_text(u), terms) for u in units]
+        if len(units) > MAX_EMBEDDED_UNITS:
+            # Embedding every unit costs ~5 ms each on 2 cores; the ones that share neither words with
+            # the question nor a good page cannot win, so only the best by that cheap score are embedded.
+            def cheap(i: int) -> float:
+                page = page_scores.get((units[i].chunk.file, units[i].chunk.page), 0.0)
+                return self.weights.lexical * coverage[i] + self.weights.page * page
+
+            keep = sorted(sorted(range(len(units)), key=cheap, reverse=True)[:MAX_EMBEDDED_UNITS])
+            units = [units[i] for i in keep]
+            coverage = [coverage[i] for i in keep]
+        if self._embeddings is None:
+            dense = np.asarray([page_scores.get((u.chunk.file, u.chunk.page), 0.0) for u in units])
+        else:
+            vectors = np.asarray(
+                self._embeddings.embed_documents([_unit_text(u) for u in units]), dtype=np.float32
+            )
+            query = np.asarray(self._embeddings.embed_query(question), dtype=np.float32)
+            dense = _normalise(vectors) @ _normalise(query)
+        scored = []
+        for unit, cosine, covered in zip(units, dense, coverage, strict=True):
+            page = page_scores.get((unit.chunk.file, unit.chunk.page), 0.0)
+            w = self.weights
+            total = w.dense * float(cosine) + w.lexical * covered + w.page * page
+            scored.append(ScoredUnit(unit, total, float(cosine), covered))
+        return sorted(scored, key=lambda s: -s.score)
+
+    def extract(
+        self,
+        question: str,
+        sources: Sequence[ScoredChunk],
+        *,
+        terms: TermStatistics | None = None,
+        neighbours: Neighbours | None = None,
+    ) -> Extract:
+        page_scores: dict[tuple[str, int], float] = {}
+        for s in sources:
+            key = (s.chunk.file, s.chunk.page)
+            page_scores[key] = max(page_scores.get(key, 0.0), s.score)
+        ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
+        if not ranked:
+            return Extract([], None)
+        return Extract(select_quotes(ranked, neighbours, self.max_quotes), ranked[0], ranked)
+
+
+def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:
+    """The question's terms with their IDF (unknown words weigh as much as the rarest indexed one)."""
+    words = terms.query_terms(question) if terms else list(dict.fromkeys(tokenize(question)))
+    if terms is None:
+        return dict.fromkeys(words, 1.0)
+    known = [w for w in (terms.idf(t) for t in words) if w is not None]
+    rarest = max(known, default=1.0)
+    return {t: (terms.idf(t) or rarest) for t in words}
+
+
+def term_coverage(weights: dict[str, float], text: str, terms: TermStatistics | None) -> float:
+    """Share (0..1) of the question's IDF weight whose terms occur in ``text``."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    present = set(terms.query_terms(text)) if terms else set(tokenize(text))
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -> list[str]:
+    """Question terms the whole index has never seen (after spelling correction) and ``text`` lacks."""
+    if terms is None:
+        return []
+    present = set(terms.query_terms(text))
+    return [t for t in terms.query_terms(question) if terms.idf(t) is None and t not in present]
+
+
+def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
+    """The best unit with what belongs to it: its whole table or list, or the sentence that follows."""
+    unit = best.unit
+    same_chunk = sorted((s.unit for s in ranked if s.unit.chunk == unit.chunk), key=lambda u: u.index)
+    if unit.kind == "row":
+        rows = [u for u in same_chunk if u.kind == "row" and u.context == unit.context]
+        return rows[:MAX_TABLE_ROWS] if unit in rows[:MAX_TABLE_ROWS] else [unit]
+    if unit.kind == "item":
+        items = [u for u in same_chunk if u.kind == "item" and u.context == unit.context]
+        return items[:MAX_LIST_ITEMS] if unit in items[:MAX_LIST_ITEMS] else [unit]
+    if unit.text.rstrip().endswith(":"):
+        # A lead-in ("…depends on your years of service:") is answered by the table or list it opens.
+        introduced = [u for u in same_chunk if u.lead_in == unit.text and u.kind in ("row", "item")]
+        if introduced:
+            return [unit, *introduced[:MAX_TABLE_ROWS]]
+    # A sentence brings its neighbours in the same paragraph that score well enough: a fact often
+    # spans two sentences ("covered at 80% … at a certified dialysis center").
+    score_of = {s.unit: s.score for s in ranked}
+    paragraph = [u for u in same_chunk if u.kind == "sentence" and u.paragraph == unit.paragraph]
+    position = paragraph.index(unit) if unit in paragraph else 0
+    block = [unit]
+    for neighbour in paragraph[position + 1 : position + 1 + FOLLOWING_SENTENCES]:
+        if score_of.get(neighbour, 0.0) < NEIGHBOUR_SHARE * best.score:
+            break
+        block.append(neighbour)
+    if position > 0 and score_of.get(paragraph[position - 1], 0.0) >= NEIGHBOUR_SHARE * best.score:
+        block.insert(0, paragraph[position - 1])
+    return block
+
+
+def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
+    chunk = block[0].chunk
+    lines = []
+    lead = block[0].lead_in if block[0].kind in ("row", "item") else ""
+    if lead:
+        lines.append(lead)
+    lines.extend(u.rendered() for u in block)
+    continued_on = None
+    last = block[-1]
+    ends_open = not last.text.rstrip().endswith(_ENDS_SENTENCE) and last.kind == "sentence"
+    if ends_open and neighbours is not None:
+        # The sentence runs across the page break: quote its end from the next page, cite both pages.
+        nxt = neighbours.next_chunk(chunk)
+        if nxt is not None and nxt.page == chunk.page + 1 and last.index == len(units_of(chunk)) - 1:
+            first = next(iter(units_of(nxt)), None)
+            if first is not None:
+                lines[-1] = f"{lines[-1]} {first.text}"
+                continued_on = nxt.page
+    return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
+
+
+def select_quotes(
+    ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = 2
+) -> list[Quote]:
+    """The best unit's block, and a second block from another page when it scores nearly as well."""
+    best = ranked[0]
+    quotes = [_quote(_block(best, ranked), neighbours)]
+    used_pages = {(best.unit.chunk.file, best.unit.chunk.page)}
+    for candidate in ranked[1:]:
+        if len(quotes) >= max_quotes or candidate.score < best.score - SECOND_QUOTE_MARGIN:
+            break
+        page = (candidate.unit.chunk.file, candidate.unit.chunk.page)
+        if page in used_pages:
+            continue
+        used_pages.add(page)
+        quotes.append(_quote(_block(candidate, ranked), neighbours))
+    return quotes
+
+
+def compose(quotes: Sequence[Quote]) -> str:
+    """The answer as people read it: where each quote comes from, the quote, its citation."""
+    parts = []
+    for quote in quotes:
+        where = f"**{quote.title}**" + (f", {quote.section}" if quote.section else "")
+        markers = " ".join(c.marker for c in quote.citations)
+        # Two trailing spaces make each line a hard break in Markdown: table rows stay rows on the page.
+        body = "  \n".join(f"> {line}" for line in quote.lines)
+        parts.append(f"{where} {markers}:\n{body}")
+    return "\n\n".join(parts)
+
+
+def passage_texts(sources: Sequence[ScoredChunk], quotes: Sequence[Quote]) -> list[str]:
+    """Everything the answer may draw figures from: passages, their titles and sections, the quotes."""
+    texts = [f"{s.chunk.title} {s.chunk.section} {s.chunk.text}" for s in sources]
+    texts.extend(f"{q.title} {q.section} " + " ".join(q.lines) for q in quotes)
+    return texts

@@ -1,0 +1,36 @@
+"""What answering may ask of the local index beyond search: term statistics and a passage's neighbours."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from backend.rag.index.store import LoadedIndex
+from backend.rag.types import Chunk
+
+
+class Corpus:
+    """A read-only view of one index generation (built once per generation, shared by sessions)."""
+
+    def __init__(self, index: LoadedIndex) -> None:
+        self._bm25 = index.bm25
+        self._by_page: dict[tuple[str, int], list[Chunk]] = defaultdict(list)
+        self._next: dict[str, Chunk] = {}
+        previous: Chunk | None = None
+        for chunk in index.chunks:  # chunks are stored in reading order, file by file
+            self._by_page[(chunk.file, chunk.page)].append(chunk)
+            if previous is not None and previous.file == chunk.file:
+                self._next[previous.chunk_id] = chunk
+            previous = chunk
+        self.titles = sorted({f.title or f.file for f in index.manifest.files})
+
+    def idf(self, term: str) -> float | None:
+        return self._bm25.idf(term)
+
+    def query_terms(self, text: str) -> list[str]:
+        return self._bm25.query_terms(text)
+
+    def page_chunks(self, file: str, page: int) -> list[Chunk]:
+        return list(self._by_page.get((file, page), []))
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        return self._next.get(chunk.chunk_id)

@@ -1,0 +1,164 @@
+"""Pure pieces of the trustworthy answer: units and rows, the number check, follow-ups, spelling."""
+
+from __future__ import annotations
+
+import pytest
+from langchain_core.messages import AIMessage, HumanMessage
+
+from backend.rag.answer.followup import contextual_question, needs_context
+from backend.rag.answer.numbers import check_numbers, figures
+from backend.rag.answer.units import row_label_value, split_row, units_of
+from backend.rag.index.bm25 import BM25Index, edit_distance
+from backend.rag.types import Chunk
+
+
+def chunk(text: str) -> Chunk:
+    return Chunk("c:1:0", "p.pdf", 1, "Policy", "Section", text, "0" * 64)
+
+
+def test_units_tell_sentences_tables_and_list_items_apart() -> None:
+    text = (
+        "Earned leave depends on service. It accrues monthly:\n"
+        "Completed years Earned leave per year\n"
+        "Less than 2 years 18 days\n"
+        "More than 5 years 24 days\n"
+        "You may claim:\n"
+        "• Gym memberships\n"
+        "• Yoga classes"
+    )
+    units = units_of(chunk(text))
+    assert [(u.kind, u.text) for u in units] == [
+        ("sentence", "Earned leave depends on service."),
+        ("sentence", "It accrues monthly:"),
+        ("header", "Completed years Earned leave per year"),
+        ("row", "Less than 2 years 18 days"),
+        ("row", "More than 5 years 24 days"),
+        ("sentence", "You may claim:"),
+        ("item", "• Gym memberships"),
+        ("item", "• Yoga classes"),
+    ]
+    assert units[3].context == "Completed years Earned leave per year"
+    assert units[3].lead_in == "It accrues monthly:"
+    assert units[6].lead_in == "You may claim:"
+    assert units[6].rendered() == "Gym memberships"
+
+
+@pytest.mark.parametrize(
+    ("row", "header", "expected"),
+    [
+        (
+            "Tier 1 cities Mumbai, Delhi, Bengaluru INR 9,000",
+            "City category Examples Hotel limit per night",
+            "Tier 1 cities Mumbai, Delhi, Bengaluru: INR 9,000",
+        ),
+        # Two value columns named from the header; the "2 years" of the label stays in the label.
+        (
+            "Less than 2 years 18 days 1.5 days",
+            "Completed years of service Earned leave per year Monthly accrual",
+            "Less than 2 years: Earned leave per year 18 days; Monthly accrual 1.5 days",
+        ),
+        ("Study leave Up to 5 days", "Leave type Allowance", "Study leave: Up to 5 days"),
+        (
+            "International All countries USD 220",
+            "City category Examples Hotel limit",
+            "International All countries: USD 220",
+        ),
+        (
+            "Domestic flights Economy class",
+            "Journey Class allowed",
+            "Domestic flights Economy class",
+        ),  # no figure
+        ("30 days", "Deadline", "30 days"),  # nothing left to label
+    ],
+)
+def test_rows_read_as_label_and_value(row: str, header: str, expected: str) -> None:
+    assert row_label_value(row, header) == expected
+
+
+def test_split_row_takes_at_most_one_value_per_value_column() -> None:
+    assert split_row("Less than 2 years 18 days 1.5 days", 3) == (
+        "Less than 2 years",
+        ["18 days", "1.5 days"],
+    )
+    assert split_row("Less than 2 years 18 days 1.5 days", 2) == ("Less than 2 years 18 days", ["1.5 days"])
+
+
+@pytest.mark.parametrize(
+    ("answer", "passages", "unsupported"),
+    [
+        ("Tier 1 hotels: INR 9,000 a night [t.pdf#page=2].", ["Tier 1 cities INR 9,000"], ()),
+        ("You may spend 9000 rupees.", ["Tier 1 cities INR 9,000"], ()),  # reformatted, same amount
+        ("You may spend INR 12,000.", ["Tier 1 cities INR 9,000"], ("12,000",)),  # invented
+        (
+            "Claims above 2,00,000 need the CFO.",
+            ["Above INR 200,000 the CFO approves"],
+            (),
+        ),  # Indian grouping
+        ("Use it within sixty days.", ["within Sixty (60) days"], ()),
+        ("Use it within 60 days.", ["within sixty days"], ()),  # words in the policy, digits here
+        ("Use it within ninety days.", ["within 60 days"], ("90",)),  # an invented spelled-out figure
+        (
+            "1. Ask HR.\n2. File the form [h.pdf#page=7].",
+            ["Ask HR and file the form."],
+            (),
+        ),  # numbering, marker
+        ("6.1 Approval limits: see the table.", ["Approval limits"], ()),  # a section number
+        ("The rate is 1.75 days a month.", ["1.75 days"], ()),
+        ("The rate is 1.5 days a month.", ["1.75 days"], ("1.5",)),
+    ],
+)
+def test_number_check(answer: str, passages: list[str], unsupported: tuple[str, ...]) -> None:
+    assert check_numbers(answer, passages).unsupported == unsupported
+
+
+def test_figures_ignore_citation_markers() -> None:
+    assert figures("24 days [acme_leave_policy.pdf#page=1]") == {24.0: "24"}
+
+
+@pytest.mark.parametrize(
+    ("question", "needs"),
+    [
+        ("and after 5 years?", True),
+        ("What about Tier 2?", True),
+        ("for contractors?", True),
+        ("Does that apply to interns as well?", True),
+        ("How much is it?", True),
+        ("How much can I spend on a hotel per night when travelling?", False),
+        ("Is it possible to carry forward unused earned leave into the next year?", False),
+        ("Is there a limit on client entertainment per person?", False),
+        ("Does the policy that covers travel also cover my spouse's flights?", False),
+        ("Does Northwind Health Plus cover glasses, and what is their yearly limit on frames?", False),
+    ],
+)
+def test_needs_context(question: str, needs: bool) -> None:
+    assert needs_context(question) is needs
+
+
+def test_contextual_question_prefixes_the_last_user_question() -> None:
+    history = [HumanMessage("How many days of earned leave?"), AIMessage("18 to 24.")]
+    assert (
+        contextual_question("and after 5 years?", history)
+        == "How many days of earned leave? and after 5 years?"
+    )
+    assert contextual_question("and after 5 years?", []) == "and after 5 years?"
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "distance"),
+    [("maternity", "maternaty", 1), ("leave", "leaev", 1), ("dental", "dentle", 2), ("cat", "dog", 3)],
+)
+def test_edit_distance(a: str, b: str, distance: int) -> None:
+    assert edit_distance(a, b, 3) == distance
+
+
+def test_keyword_search_tolerates_misspellings_of_indexed_words() -> None:
+    index = BM25Index.build(
+        ["maternity leave is 26 weeks", "dental cover includes cleanings", "maternal health"]
+    )
+    assert index.correct("maternaty") == "maternity"
+    assert index.correct("cleanigns") == "cleaning"  # plural-folded like the index
+    assert index.correct("dog") == "dog"  # short words are never corrected
+    assert index.correct("zebra") == "zebra"  # nothing close
+    assert index.top("maternaty leave", 1)[0][0] == 0
+    assert index.idf("maternity") is not None
+    assert index.idf("zebra") is None

@@ -1,0 +1,113 @@
+"""The sidebar's past-conversation list (open, rename, delete) and saving, shared by the chatbot and the
+HR Q&A. A page keeps its transcript in ``session_state[key]`` and the saved id in ``[key + "_id"]``."""
+
+from __future__ import annotations
+
+import logging
+
+import streamlit as st
+
+from backend.appdb.conversations import ConversationKind, ConversationRepository
+from backend.appdb.store import StoreError
+from backend.auth.setup import utc_now
+from backend.chat.conversation import Conversation
+from backend.chat.history import ConversationHistory
+from ui.auth import current_user
+from ui.auth_resources import app_store
+from ui.resources import resolve, settings
+
+logger = logging.getLogger(__name__)
+SHOWN = 30  # the newest conversations listed in the sidebar
+
+
+def conversation_history() -> ConversationHistory:
+    """Page tests inject one under ``conversation_history``."""
+
+    def build() -> ConversationHistory:
+        return ConversationHistory(ConversationRepository(app_store(settings())), utc_now)
+
+    return resolve("conversation_history", build)
+
+
+def _id_key(key: str) -> str:
+    return f"{key}_id"
+
+
+def start_new(key: str) -> None:
+    st.session_state[key] = Conversation()
+    st.session_state.pop(_id_key(key), None)
+
+
+def save(kind: ConversationKind, key: str) -> None:
+    """Save the page's transcript for the signed-in user (after each exchange).
+
+    The first save of a conversation reruns the page, so the sidebar lists it at once.
+    """
+    conversation: Conversation = st.session_state[key]
+    before = st.session_state.get(_id_key(key))
+    try:
+        saved = conversation_history().save(current_user(), kind, before, conversation)
+    except StoreError as exc:
+        st.warning(str(exc), icon=":material/save:")
+    except Exception:  # the conversation stays on screen; only saving failed
+        logger.exception("Saving the conversation failed")
+        st.warning("This conversation could not be saved; the details are in the app log.")
+        return
+    st.session_state[_id_key(key)] = saved
+    if saved != before:
+        st.rerun()
+
+
+def _open(key: str, conversation_id: str) -> None:
+    opened = conversation_history().open(current_user(), conversation_id)
+    if opened is not None:
+        st.session_state[key] = opened
+        st.session_state[_id_key(key)] = conversation_id
+
+
+def _rename(key: str, conversation_id: str) -> None:
+    title = st.session_state.get(f"rename_{conversation_id}", "")
+    conversation_history().rename(current_user(), conversation_id, title)
+
+
+def _delete(key: str, conversation_id: str) -> None:
+    conversation_history().delete(current_user(), conversation_id)
+    if st.session_state.get(_id_key(key)) == conversation_id:
+        start_new(key)
+
+
+def history_sidebar(kind: ConversationKind, key: str) -> Conversation:
+    """Draw the signed-in user's past conversations of ``kind``; returns the page's current transcript."""
+    conversation: Conversation = st.session_state.setdefault(key, Conversation())
+    current = st.session_state.get(_id_key(key))
+    try:
+        summaries = conversation_history().list(current_user(), kind)
+    except Exception:
+        logger.exception("Listing saved conversations failed")
+        summaries = []
+    with st.sidebar:
+        st.subheader("Past conversations")
+        if not summaries:
+            st.caption("Your conversations are saved here after the first answer.")
+        for s in summaries[:SHOWN]:
+            left, right = st.columns([5, 1], vertical_alignment="center")
+            left.button(
+                s.title,
+                key=f"open_{s.id}",
+                type="secondary" if s.id == current else "tertiary",
+                width="stretch",
+                help=f"Last updated {s.updated_at.astimezone():%Y-%m-%d %H:%M}",
+                on_click=_open,
+                args=(key, s.id),
+            )
+            with right.popover("", icon=":material/more_vert:"):
+                st.text_input("Rename to", value=s.title, key=f"rename_{s.id}", max_chars=80)
+                st.button("Rename", key=f"do_rename_{s.id}", on_click=_rename, args=(key, s.id))
+                st.button(
+                    "Delete",
+                    key=f"delete_{s.id}",
+                    icon=":material/delete:",
+                    on_click=_delete,
+                    args=(key, s.id),
+                )
+    return conversation
