@@ -61,7 +61,9 @@ def _app(output_dir: Path) -> Any:
 # One app for the whole module (schemathesis loads the schema when the module is collected); outputs go
 # to a temporary folder of its own.
 APP = _app(Path(tempfile.mkdtemp(prefix="contract-")) / "outputs")
-schema = schemathesis.openapi.from_asgi("/openapi.json", APP)
+# /kb/ask (course Q&A) answers 501 offline by design, which schemathesis counts as a server error; its
+# declared statuses are checked in test_errors_are_declared_with_their_real_bodies instead.
+schema = schemathesis.openapi.from_asgi("/openapi.json", APP).exclude(path_regex="^/kb/")
 
 
 def _every_check() -> list[Any]:
@@ -84,7 +86,9 @@ def test_errors_are_declared_with_their_real_bodies() -> None:
     doc = _document()
     paths = doc["paths"]
     poster = paths["/poster"]["post"]["responses"]
-    assert set(poster) == {"200", "400", "403", "422", "500", "501", "502", "503", "504"}
+    assert set(poster) == {"200", "400", "401", "403", "422", "500", "501", "502", "503", "504"}
+    kb = paths["/kb/ask"]["post"]["responses"]
+    assert {"401", "422", "501", "503"} <= set(kb)
     assert poster["422"]["content"]["application/json"]["schema"]["$ref"].endswith("/ValidationErrorBody")
     assert poster["503"]["content"]["application/json"]["schema"]["$ref"].endswith("/ErrorBody")
     assert "404" in paths["/history/{kind}/{name}"]["get"]["responses"]
@@ -121,7 +125,8 @@ def test_error_bodies_are_what_the_document_says(
             cfg, chat_model_factory=ModelFactory([]), storage=LocalStorage(cfg.output_dir)
         ),
     )
-    response = getattr(TestClient(offline), method)(path, **({"json": body} if body else {}))
+    client = TestClient(offline, headers={"X-Workbench-User": "ana"})
+    response = getattr(client, method)(path, **({"json": body} if body else {}))
     assert response.status_code == status
     payload = response.json()
     assert isinstance(payload["detail"], str)

@@ -190,7 +190,7 @@ def test_a_hung_read_hits_the_read_timeout_and_the_api_answers_504(
     client = runtime_client(read_timeout=1, max_attempts=1, endpoint_url=silent_server)
     cfg = bedrock_settings(tmp_path)
     service = build_service(cfg, storage=LocalStorage(cfg.output_dir), bedrock_client=client)
-    api = TestClient(create_app(cfg, generator_service=service))
+    api = TestClient(create_app(cfg, generator_service=service), headers={"X-Workbench-User": "ana"})
 
     started = time.monotonic()
     response = api.post("/blog-generation", json={"blog_topic": "leave policy"})

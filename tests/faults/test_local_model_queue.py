@@ -71,9 +71,9 @@ def test_a_busy_model_is_a_503_with_the_sentence_and_a_retry_hint(tmp_path: Any)
         chat_model_factory=ModelFactory([LocalModelBusyError(5, 4)]),
         storage=LocalStorage(cfg.output_dir),
     )
-    response = TestClient(create_app(cfg, generator_service=service)).post(
-        "/blog-generation", json={"blog_topic": "leave policy"}
-    )
+    response = TestClient(
+        create_app(cfg, generator_service=service), headers={"X-Workbench-User": "ana"}
+    ).post("/blog-generation", json={"blog_topic": "leave policy"})
     assert response.status_code == 503
     assert response.headers["Retry-After"] == "5"
     assert "you are number 5 in line" in response.json()["detail"]

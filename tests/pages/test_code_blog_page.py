@@ -109,8 +109,10 @@ def test_outputs_belong_to_the_signed_in_user_and_others_never_see_them(
     )
     ana.text_area(key="code_instructions").input("print my name")
     submit(ana, "Generate code")
-    saved = Path(next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1])
+    shown = next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1]
+    saved = app_settings.output_dir / shown.removeprefix("OUTPUT_DIR/")  # a storage key, not a path
     assert saved.parent == app_settings.output_dir / "users" / owner_id("app:ana") / "code-output"
+    assert saved.is_file()
 
     bo = open_page(
         PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("bo", "staff")}

@@ -254,12 +254,9 @@ def test_settings_are_read_at_the_first_request_and_bad_ones_are_named(
 
 def test_settings_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("APP_PROVIDER", "local")
+    monkeypatch.setenv("APP_PROVIDER", "bedrock")
+    monkeypatch.setenv("BEDROCK_CHAT_MODEL_ID", "eu.amazon.nova-lite-v1:0")
     monkeypatch.setenv("OUTPUT_DIR", str(tmp_path / "from-env"))
-    saved = tmp_path / "from-env" / "blog-output" / "20250121T220005.123Z_env.txt"
-    saved.parent.mkdir(parents=True)
-    saved.write_text("from the environment's OUTPUT_DIR")
-    client = TestClient(create_app())
-    assert client.get("/health").json()["storage"] == "local"
-    items = client.get("/history/blog").json()["items"]
-    assert [i["key"] for i in items] == ["blog-output/20250121T220005.123Z_env.txt"]
+    health = TestClient(create_app()).get("/health").json()
+    assert (health["provider"], health["text_model"]) == ("bedrock", "eu.amazon.nova-lite-v1:0")
+    assert health["storage_location"] == "the local folder OUTPUT_DIR"  # the setting, not the path
