@@ -31,11 +31,28 @@ class ErrorKind(enum.Enum):
     UNAVAILABLE = "unavailable"
     BAD_REQUEST = "bad_request"
     LOCAL_MODEL_MISSING = "local_model_missing"
+    BUSY = "busy"
     UNEXPECTED = "unexpected"
+
+
+class SentenceError(Exception):
+    """A failure whose message is already the one sentence to show a person (``user_message`` uses it)."""
 
 
 class LocalModelMissingError(RuntimeError):
     """A model file that ships in a pip package is not installed."""
+
+
+class LocalModelBusyError(RuntimeError):
+    """Every offline-model context is writing and the waiting line is full; the message says where."""
+
+    def __init__(self, position: int, max_waiting: int) -> None:
+        self.position = position
+        self.max_waiting = max_waiting
+        super().__init__(
+            f"The offline model is busy: you are number {position} in line and only {max_waiting} "
+            "requests may wait, so try again in a few seconds."
+        )
 
 
 _THROTTLING_CODES = {
@@ -58,6 +75,7 @@ _UNAVAILABLE_CODES = {
     "ModelTimeoutException",
     "InternalServerException",
     "ModelErrorException",
+    "ModelStreamErrorException",
 }
 _NOT_FOUND_CODES = {"ResourceNotFoundException"}
 
@@ -94,7 +112,9 @@ def _root_cause(exc: BaseException) -> BaseException:
     current: BaseException = exc
     while id(current) not in seen:
         seen.add(id(current))
-        if isinstance(current, (ClientError, BotoCoreError, LocalModelMissingError)):
+        if isinstance(
+            current, (ClientError, BotoCoreError, LocalModelMissingError, LocalModelBusyError, SentenceError)
+        ):
             return current
         nxt = current.__cause__ or current.__context__
         if nxt is None:
@@ -108,6 +128,8 @@ def classify(exc: BaseException) -> ErrorKind:
     exc = _root_cause(exc)
     if isinstance(exc, LocalModelMissingError):
         return ErrorKind.LOCAL_MODEL_MISSING
+    if isinstance(exc, LocalModelBusyError):
+        return ErrorKind.BUSY
     if isinstance(
         exc,
         (
@@ -148,6 +170,8 @@ def user_message(exc: BaseException, *, model_id: str | None = None, region: str
     """
     kind = classify(exc)
     root = _root_cause(exc)
+    if isinstance(root, SentenceError):
+        return str(root)
     model = f"model '{model_id}'" if model_id else "the model"
     where = f" in region {region}" if region else ""
     detail = _client_error_text(root) if isinstance(root, ClientError) else ""
@@ -180,6 +204,8 @@ def user_message(exc: BaseException, *, model_id: str | None = None, region: str
         )
     if kind is ErrorKind.BAD_REQUEST:
         return f"Bedrock rejected the request: {detail or root}. Check the inference settings in the sidebar."
+    if kind is ErrorKind.BUSY:
+        return str(root)
     if kind is ErrorKind.LOCAL_MODEL_MISSING:
         return f"{root} Reinstall the app's requirements with 'pip install -r requirements.txt'."
     return (

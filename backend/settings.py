@@ -66,6 +66,11 @@ class Settings(BaseSettings):
     bedrock_context_tokens: int = Field(default=200_000, ge=1024, alias="BEDROCK_CONTEXT_TOKENS")
     local_context_tokens: int = Field(default=2048, ge=512, le=8192, alias="LOCAL_CONTEXT_TOKENS")
     local_threads: int = Field(default=2, ge=1, le=64, alias="LOCAL_THREADS")
+    # llama.cpp contexts generating at once (LOCAL_THREADS are shared between them), and how many
+    # requests may wait for one before the next is told "busy, you are number N". One context was
+    # measured best on a 2-core machine (bench/local_contexts.py, README).
+    local_contexts: int = Field(default=1, ge=1, le=8, alias="LOCAL_CONTEXTS")
+    local_max_waiting: int = Field(default=32, ge=0, le=1000, alias="LOCAL_MAX_WAITING")
 
     data_dir: Path = Field(default=Path("data"), alias="DATA_DIR")
     index_dir: Path = Field(default=Path("data/index"), alias="INDEX_DIR")

@@ -26,7 +26,8 @@ def describe(r: UploadResult) -> tuple[str, str]:
         return "error", f"{r.original_name}: rejected, {r.reason}"
     if r.status == "unchanged":
         return "info", f"{r.original_name}{renamed}: unchanged, already indexed"
-    return "success", f"{r.original_name}{renamed}: {r.status}, {r.pages} pages, {r.chunks} passages"
+    note = f" ({r.reason})" if r.reason else renamed  # e.g. saved under a numbered name, and why
+    return "success", f"{r.original_name}: {r.status}, {r.pages} pages, {r.chunks} passages{note}"
 
 
 def run(work: Callable[[], Notes]) -> None:

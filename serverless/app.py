@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Path, Query, Request
 from fastapi.exceptions import RequestValidationError
+from fastapi.openapi.utils import get_openapi
 from fastapi.responses import JSONResponse
 
 from backend.generators.naming import OutputKind
@@ -36,8 +37,17 @@ from backend.generators.schemas import (
 )
 from backend.kb.types import AskRequest, AskResponse, CourseQA
 from serverless.errors import (
+    COURSE_QA_ERRORS,
     EXPECTED_ERRORS,
+    HEALTH_ROUTE_ERRORS,
+    HISTORY_ITEM_ERRORS,
+    HISTORY_ROUTE_ERRORS,
+    POSTER_ROUTE_ERRORS,
+    TEXT_ROUTE_ERRORS,
     ConfigurationError,
+    declare_model_choices,
+    error_body,
+    error_responses,
     status_and_message,
     validation_details,
     validation_sentence,
@@ -213,6 +223,13 @@ class _ServiceHolder:
         self._auth = auth
         self._lock = threading.Lock()
 
+    def model_choices(self) -> list[str] | None:
+        """The chat models this deployment offers, or None while its settings are invalid."""
+        try:
+            return self.get().settings.chat_model_choices
+        except ConfigurationError:
+            return None
+
     def auth(self) -> tuple[ApiAuth, str | None]:
         """How callers authenticate (``API_AUTH`` unless ``create_app`` set it), and the trusted app role."""
         settings = self.settings()
@@ -292,7 +309,7 @@ def _error_response(request: Request, exc: Exception) -> JSONResponse:
     else:
         logger.warning("%s %s answered %s: %s", request.method, request.url.path, status, message)
     headers = {"Retry-After": "5"} if status == 503 else None
-    return JSONResponse({"detail": message}, status_code=status, headers=headers)
+    return JSONResponse(error_body(exc, status, message), status_code=status, headers=headers)
 
 
 async def _validation_response(request: Request, exc: Exception) -> JSONResponse:
@@ -324,8 +341,23 @@ def create_app(
         version="1.0.0",
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
     )
-    app.state.services = _ServiceHolder(settings, generator_service, storage, auth)
+    holder = _ServiceHolder(settings, generator_service, storage, auth)
+    app.state.services = holder
     app.state.course_qa = _CourseHolder(app.state.services, course_qa)
+
+    def document() -> dict[str, Any]:
+        # The models on offer depend on the settings, so the document is finished on its first request.
+        if app.openapi_schema is None:
+            doc = get_openapi(
+                title=app.title, version=app.version, description=app.description, routes=app.routes
+            )
+            choices = holder.model_choices()
+            if choices:
+                declare_model_choices(doc, choices)
+            app.openapi_schema = doc
+        return app.openapi_schema
+
+    app.openapi = document  # type: ignore[method-assign]
 
     app.add_exception_handler(RequestValidationError, _validation_response)
     # Known failures become a status and one sentence (serverless/errors.py has the table). Anything else
@@ -333,27 +365,27 @@ def create_app(
     for error_type in (*EXPECTED_ERRORS, Exception):
         app.add_exception_handler(error_type, _handled_error)
 
-    @app.get("/health")
+    @app.get("/health", responses=error_responses(*HEALTH_ROUTE_ERRORS))
     def health(service: Service) -> Health:
         return service.health()
 
-    @app.post("/code-generation")
+    @app.post("/code-generation", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def code_generation(body: CodeRequest, caller: CallerOf, service: Service) -> TextResult:
         return service.generate_code(body, owner=caller.owner)
 
-    @app.post("/blog-generation")
+    @app.post("/blog-generation", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def blog_generation(body: BlogRequest, caller: CallerOf, service: Service) -> TextResult:
         return service.generate_blog(body, owner=caller.owner)
 
-    @app.post("/summarize")
+    @app.post("/summarize", responses=error_responses(*TEXT_ROUTE_ERRORS))
     def summarize(body: SummaryRequest, caller: CallerOf, service: Service) -> TextResult:
         return service.summarize(body, owner=caller.owner)
 
-    @app.post("/poster")
+    @app.post("/poster", responses=error_responses(*POSTER_ROUTE_ERRORS))
     def poster(body: PosterRequest, caller: CallerOf, service: Service) -> PosterResult:
         return service.generate_poster(body, owner=caller.owner)
 
-    @app.get("/history/{kind}")
+    @app.get("/history/{kind}", responses=error_responses(*HISTORY_ROUTE_ERRORS))
     def history(
         kind: HistoryKind,
         caller: CallerOf,
@@ -362,7 +394,7 @@ def create_app(
     ) -> HistoryResponse:
         return HistoryResponse(kind=kind, items=service.history(OutputKind(kind), limit, owner=caller.owner))
 
-    @app.get("/history/{kind}/{name}")
+    @app.get("/history/{kind}/{name}", responses=error_responses(*HISTORY_ITEM_ERRORS))
     def history_item(
         kind: HistoryKind,
         name: Annotated[str, Path(max_length=120)],
@@ -373,13 +405,13 @@ def create_app(
 
     # Course Q&A: the course's contract (GET with a prompt query parameter) and a JSON POST that can
     # continue a conversation with the sessionId of an earlier answer.
-    @app.get("/kb/ask")
+    @app.get("/kb/ask", responses=error_responses(*COURSE_QA_ERRORS))
     def kb_ask(
         query: Annotated[AskRequest, Query()], caller: CourseCaller, course: CourseQaService
     ) -> AskResponse:
         return course.ask(query)
 
-    @app.post("/kb/ask")
+    @app.post("/kb/ask", responses=error_responses(*COURSE_QA_ERRORS))
     def kb_ask_post(body: AskRequest, caller: CourseCaller, course: CourseQaService) -> AskResponse:
         return course.ask(body)
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from pydantic import BaseModel, Field
+
 from backend.generators.errors import (
     EmptyOutputError,
     ImageGenerationUnavailableError,
@@ -16,6 +18,7 @@ from backend.generators.errors import (
     StorageError,
 )
 from backend.generators.images import ImageBlockedError, ImageResponseError, UnsupportedImageModelError
+from backend.generators.schemas import NOT_BLANK
 from backend.generators.storage import InvalidKeyError, OutputNotFoundError
 from backend.kb.errors import CourseQaUnavailableError, KnowledgeBaseError
 from serverless.identity import ForbiddenCallerError, UnauthenticatedError
@@ -29,6 +32,57 @@ TIMEOUT_MESSAGE = (
 
 # S3's own words for "busy, try again" (Bedrock's are classified by backend.errors).
 _S3_RETRYABLE_CODES = {"SlowDown", "ServiceUnavailable", "RequestTimeout", "InternalError"}
+
+
+class ErrorBody(BaseModel):
+    """Every error response except 422: one sentence a person can act on."""
+
+    detail: str = Field(description="One sentence saying what went wrong and what to do.")
+
+
+class FieldError(BaseModel):
+    field: str = Field(description="The field, dotted for nested ones ('params.temperature'), or 'body'.")
+    reason: str
+
+
+class ValidationErrorBody(BaseModel):
+    """A 422: the sentence, and the same failures field by field."""
+
+    detail: str = Field(description="'Invalid request: ' and each failure, in one sentence.")
+    errors: list[FieldError]
+
+
+# The statuses each kind of route can answer besides 200 (see ``status_and_message`` below), with the
+# meaning a client should act on. The OpenAPI document declares exactly these, with their bodies.
+ERROR_MEANINGS: dict[int, str] = {
+    400: "Bedrock rejected the request (a bad parameter) or blocked the image prompt.",
+    401: "The request carries no identity this API accepts (API_AUTH).",
+    403: "The caller may not do this, or access to the model or the output bucket was denied.",
+    404: "No saved output has that name.",
+    422: "The request body, path or query failed validation.",
+    500: "The API is misconfigured or hit a bug; the details are in the server log.",
+    501: "Image generation or course Q&A is not available with this provider.",
+    502: "The model answered with nothing usable.",
+    503: "The model or the storage is busy or unreachable, or credentials are missing; retry later.",
+    504: "The model did not finish within the API's time limit.",
+}
+TEXT_ROUTE_ERRORS = (400, 401, 403, 422, 500, 502, 503, 504)
+POSTER_ROUTE_ERRORS = (400, 401, 403, 422, 500, 501, 502, 503, 504)
+HISTORY_ROUTE_ERRORS = (401, 403, 422, 500, 503)
+HISTORY_ITEM_ERRORS = (401, 403, 404, 422, 500, 503)
+HEALTH_ROUTE_ERRORS = (500,)
+COURSE_QA_ERRORS = (400, 401, 403, 422, 500, 501, 502, 503, 504)
+
+
+def error_responses(*statuses: int) -> dict[int | str, dict[str, Any]]:
+    """FastAPI ``responses=`` for ``statuses``: the real body of each error, and what it means."""
+    return {
+        status: {
+            "model": ValidationErrorBody if status == 422 else ErrorBody,
+            "description": ERROR_MEANINGS[status],
+        }
+        for status in statuses
+    }
 
 
 class ConfigurationError(RuntimeError):
@@ -73,6 +127,8 @@ def _reason(error: dict[str, Any]) -> str:
         return f"is not valid JSON ({error.get('ctx', {}).get('error', 'parse error')})"
     if kind == "model_attributes_type" or kind == "dict_type":
         return "must be a JSON object"
+    if kind == "string_pattern_mismatch" and error.get("ctx", {}).get("pattern") == NOT_BLANK:
+        return "must not be blank"
     if msg.startswith("Value error, "):
         msg = msg.removeprefix("Value error, ")
     # pydantic says "String should have at most 300 characters"; we say "must have at most 300 characters".
@@ -103,6 +159,24 @@ def validation_details(errors: Sequence[Any]) -> list[dict[str, str]]:
         }
         for e in errors
     ]
+
+
+def error_body(exc: BaseException, status: int, message: str) -> dict[str, Any]:
+    """The JSON body for ``status``: ``ErrorBody``, or ``ValidationErrorBody`` for a 422."""
+    if status != 422:
+        return {"detail": message}
+    field = exc.field if isinstance(exc, InvalidRequestError) else "body"
+    reason = exc.reason if isinstance(exc, InvalidRequestError) else message
+    return {"detail": message, "errors": [{"field": field, "reason": reason}]}
+
+
+def declare_model_choices(document: dict[str, Any], choices: Sequence[str]) -> None:
+    """Make ``params.model_id`` an enum of the models this deployment offers (they come from settings)."""
+    for name, body in document.get("components", {}).get("schemas", {}).items():
+        if name.startswith("TextParams") and "model_id" in body.get("properties", {}):
+            field = body["properties"]["model_id"]
+            field.pop("anyOf", None)
+            field["anyOf"] = [{"type": "string", "enum": list(choices)}, {"type": "null"}]
 
 
 def status_and_message(exc: BaseException, *, region: str | None = None) -> tuple[int, str]:
@@ -136,8 +210,9 @@ def status_and_message(exc: BaseException, *, region: str | None = None) -> tupl
     kind = classify(exc)
     if isinstance(exc, StorageError):
         return _storage_failure(exc, kind)
-    if isinstance(exc, ModelCallError) and isinstance(
-        _innermost(exc), (ReadTimeoutError, ConnectTimeoutError)
+    # botocore's timeout is not the innermost error (urllib3's is, below it): look along the whole chain.
+    if isinstance(exc, ModelCallError) and any(
+        isinstance(link, (ReadTimeoutError, ConnectTimeoutError)) for link in _chain(exc)
     ):
         return 504, TIMEOUT_MESSAGE
     model_id = exc.model_id if isinstance(exc, ModelCallError) else None
@@ -156,18 +231,23 @@ def _kind_status() -> dict[Any, int]:
         ErrorKind.NO_CREDENTIALS: 503,
         ErrorKind.UNAVAILABLE: 503,
         ErrorKind.LOCAL_MODEL_MISSING: 503,
+        ErrorKind.BUSY: 503,
         ErrorKind.UNKNOWN_MODEL: 502,
         ErrorKind.BAD_REQUEST: 400,
         ErrorKind.UNEXPECTED: 500,
     }
 
 
+def _chain(exc: BaseException) -> list[BaseException]:
+    """``exc`` and the errors it was raised from, outermost first."""
+    links = [exc]
+    while (nxt := links[-1].__cause__ or links[-1].__context__) is not None and nxt not in links:
+        links.append(nxt)
+    return links
+
+
 def _innermost(exc: BaseException) -> BaseException:
-    seen: set[int] = set()
-    while (exc.__cause__ or exc.__context__) is not None and id(exc) not in seen:
-        seen.add(id(exc))
-        exc = exc.__cause__ or exc.__context__  # type: ignore[assignment]
-    return exc
+    return _chain(exc)[-1]
 
 
 def _storage_failure(exc: StorageError, kind: Any) -> tuple[int, str]:

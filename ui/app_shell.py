@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import streamlit as st
 
@@ -11,6 +12,8 @@ from backend.settings import SettingsError
 from ui.auth import render_user_box, sign_in_gate
 from ui.resources import settings
 from ui.sidebar import render_sidebar
+
+FAVICON = Path(__file__).resolve().parent / "assets" / "favicon.png"
 
 ADMIN_SECTION = "Admin"
 ADMINS_ONLY_PAGE = "pages/admins_only.py"
@@ -60,7 +63,9 @@ def run_app() -> None:
     # The offline models ship inside pip packages; nothing may be fetched from a model hub at run time.
     os.environ.setdefault("HF_HUB_OFFLINE", "1")
     os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    st.set_page_config(page_title="GenAI Workbench", page_icon=":material/neurology:", layout="wide")
+    # A file, not a ":material/…" icon: Streamlit fetches those favicons from a font CDN, which an offline
+    # machine cannot reach.
+    st.set_page_config(page_title="GenAI Workbench", page_icon=str(FAVICON), layout="wide")
     try:
         cfg = settings()
     except SettingsError as exc:

@@ -33,7 +33,7 @@ class DocumentLibrary(Protocol):
     def stats(self) -> IndexStats | None: ...
 
     def upload(
-        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None
+        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *, replace: bool = False
     ) -> list[UploadResult]: ...
 
     def delete(self, file: str) -> IngestReport: ...
@@ -140,7 +140,8 @@ class PolicyDocuments:
         """Put a new version of ``file`` in its place (same name, so answers keep citing it)."""
         require_admin(user, "replace policy documents")
         self._require_uploaded(file, "replaced")
-        results = self._library.upload([(file, data)], progress)
+        # replace=True: the upload takes the name's place instead of being saved as "name (2).pdf".
+        results = self._library.upload([(file, data)], progress, replace=True)
         self._record(user, "replace", results, version, effective_date)
         return results[0]
 

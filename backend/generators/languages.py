@@ -36,25 +36,6 @@ LANGUAGES: dict[str, Language] = {
     )
 }
 
-# What people type instead of our keys; the seed document sends "python".
-_ALIASES = {
-    "py": "python",
-    "python3": "python",
-    "js": "javascript",
-    "node": "javascript",
-    "nodejs": "javascript",
-    "ts": "typescript",
-    "c#": "csharp",
-    "cs": "csharp",
-    "c++": "cpp",
-    "golang": "go",
-    "rs": "rust",
-    "kt": "kotlin",
-    "rb": "ruby",
-    "sh": "bash",
-    "shell": "bash",
-}
-
 
 class UnsupportedLanguageError(ValueError):
     """The requested language is not in ``LANGUAGES``; the message lists the supported keys."""
@@ -64,13 +45,10 @@ def supported_keys() -> list[str]:
     return list(LANGUAGES)
 
 
-def resolve_language(name: str) -> Language:
-    """The language for a key or a common alias, case-insensitively."""
-    key = name.strip().lower()
-    key = _ALIASES.get(key, key)
-    try:
-        return LANGUAGES[key]
-    except KeyError:
-        raise UnsupportedLanguageError(
-            f"unsupported language {name.strip()[:40]!r}; choose one of: {', '.join(supported_keys())}"
-        ) from None
+def language_key(value: str) -> str:
+    """``value`` if it is one of the API's language keys (the OpenAPI enum), else the error listing them."""
+    if value in LANGUAGES:
+        return value
+    raise UnsupportedLanguageError(
+        f"unsupported language {value[:40]!r}; choose one of: {', '.join(supported_keys())}"
+    )

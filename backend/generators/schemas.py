@@ -9,7 +9,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING, Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator
+from pydantic import BaseModel, ConfigDict, Field, JsonValue, field_validator
 
 from backend.generators.images import (
     CFG_SCALE_RANGE,
@@ -18,7 +18,7 @@ from backend.generators.images import (
     SEED_MAX,
     STEPS_RANGE,
 )
-from backend.generators.languages import resolve_language
+from backend.generators.languages import language_key, supported_keys
 
 if TYPE_CHECKING:
     # Imported lazily: ``backend.providers`` loads LangChain's AWS integration, which a Lambda cold start
@@ -40,15 +40,31 @@ TextKind = Literal["code", "blog", "summary"]
 HistoryKind = Literal["code", "blog", "summary", "poster"]
 
 
+def _integral(value: object) -> object:
+    # JSON has one number type: 9.0 is an integer to JSON Schema, so it is one here too (strict otherwise).
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    return value
+
+
+_LANGUAGE_KEYS: list[JsonValue] = [*supported_keys()]
+# At least one character that is not whitespace (JSON Schema patterns search, as Python's re.search does).
+NOT_BLANK = r"\S"
+
+
 class _Body(BaseModel):
-    # Unknown fields are mistakes (a typo in "blog_topic" must not silently produce a blog about nothing).
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    # Unknown fields are mistakes (a typo in "blog_topic" must not silently produce a blog about nothing),
+    # and so are values of the wrong JSON type: strict, so `false` is not taken for 0 nor "7" for 7, as
+    # the published document promises.
+    # Strings are taken as sent (stripping first would make "ab " fail a length the document allows);
+    # free-text fields declare NOT_BLANK instead.
+    model_config = ConfigDict(extra="forbid", strict=True)
 
 
 class TextParams(_Body):
     """Optional inference settings; anything left out uses the endpoint's default."""
 
-    model_id: str | None = Field(default=None, max_length=200)
+    model_id: str | None = Field(default=None, min_length=1, max_length=200)
     temperature: float | None = Field(default=None, ge=0.0, le=1.0)
     top_p: float | None = Field(default=None, ge=0.0, le=1.0)
     top_k: int | None = Field(default=None, ge=0, le=500)
@@ -56,6 +72,8 @@ class TextParams(_Body):
     stop_sequences: list[Annotated[str, Field(max_length=100)]] = Field(
         default_factory=list, max_length=MAX_STOP_SEQUENCES
     )
+
+    _whole_numbers = field_validator("top_k", "max_tokens", mode="before")(_integral)
 
     @classmethod
     def from_inference(cls, params: InferenceParams) -> TextParams:
@@ -81,34 +99,47 @@ class TextParams(_Body):
 
 
 class CodeRequest(_Body):
-    key: str = Field(description="Programming language, e.g. 'python'.", min_length=1, max_length=40)
+    # The document lists the 16 keys as an enum; the validator enforces exactly that list.
+    key: str = Field(
+        description="Programming language key.",
+        min_length=1,
+        max_length=40,
+        json_schema_extra={"enum": _LANGUAGE_KEYS},
+    )
     message: str = Field(
-        description="What the code should do.", min_length=3, max_length=MAX_INSTRUCTIONS_CHARS
+        description="What the code should do.",
+        min_length=3,
+        max_length=MAX_INSTRUCTIONS_CHARS,
+        pattern=NOT_BLANK,
     )
     params: TextParams | None = None
 
     @field_validator("key")
     @classmethod
     def _known_language(cls, value: str) -> str:
-        return resolve_language(value).key
+        return language_key(value)
 
 
 class BlogRequest(_Body):
-    blog_topic: str = Field(min_length=3, max_length=MAX_TOPIC_CHARS)
+    blog_topic: str = Field(min_length=3, max_length=MAX_TOPIC_CHARS, pattern=NOT_BLANK)
     params: TextParams | None = None
 
 
 class SummaryRequest(_Body):
-    text: str = Field(min_length=1, max_length=MAX_SUMMARY_INPUT_CHARS)
+    text: str = Field(min_length=1, max_length=MAX_SUMMARY_INPUT_CHARS, pattern=NOT_BLANK)
     lines: int = Field(default=2, ge=1, le=MAX_SUMMARY_LINES)
     params: TextParams | None = None
 
+    _whole_numbers = field_validator("lines", mode="before")(_integral)
+
 
 class PosterRequest(_Body):
-    prompt: str = Field(min_length=3, max_length=MAX_IMAGE_PROMPT_CHARS)
+    prompt: str = Field(min_length=3, max_length=MAX_IMAGE_PROMPT_CHARS, pattern=NOT_BLANK)
     cfg_scale: float = Field(default=DEFAULT_CFG_SCALE, ge=CFG_SCALE_RANGE[0], le=CFG_SCALE_RANGE[1])
     steps: int = Field(default=DEFAULT_STEPS, ge=STEPS_RANGE[0], le=STEPS_RANGE[1])
     seed: int = Field(default=0, ge=0, le=SEED_MAX)
+
+    _whole_numbers = field_validator("steps", "seed", mode="before")(_integral)
 
 
 class Usage(BaseModel):

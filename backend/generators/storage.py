@@ -64,7 +64,7 @@ class Storage(Protocol):
     def location(self, key: str) -> str: ...
 
     def save(self, key: str, data: bytes, content_type: str) -> str:
-        """Write ``data`` and return its location (``s3://bucket/key`` or a local path)."""
+        """Write ``data`` and return its location (``s3://bucket/key`` or ``OUTPUT_DIR/key``)."""
         ...
 
     def read(self, key: str) -> bytes: ...
@@ -86,11 +86,14 @@ class LocalStorage:
     def __init__(self, root: Path) -> None:
         self.root = root
 
+    # Responses name an output by the setting and its key, never by a server path (which would tell a
+    # client how the server's disk is laid out).
     def describe(self) -> str:
-        return str(self.root)
+        return "the local folder OUTPUT_DIR"
 
     def location(self, key: str) -> str:
-        return str(self._path(key))
+        check_key(key)
+        return f"OUTPUT_DIR/{key}"
 
     def _path(self, key: str) -> Path:
         check_key(key)
@@ -108,7 +111,7 @@ class LocalStorage:
         except BaseException:
             Path(tmp).unlink(missing_ok=True)
             raise
-        return str(path)
+        return self.location(key)
 
     def read(self, key: str) -> bytes:
         path = self._path(key)
@@ -126,10 +129,11 @@ class LocalStorage:
         for name in names:
             path = folder / name
             stat = path.stat()
+            key = f"{prefix}/{name}"
             items.append(
                 StoredObject(
-                    key=f"{prefix}/{name}",
-                    location=str(path),
+                    key=key,
+                    location=self.location(key),
                     size=stat.st_size,
                     last_modified=datetime.fromtimestamp(stat.st_mtime, UTC),
                 )

@@ -34,7 +34,12 @@ def load_engine(settings: Settings) -> LocalEngine:
     """Load the offline chat model (callers cache it: ``st.cache_resource``, a Lambda-style singleton)."""
     from backend.providers.local_llm import load_local_engine
 
-    return load_local_engine(context_tokens=settings.local_context_tokens, threads=settings.local_threads)
+    return load_local_engine(
+        context_tokens=settings.local_context_tokens,
+        threads=settings.local_threads,
+        contexts=settings.local_contexts,
+        max_waiting=settings.local_max_waiting,
+    )
 
 
 def build_chat_model(

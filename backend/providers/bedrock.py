@@ -20,7 +20,9 @@ def client_config(*, read_timeout: int = DEFAULT_READ_TIMEOUT_S, max_attempts: i
     return Config(
         read_timeout=read_timeout,
         connect_timeout=10,
-        retries={"max_attempts": max_attempts, "mode": "adaptive"},
+        # total_max_attempts counts the first try: botocore's "max_attempts" counts retries only, so
+        # max_attempts=1 (the preflight's "one try") made two calls, and the API's 3 made four.
+        retries={"total_max_attempts": max_attempts, "mode": "adaptive"},
     )
 
 

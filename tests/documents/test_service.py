@@ -77,16 +77,16 @@ def test_an_admin_upload_is_listed_with_who_when_version_and_date(
     results = docs.upload(
         ADMIN, [("Leave policy.pdf", LEAVE)], version=" 3 ", effective_date=date(2027, 1, 1)
     )
-    assert [(r.file, r.status) for r in results] == [("Leave_policy.pdf", "added")]
+    assert [(r.file, r.status) for r in results] == [("Leave policy.pdf", "added")]
     rows = {r.file: r for r in docs.documents()}
-    assert set(rows) == {"conduct.pdf", "Leave_policy.pdf"}
-    leave = rows["Leave_policy.pdf"]
+    assert set(rows) == {"conduct.pdf", "Leave policy.pdf"}
+    leave = rows["Leave policy.pdf"]
     assert (leave.title, leave.pages, leave.uploaded_by, leave.uploaded_at) == ("Leave", 1, "ana", NOW)
     assert (leave.version, leave.effective_date) == ("3", date(2027, 1, 1))
     assert leave.chunks >= 1
     assert (rows["conduct.pdf"].uploaded_by, rows["conduct.pdf"].uploaded_at) == (BUILT_IN, None)
     assert [(e.actor, e.action, e.target, e.detail) for e in AuditLog(store).recent()] == [
-        ("ana", "upload", "Leave_policy.pdf", "added")
+        ("ana", "upload", "Leave policy.pdf", "added")
     ]
 
 

@@ -150,4 +150,4 @@ def test_from_settings_chooses_remote_or_in_process(tmp_path: Path) -> None:
     assert remote_client.target == "https://api.example.test"
     local_client = GeneratorApiClient.from_settings(Settings(APP_PROVIDER="local", OUTPUT_DIR=tmp_path))
     assert local_client.target == "in-process API"
-    assert local_client.health().storage_location == str(tmp_path)
+    assert local_client.health().storage == "local"

@@ -60,8 +60,8 @@ def test_code_is_extracted_saved_with_the_language_extension_and_described(
 
     assert result.content == "def search(xs, x):\n    return x in xs\n"
     assert result.key == f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
-    assert Path(result.location).read_text() == result.content
-    assert Path(result.location).parent == tmp_path / "outputs" / "users" / ANA / "code-output"
+    assert result.location == f"OUTPUT_DIR/{result.key}"  # a storage key, never a server path
+    assert (tmp_path / "outputs" / result.key).read_text() == result.content
     assert result.language == "python"
     assert result.model == LOCAL_CHAT_MODEL
     assert result.usage is not None
@@ -73,20 +73,20 @@ def test_code_is_extracted_saved_with_the_language_extension_and_described(
     assert factory.params[-1].max_tokens == DEFAULT_MAX_TOKENS["code"]
 
 
-def test_language_aliases_choose_the_extension(make_service: Callable[..., Any]) -> None:
+def test_language_key_chooses_the_extension(make_service: Callable[..., Any]) -> None:
     service, _ = make_service("```js\nconsole.log(1)\n```")
-    result = service.generate_code(CodeRequest(key="JS", message="log one"), owner=ANA)
+    result = service.generate_code(CodeRequest(key="javascript", message="log one"), owner=ANA)
     assert result.key.endswith("_log-one.js")
     assert result.language == "javascript"
 
 
-def test_blog_asks_for_about_200_words_on_the_topic(make_service: Callable[..., Any]) -> None:
+def test_blog_asks_for_about_200_words_on_the_topic(make_service: Callable[..., Any], tmp_path: Path) -> None:
     blog = "Machine learning helps doctors. " * 30
     service, factory = make_service(blog)
     result = service.generate_blog(BlogRequest(blog_topic="Machine learning in healthcare"), owner=ANA)
     assert result.content == blog.strip()
     assert result.key == f"users/{ANA}/blog-output/20250121T220005.123Z_machine-learning-in-healthcare.txt"
-    assert Path(result.location).read_text() == blog.strip() + "\n"
+    assert (tmp_path / "outputs" / result.key).read_text() == blog.strip() + "\n"
     human = factory.prompts[0][1].text
     assert "about 200 words" in human
     assert "Machine learning in healthcare" in human
@@ -216,7 +216,8 @@ def test_storage_failures_name_the_store(make_service: Callable[..., Any], tmp_p
     blocker = tmp_path / "not-a-folder"
     blocker.write_text("a file where the output folder should be")
     service, _ = make_service("```python\nx = 1\n```", storage=LocalStorage(blocker))
-    with pytest.raises(StorageError, match=f"Saving the output to {blocker} failed") as info:
+    # The store is named by its setting: a server path never reaches a client.
+    with pytest.raises(StorageError, match="Saving the output to the local folder OUTPUT_DIR failed") as info:
         service.generate_code(CodeRequest(key="python", message="set x"), owner=ANA)
     assert isinstance(info.value.__cause__, OSError)
 
@@ -227,4 +228,4 @@ def test_health_describes_provider_models_and_store(make_service: Callable[..., 
     assert health.provider == "local"
     assert health.text_model == LOCAL_CHAT_MODEL
     assert (health.image_generation, health.image_model) == (False, None)
-    assert (health.storage, health.storage_location) == ("local", str(tmp_path / "outputs"))
+    assert (health.storage, health.storage_location) == ("local", "the local folder OUTPUT_DIR")

@@ -38,7 +38,8 @@ def test_generates_highlighted_code_saves_it_and_lists_it_in_history(
     assert at.code[0].value.rstrip() == "const bs = (a, x) => -1;"
     assert at.code[0].language == "javascript"
     saved = next(c.value for c in at.caption if c.value.startswith("Saved to"))
-    saved_path = Path(saved.split("`")[1])
+    # The API names the output by its storage key, never by a server path.
+    saved_path = app_settings.output_dir / saved.split("`")[1].removeprefix("OUTPUT_DIR/")
     assert saved_path.read_text() == "const bs = (a, x) => -1;\n"
     assert saved_path.suffix == ".js"
     assert saved_path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "code-output"
@@ -108,8 +109,10 @@ def test_outputs_belong_to_the_signed_in_user_and_others_never_see_them(
     )
     ana.text_area(key="code_instructions").input("print my name")
     submit(ana, "Generate code")
-    saved = Path(next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1])
+    shown = next(c.value for c in ana.caption if c.value.startswith("Saved to")).split("`")[1]
+    saved = app_settings.output_dir / shown.removeprefix("OUTPUT_DIR/")  # a storage key, not a path
     assert saved.parent == app_settings.output_dir / "users" / owner_id("app:ana") / "code-output"
+    assert saved.is_file()
 
     bo = open_page(
         PAGE, {"settings": app_settings, "api_client": client, "identity": Identity("bo", "staff")}

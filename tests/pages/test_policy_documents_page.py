@@ -81,16 +81,17 @@ def test_upload_reports_each_file_and_lists_it_with_the_uploader(
 
     assert not at.exception
     assert [s.value for s in at.success] == [
-        "Remote Work (v2).pdf (saved as Remote_Work_v2.pdf): added, 1 pages, 1 passages"
+        "Remote Work (v2).pdf: added, 1 pages, 1 passages"  # stored under its own name
     ]
     assert [e.value for e in at.error] == [
-        "broken.pdf: rejected, the file is not a readable PDF (corrupt or truncated)",
+        "broken.pdf: rejected, the file is truncated (it stops before the PDF's end-of-file marker); "
+        "upload the complete file",
         "copy of leave.pdf: rejected, the same document is already indexed as leave_policy.pdf",
     ]
     rows = {r["File"]: r for r in table(at)}
-    added = rows["Remote_Work_v2.pdf"]
+    added = rows["Remote Work (v2).pdf"]
     assert (added["Uploaded by"], added["Version"]) == ("local", "2")
-    assert sorted(p.name for p in library_settings.upload_dir.iterdir()) == ["Remote_Work_v2.pdf"]
+    assert sorted(p.name for p in library_settings.upload_dir.iterdir()) == ["Remote Work (v2).pdf"]
 
 
 def test_delete_takes_an_upload_out_of_the_index_and_off_disk(

@@ -69,7 +69,7 @@ def test_bedrock_poster_is_shown_with_the_values_used(
     captions = [c.value for c in at.caption]
     assert any(c == "cfg_scale 20 is outside amazon-nova-canvas's range 1.1–10; used 10." for c in captions)
     saved = next(c for c in captions if c.startswith("Saved to"))
-    assert Path(saved.split("`")[1]).read_bytes() == PNG
+    assert (tmp_path / "outputs" / saved.split("`")[1].removeprefix("OUTPUT_DIR/")).read_bytes() == PNG
     figures = next(c for c in captions if "tokens" in c)
     assert figures.startswith("amazon.nova-canvas-v1:0 · total ")
     assert figures.endswith(" s · 0 in / 0 out tokens · 1 image · $0.04")

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from pathlib import Path
 
 from streamlit.testing.v1 import AppTest
 
@@ -46,7 +45,7 @@ def test_sample_log_is_summarised_in_the_chosen_number_of_lines(
         "- The fan motor was replaced.",
     ]
     saved = next(c.value for c in at.caption if c.value.startswith("Saved to"))
-    path = Path(saved.split("`")[1])
+    path = app_settings.output_dir / saved.split("`")[1].removeprefix("OUTPUT_DIR/")
     assert path.parent == app_settings.output_dir / "users" / owner_id("app:local") / "summary-output"
     assert path.read_text().splitlines() == [
         "T-07's gearbox overheated because cooler fan 2 seized.",

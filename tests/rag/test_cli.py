@@ -42,7 +42,9 @@ def test_ingest_prints_a_per_file_summary(corpus: Path, tmp_path: Path) -> None:
     code, text = _run("ingest", str(corpus), "--index", str(tmp_path / "idx"), "--workers", "1")
     assert code == 1  # a file was rejected
     assert "added     gym.pdf  (1 pages, 1 chunks)" in text
-    assert "rejected  broken.pdf  (the file is not a readable PDF (corrupt or truncated))" in text
+    assert (
+        "rejected  broken.pdf  (the file is truncated (it stops before the PDF's end-of-file marker)" in text
+    )
     assert "totals: 2 added, 0 updated, 0 unchanged, 0 removed, 1 rejected" in text
     assert "seconds:" in text
     assert "embed" in text

@@ -104,7 +104,7 @@ def test_bad_files_are_rejected_and_the_rest_is_indexed(tmp_path: Path, folder: 
     assert set(reasons) == {"scan.pdf", "locked.pdf", "broken.pdf", "empty.pdf"}
     assert "no text layer" in reasons["scan.pdf"]
     assert "password" in reasons["locked.pdf"]
-    assert "corrupt" in reasons["broken.pdf"]
+    assert "truncated" in reasons["broken.pdf"]
     assert "empty" in reasons["empty.pdf"]
     assert {c.file for c in IndexStore(tmp_path / "index").load().chunks} == {"leave.pdf", "gym.pdf"}
 
@@ -144,7 +144,8 @@ def test_embedding_model_change_rebuilds_everything(tmp_path: Path, folder: Path
 
 def test_duplicate_content_and_missing_paths_are_reported(tmp_path: Path, folder: Path) -> None:
     (folder / "leave-copy.pdf").write_bytes((folder / "leave.pdf").read_bytes())
-    report = _ingestor(tmp_path, HashingEmbeddings()).sync([folder, tmp_path / "missing"])
+    # add() keeps what it cannot find; sync() refuses (tests/faults/test_missing_inputs.py).
+    report = _ingestor(tmp_path, HashingEmbeddings()).add([folder, tmp_path / "missing"])
     rejected = {o.file: o.reason for o in report.outcomes if o.status == "rejected"}
     assert "same content" in rejected["leave.pdf"] or "same content" in rejected["leave-copy.pdf"]
     assert "no such file" in rejected["missing"]

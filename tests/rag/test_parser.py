@@ -63,7 +63,7 @@ def test_image_only_page_is_reported_in_an_otherwise_text_document() -> None:
         (b"", "empty"),
         (b"   \n", "empty"),
         (b"hello, this is a text file", "not a PDF"),
-        (b"%PDF-1.4\n" + b"garbage \x00\x01" * 200, "corrupt"),
+        (b"%PDF-1.4\n" + b"garbage \x00\x01" * 200 + b"\n%%EOF\n", "corrupt"),
         (make_empty_page_tree_pdf(), "no pages"),
         (make_pdf([IMAGE_PAGE, IMAGE_PAGE]), "no text layer"),
         (make_pdf([["Secret salary bands."]], user_password="pw"), "password-protected"),
@@ -79,7 +79,7 @@ def test_bad_files_are_rejected_with_a_reason(data: bytes, reason: str) -> None:
 
 def test_truncated_pdf_is_rejected() -> None:
     data = make_pdf([["Page one text of some length."], ["Page two text."]])
-    with pytest.raises(DocumentError, match="corrupt"):
+    with pytest.raises(DocumentError, match="truncated"):
         parse_pdf(data[: len(data) // 2], "cut.pdf")
 
 

@@ -21,14 +21,21 @@ def pdf_bytes(*pages: str, title: str = "Policy") -> bytes:
     ("name", "expected"),
     [
         ("leave_policy.pdf", "leave_policy.pdf"),
-        ("Leave Policy 2025.PDF", "Leave_Policy_2025.pdf"),
+        ("Leave Policy 2025.PDF", "Leave Policy 2025.pdf"),
         ("../../etc/passwd.pdf", "passwd.pdf"),
-        ("C:\\Users\\hr\\Remote work.pdf", "Remote_work.pdf"),
+        ("C:\\Users\\hr\\Remote work.pdf", "Remote work.pdf"),
         (".hidden.pdf", "hidden.pdf"),
-        ("Politique de congés.pdf", "Politique_de_conges.pdf"),
-        ("報告.pdf", "document.pdf"),
-        ("a  b__c.pdf", "a_b_c.pdf"),
+        ("Politique de congés.pdf", "Politique de congés.pdf"),
+        ("報告.pdf", "報告.pdf"),
+        ("年假政策.pdf", "年假政策.pdf"),
+        ("a  b__c.pdf", "a b_c.pdf"),
+        ("<script>alert(1)</script>.pdf", "script.pdf"),  # "/" is a folder separator: only the tail is kept
+        ("<img src=x onerror=alert(1)>.pdf", "img src_x onerror_alert(1).pdf"),
+        ("leave [draft] #2; v1,2.pdf", "leave _draft_ _2_ v1_2.pdf"),
+        ("tab\tand\x00nul.pdf", "tabandnul.pdf"),
+        ("..\\..\\.pdf", "document.pdf"),
         ("x" * 300 + ".pdf", "x" * 116 + ".pdf"),
+        ("政" * 100 + ".pdf", "政" * 78 + ".pdf"),
         ("notes.txt", None),
         ("pdf", None),
         ("archive.pdf.exe", None),
@@ -107,21 +114,21 @@ def test_upload_results_per_file_with_progress(library: PolicyLibrary) -> None:
     )
 
     assert [(r.file, r.status, r.reason) for r in results] == [
-        ("Remote_Work.pdf", "added", ""),
+        ("Remote Work.pdf", "added", ""),
         ("notes.txt", "rejected", "only PDF files (.pdf) can be added"),
         ("empty.pdf", "rejected", "the file is empty"),
         ("scan.pdf", "rejected", "the PDF has no text layer (a scan or images only); run OCR on it first"),
-        ("leave.pdf", "rejected", "a built-in policy has the same name; rename the file and upload it again"),
+        ("leave.pdf", "rejected", "the same document is already indexed as Remote Work.pdf"),
     ]
     assert results[0].pages == 1
     assert [round(done, 2) for done, _ in progress] == [0.0, 0.2, 0.4, 0.6, 0.8, 1.0]
     assert progress[0][1] == "Indexing Remote Work.pdf (1 of 5)…"
     # Only the accepted file is on disk; the rejected scan was taken back off.
-    assert sorted(p.name for p in library.upload_dir.iterdir()) == ["Remote_Work.pdf"]
+    assert sorted(p.name for p in library.upload_dir.iterdir()) == ["Remote Work.pdf"]
     assert library.generation() != before
     stats = library.stats()
     assert stats is not None
-    assert sorted(f.file for f in stats.files) == ["Remote_Work.pdf", "leave.pdf"]
+    assert sorted(f.file for f in stats.files) == ["Remote Work.pdf", "leave.pdf"]
 
 
 def test_same_upload_twice_is_unchanged_and_a_new_version_updates(library: PolicyLibrary) -> None:
@@ -132,7 +139,7 @@ def test_same_upload_twice_is_unchanged_and_a_new_version_updates(library: Polic
     generation = library.generation()
     assert library.upload([("remote.pdf", v1)])[0].status == "unchanged"
     assert library.generation() == generation  # nothing rewritten
-    assert library.upload([("remote.pdf", v2)])[0].status == "updated"
+    assert library.upload([("remote.pdf", v2)], replace=True)[0].status == "updated"
     assert (library.upload_dir / "remote.pdf").read_bytes() == v2
 
 

@@ -246,7 +246,8 @@ def test_poster_with_local_storage_returns_the_png(runtime: tuple[Any, Stubber],
     body = http.post("/poster", json={"prompt": "A cat"}).json()
     assert base64.b64decode(body["image_base64"]) == PNG
     assert body["image_url"] is None
-    assert Path(body["location"]).read_bytes() == PNG
+    assert (tmp_path / "outputs" / body["key"]).read_bytes() == PNG
+    assert str(tmp_path) not in json.dumps(body)
 
 
 def test_sdxl_is_called_with_the_course_body(runtime: tuple[Any, Stubber], tmp_path: Path) -> None:

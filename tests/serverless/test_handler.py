@@ -255,5 +255,6 @@ for name in ("http_api_v2_health.json", "http_api_v2_summarize_invalid.json"):
     assert health["status"] == 200
     assert health["body"]["provider"] == "bedrock"
     assert health["body"]["text_model"] == "eu.amazon.nova-lite-v1:0"
-    assert health["body"]["storage_location"] == str(tmp_path / "lambda-outputs")
+    assert health["body"]["storage_location"] == "the local folder OUTPUT_DIR"
+    assert str(tmp_path) not in json.dumps(health)  # no server path leaves the API
     assert invalid["status"] == 422

@@ -24,8 +24,8 @@ def test_code_generation_accepts_the_seed_body(fake_api: FakeApi, local_settings
     body = response.json()
     assert body["content"] == "def bs(a, x):\n    return -1\n"
     assert body["key"] == f"users/{ANA}/code-output/20250121T220005.123Z_implement-binary-search.py"
-    assert body["location"] == str(local_settings.output_dir / body["key"])
-    assert Path(body["location"]).read_text() == body["content"]
+    assert body["location"] == f"OUTPUT_DIR/{body['key']}"  # a storage key, never a server path
+    assert (local_settings.output_dir / body["key"]).read_text() == body["content"]
     assert body["model"] == LOCAL_CHAT_MODEL
     assert body["usage"] == {"input_tokens": 30, "output_tokens": 9, "total_tokens": 39}
     assert body["language"] == "python"
@@ -71,7 +71,7 @@ def test_health(fake_api: FakeApi, local_settings: Settings) -> None:
         "image_model": None,
         "image_generation": False,
         "storage": "local",
-        "storage_location": str(local_settings.output_dir),
+        "storage_location": "the local folder OUTPUT_DIR",
     }
 
 
@@ -254,7 +254,9 @@ def test_settings_are_read_at_the_first_request_and_bad_ones_are_named(
 
 def test_settings_from_the_environment_are_used(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv("APP_PROVIDER", "local")
+    monkeypatch.setenv("APP_PROVIDER", "bedrock")
+    monkeypatch.setenv("BEDROCK_CHAT_MODEL_ID", "eu.amazon.nova-lite-v1:0")
     monkeypatch.setenv("OUTPUT_DIR", str(tmp_path / "from-env"))
     health = TestClient(create_app()).get("/health").json()
-    assert health["storage_location"] == str(tmp_path / "from-env")
+    assert (health["provider"], health["text_model"]) == ("bedrock", "eu.amazon.nova-lite-v1:0")
+    assert health["storage_location"] == "the local folder OUTPUT_DIR"  # the setting, not the path

@@ -17,6 +17,7 @@ import contextlib
 import fcntl
 import json
 import os
+import re
 import shutil
 import time
 import uuid
@@ -27,6 +28,7 @@ from typing import TYPE_CHECKING
 
 import numpy as np
 
+from backend.errors import SentenceError
 from backend.rag.types import Chunk, embedding_text
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 
 FORMAT_VERSION = 1
 _CURRENT = "CURRENT"
+_GENERATION_NAME = re.compile(r"gen-\d+-[0-9a-f]{12}")
 _LOCK = ".lock"
 _KEEP_PREVIOUS = (
     1  # generations kept besides the live one, for readers that resolved CURRENT just before a swap
@@ -53,8 +56,23 @@ class IndexNotFoundError(FileNotFoundError):
         self.root = root
 
 
-class IndexFormatError(ValueError):
-    """The index files are from an incompatible version or inconsistent; rebuild the index."""
+class IndexFormatError(SentenceError, ValueError):
+    """The index files are from an incompatible version, damaged or inconsistent; rebuild the index."""
+
+
+class IndexWriteError(SentenceError, OSError):
+    """Writing a new generation failed (disk full, read-only folder); the live index is unchanged."""
+
+    def __init__(self, exc: OSError) -> None:
+        reason = exc.strerror or type(exc).__name__
+        super().__init__(
+            exc.errno,
+            f"The policy index could not be written ({reason}); nothing was changed and the previous "
+            "index still answers. Free some space or make INDEX_DIR writable, then try again.",
+        )
+
+    def __str__(self) -> str:
+        return str(self.strerror)
 
 
 @dataclass(frozen=True)
@@ -68,6 +86,9 @@ class FileEntry:
     chunks: int
     source: str  # the path it was ingested from, for the report
     warnings: tuple[str, ...] = ()
+    # SHA-256 of the normalised extracted text (``parser.text_hash``): catches the same document saved
+    # as different bytes. Empty in indexes written before it existed (still format 1: it is optional).
+    text_hash: str = ""
 
 
 @dataclass(frozen=True)
@@ -85,7 +106,10 @@ class Manifest:
     def from_json(cls, text: str) -> Manifest:
         raw = json.loads(text)
         if raw.get("format_version") != FORMAT_VERSION:
-            raise IndexFormatError(f"index format {raw.get('format_version')} is not {FORMAT_VERSION}")
+            raise IndexFormatError(
+                f"The policy index was written in format {raw.get('format_version')}, and this version "
+                f"of the app reads format {FORMAT_VERSION}: rebuild the index."
+            )
         files = tuple(
             FileEntry(**{**entry, "warnings": tuple(entry.get("warnings", ()))}) for entry in raw["files"]
         )
@@ -142,11 +166,18 @@ class IndexStore:
 
     # -- reading ---------------------------------------------------------------------------------
     def current_generation(self) -> Path | None:
+        """The live generation: the one CURRENT names, or, when CURRENT is missing, damaged or names a
+        generation that is not complete, the newest complete one (a manifest is written last)."""
         try:
-            name = (self.root / _CURRENT).read_text(encoding="utf-8").strip()
+            name = (self.root / _CURRENT).read_text(encoding="utf-8", errors="replace").strip()
         except FileNotFoundError:
-            return None
-        return self.root / name if name else None
+            name = ""
+        except OSError:
+            name = ""
+        if _GENERATION_NAME.fullmatch(name) and (self.root / name / "manifest.json").is_file():
+            return self.root / name
+        complete = sorted(p for p in self.root.glob("gen-*") if (p / "manifest.json").is_file())
+        return complete[-1] if complete else None
 
     def read_manifest(self) -> Manifest | None:
         """The live manifest, or None when there is no index (or it is unreadable/incompatible)."""
@@ -176,6 +207,18 @@ class IndexStore:
         raise IndexNotFoundError(self.root)  # pragma: no cover - loop always returns or raises
 
     def _load_generation(self, generation: Path) -> LoadedIndex:
+        try:
+            return self._read_generation(generation)
+        except (FileNotFoundError, IndexFormatError):
+            raise
+        except (OSError, ValueError, KeyError, TypeError, RuntimeError, EOFError) as exc:
+            # A damaged file (truncated by a crash, edited by hand): faiss and numpy say so in C++ or
+            # NumPy terms; the reader gets one sentence.
+            raise IndexFormatError(
+                f"The policy index is damaged ({type(exc).__name__} while reading it): rebuild the index."
+            ) from exc
+
+    def _read_generation(self, generation: Path) -> LoadedIndex:
         import faiss
 
         from backend.rag.index.bm25 import BM25Index
@@ -193,12 +236,33 @@ class IndexStore:
             raise IndexFormatError(f"index in {generation} has vectors of the wrong dimension; rebuild it")
         return LoadedIndex(manifest, chunks, vectors, dense, bm25, generation.name)
 
+    def looks_intact(self) -> bool:
+        """A cheap check of the live generation: its files exist and are large enough for its vectors.
+
+        Catches what a crash or a full disk leaves (a truncated FAISS or vectors file) without loading it.
+        """
+        generation = self.current_generation()
+        manifest = self.read_manifest()
+        if generation is None or manifest is None:
+            return False
+        vector_bytes = sum(f.chunks for f in manifest.files) * manifest.dimension * 4
+        try:
+            sizes = {name: (generation / name).stat().st_size for name in ("vectors.npy", "dense.faiss")}
+            (generation / "chunks.jsonl").stat()
+        except OSError:
+            return False
+        return all(size >= vector_bytes for size in sizes.values())
+
     # -- writing ---------------------------------------------------------------------------------
     @contextlib.contextmanager
     def writer_lock(self) -> Iterator[None]:
         """Exclusive lock for one ingest (read-modify-write) at a time."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        with open(self.root / _LOCK, "a+") as fh:
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            lock = open(self.root / _LOCK, "a+")  # noqa: SIM115 - closed below, after the body ran
+        except OSError as exc:
+            raise IndexWriteError(exc) from exc
+        with lock as fh:
             fcntl.flock(fh.fileno(), fcntl.LOCK_EX)
             try:
                 yield
@@ -213,11 +277,15 @@ class IndexStore:
         """
         if len(chunks) != vectors.shape[0] or sum(f.chunks for f in manifest.files) != len(chunks):
             raise ValueError("chunks, vectors and manifest disagree on the number of chunks")
-        self.root.mkdir(parents=True, exist_ok=True)
         token = uuid.uuid4().hex[:12]
         tmp = self.root / f".tmp-{token}"
         final = self.root / f"gen-{time.time_ns()}-{token}"
-        tmp.mkdir()
+        try:
+            self.root.mkdir(parents=True, exist_ok=True)
+            tmp.mkdir()
+        except OSError as exc:
+            raise IndexWriteError(exc) from exc
+        live = False
         try:
             self._write_files(tmp, manifest, chunks, vectors)
             os.rename(tmp, final)
@@ -226,8 +294,17 @@ class IndexStore:
             if self._durable:
                 _fsync_file(pointer)
             os.replace(pointer, self.root / _CURRENT)
+            live = True
             if self._durable:
                 _fsync_dir(self.root)
+        except OSError as exc:
+            shutil.rmtree(tmp, ignore_errors=True)
+            if not live:  # a complete generation that never went live must not be picked up later
+                shutil.rmtree(final, ignore_errors=True)
+                for stale_pointer in self.root.glob(f".{_CURRENT}-{token}"):
+                    stale_pointer.unlink(missing_ok=True)
+                raise IndexWriteError(exc) from exc
+            raise
         except BaseException:
             shutil.rmtree(tmp, ignore_errors=True)
             raise

@@ -18,7 +18,8 @@ from typing import Literal
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from backend.rag.index.store import FileEntry, IndexStore, LoadedIndex, Manifest
+from backend.errors import SentenceError
+from backend.rag.index.store import FileEntry, IndexFormatError, IndexStore, LoadedIndex, Manifest
 from backend.rag.ingest.parallel import extract_texts
 from backend.rag.ingest.parser import (
     DocumentError,
@@ -27,6 +28,7 @@ from backend.rag.ingest.parser import (
     build_document,
     content_hash,
     open_pdf,
+    text_hash,
 )
 from backend.rag.ingest.splitter import split_document
 from backend.rag.types import Chunk, embedding_text
@@ -69,7 +71,14 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     problems: list[FileOutcome] = []
     for path in paths:
         if path.is_dir():
-            candidates = sorted(p for p in path.rglob("*") if p.is_file() and p.suffix.lower() == ".pdf")
+            # Hidden entries are skipped: temp files being written, UPLOAD_DIR/.rejected.
+            candidates = sorted(
+                p
+                for p in path.rglob("*")
+                if p.is_file()
+                and p.suffix.lower() == ".pdf"
+                and not any(part.startswith(".") for part in p.relative_to(path).parts)
+            )
         elif path.is_file():
             candidates = [path]
         else:
@@ -91,6 +100,18 @@ def discover(paths: Iterable[Path]) -> tuple[list[Path], list[FileOutcome]]:
     return list(found.values()), problems
 
 
+class MissingInputError(SentenceError, FileNotFoundError):
+    """A path given to ``sync`` does not exist: syncing would remove everything it should have held."""
+
+    def __init__(self, missing: Sequence[Path], kept_files: int) -> None:
+        self.missing = list(missing)
+        names = ", ".join(str(p) for p in self.missing)
+        super().__init__(
+            f"No such file or folder: {names}; nothing was changed (the index still holds {kept_files} "
+            "files). Fix the path, or pass --keep-missing to index the other paths without removing anything."
+        )
+
+
 class Ingestor:
     """Keeps an ``IndexStore`` in step with a set of PDF files."""
 
@@ -108,7 +129,15 @@ class Ingestor:
         self._workers = workers
 
     def sync(self, paths: Sequence[Path]) -> IngestReport:
-        """Make the index hold exactly the PDFs under ``paths`` (files not listed are removed)."""
+        """Make the index hold exactly the PDFs under ``paths`` (files not listed are removed).
+
+        A path that does not exist aborts before anything changes (``MissingInputError``): a mistyped
+        folder must not read as "that folder is now empty" and empty the index.
+        """
+        missing = [p for p in paths if not p.exists()]
+        if missing:
+            manifest = self._store.read_manifest()
+            raise MissingInputError(missing, len(manifest.files) if manifest else 0)
         return self._run(paths, remove_missing=True)
 
     def add(self, paths: Sequence[Path]) -> IngestReport:
@@ -138,13 +167,30 @@ class Ingestor:
         with self._store.writer_lock():
             return self._run_locked(paths, remove_missing=remove_missing)
 
-    def _run_locked(self, paths: Sequence[Path], *, remove_missing: bool) -> IngestReport:
+    def _run_locked(
+        self, paths: Sequence[Path], *, remove_missing: bool, fresh: bool = False
+    ) -> IngestReport:
         report = IngestReport(self._store.root)
         clock = time.perf_counter()
         old = self._store.read_manifest()
+        if old is None and self._store.current_generation() is not None and not fresh:
+            fresh = True  # an index is there but its manifest cannot be read (damaged or an old format)
         if old is not None and old.embedding_model != self._embedding_model:
             report.full_rebuild_reason = (
                 f"the index was built with {old.embedding_model}; rebuilding for {self._embedding_model}"
+            )
+            old = None
+        if old is not None and not self._store.looks_intact():
+            fresh = True
+        if fresh and not remove_missing:
+            # Adding to an index that cannot be read would drop every file not being added.
+            raise IndexFormatError(
+                "The policy index is damaged or unreadable: rebuild it from the documents before "
+                "adding files."
+            )
+        if fresh:
+            report.full_rebuild_reason = (
+                "the index was damaged or unreadable; rebuilding it from the documents"
             )
             old = None
         old_by_hash = {e.content_hash: e for e in (old.files if old else ())}
@@ -188,15 +234,32 @@ class Ingestor:
 
         clock = time.perf_counter()
         documents: list[ParsedDocument] = []
+        text_hashes: dict[str, str] = {}
+        # Same text, different bytes (a re-saved or re-encrypted copy): indexed once. A file's own
+        # earlier version does not count, and neither do files this run no longer holds.
+        text_owner = {e.text_hash: e.file for e in final.values() if e.text_hash}
+        if not remove_missing:
+            text_owner.update({e.text_hash: e.file for e in old_by_name.values() if e.text_hash})
+        opened_warnings = {opened.file: opened.warnings for opened in to_parse}
         texts_by_file = extract_texts(to_parse, self._workers) if to_parse else {}
         for opened in to_parse:
             raw = texts_by_file[opened.file]
             try:
                 if isinstance(raw, DocumentError):
                     raise raw
-                documents.append(build_document(opened, raw))
+                document = build_document(opened, raw)
             except DocumentError as exc:
                 report.outcomes.append(FileOutcome(opened.file, "rejected", exc.reason))
+                continue
+            digest = text_hash(document.pages)
+            owner = text_owner.get(digest)
+            if owner is not None and owner != document.file:
+                reason = f"same text as {owner}, which is indexed (a copy saved differently)"
+                report.outcomes.append(FileOutcome(document.file, "rejected", reason))
+                continue
+            text_owner[digest] = document.file
+            text_hashes[document.file] = digest
+            documents.append(document)
         report.seconds["parse"] = time.perf_counter() - clock
 
         clock = time.perf_counter()
@@ -213,14 +276,21 @@ class Ingestor:
             chunks = new_chunks[doc.file]
             new_by_file[doc.file] = (chunks, new_vectors[offset : offset + len(chunks)])
             offset += len(chunks)
-            warnings = tuple(
+            warnings = opened_warnings.get(doc.file, ()) + tuple(
                 [f"pages without text (scanned?): {_page_list(doc.pages_without_text)}"]
                 if doc.pages_without_text
                 else []
             )
             source = str(path_by_name[doc.file])
             final[doc.file] = FileEntry(
-                doc.file, doc.content_hash, doc.title, len(doc.pages), len(chunks), source, warnings
+                doc.file,
+                doc.content_hash,
+                doc.title,
+                len(doc.pages),
+                len(chunks),
+                source,
+                warnings,
+                text_hash=text_hashes[doc.file],
             )
             status: Status = "updated" if doc.file in old_by_name else "added"
             report.outcomes.append(FileOutcome(doc.file, status, "", len(doc.pages), len(chunks), warnings))
@@ -245,11 +315,14 @@ class Ingestor:
             dimension = int(new_vectors.shape[1]) if new_vectors.size else (old.dimension if old else 0)
             if dimension == 0:
                 dimension = len(self._embeddings.embed_query("dimension probe"))
-            previous = (
-                self._store.load()
-                if old is not None and any(e.content_hash in old_by_hash for e in final.values())
-                else None
-            )
+            try:
+                previous = (
+                    self._store.load()
+                    if old is not None and any(e.content_hash in old_by_hash for e in final.values())
+                    else None
+                )
+            except IndexFormatError:  # damaged beyond what looks_intact sees: embed everything again
+                return self._run_locked(paths, remove_missing=remove_missing, fresh=True)
             entries = [final[name] for name in sorted(final)]
             self._write(report, dimension, entries, new_by_file, previous)
         report.total_files = len(final) if changed or old is None else len(old.files)

@@ -1,20 +1,32 @@
-"""Text extraction spread over worker processes (pypdf is pure Python, so threads would not help).
+"""Text extraction in worker processes, under a time limit per file: a worker that overruns is killed.
 
-Work is split into page ranges, largest files first, so two workers stay busy even when one PDF holds
-most of the pages. Workers are spawned (not forked): the parent may hold ONNX Runtime or torch thread
-pools that must not be duplicated mid-operation.
+pypdf is pure Python, so processes (not threads) spread the work; they also make the limits hold. A
+PDF can be small on disk and enormous once decoded (one 70 MB content stream shared by 30 pages), so
+every file is extracted in a worker, page ranges largest file first. A file whose pages are not all
+extracted within ``MAX_PARSE_SECONDS`` of its first task starting is rejected with one sentence naming
+the limit, and the pool's processes are killed (their work is abandoned, not waited for). The decoded-
+size limit is checked inside the worker, page by page (``parser.extract_page_texts``).
+
+Workers are spawned (not forked): the parent may hold ONNX Runtime or torch thread pools that must not
+be duplicated mid-operation.
 """
 
 from __future__ import annotations
 
 import multiprocessing
-from concurrent.futures import ProcessPoolExecutor
+import os
+import signal
+import sys
+import time
+from concurrent.futures import Future, ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
 
 from backend.rag.ingest.parser import DocumentError, OpenedPdf, extract_page_texts
 
-# Below this many pages, starting processes costs more than it saves.
-MIN_PAGES_FOR_POOL = 24
 PAGES_PER_TASK = 12
+_PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
+# Per file, from when its first page range starts: the 76 KB PDF that decodes to 70 MB took 70 s.
+MAX_PARSE_SECONDS = 10.0
 
 
 def _task(data: bytes, file: str, start: int, stop: int) -> list[str] | DocumentError:
@@ -24,29 +36,96 @@ def _task(data: bytes, file: str, start: int, stop: int) -> list[str] | Document
         return exc  # returned, not raised: one bad file must not cancel the others
 
 
-def extract_texts(opened: list[OpenedPdf], workers: int) -> dict[str, list[str] | DocumentError]:
-    """Raw page texts per file name, or the DocumentError that rejected the file."""
-    total_pages = sum(doc.page_count for doc in opened)
-    if workers <= 1 or total_pages < MIN_PAGES_FOR_POOL:
-        return {doc.file: _task(doc.data, doc.file, 0, doc.page_count) for doc in opened}
+def _die_with_parent(parent: int) -> None:
+    """Worker initializer: have Linux SIGKILL this worker when the process that started it dies.
 
+    Without it a killed ingest (or Streamlit server) left its parse workers running (PR_SET_PDEATHSIG).
+    """
+    if sys.platform.startswith("linux"):
+        import ctypes
+
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # the parent died before the request above took effect
+        os._exit(1)
+
+
+def _kill(pool: ProcessPoolExecutor) -> None:
+    """Stop every worker now; a runaway parse must not keep a core busy or outlive the ingest."""
+    processes = list(getattr(pool, "_processes", {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        if process.is_alive():
+            process.kill()
+    for process in processes:
+        process.join(timeout=5)
+
+
+def extract_texts(
+    opened: list[OpenedPdf], workers: int, *, max_seconds: float = MAX_PARSE_SECONDS
+) -> dict[str, list[str] | DocumentError]:
+    """Raw page texts per file name, or the DocumentError that rejected the file."""
     ranges = [
         (doc, start, min(start + PAGES_PER_TASK, doc.page_count))
         for doc in sorted(opened, key=lambda d: -d.page_count)
         for start in range(0, doc.page_count, PAGES_PER_TASK)
     ]
     pieces: dict[str, list[tuple[int, list[str] | DocumentError]]] = {doc.file: [] for doc in opened}
+    timed_out: set[str] = set()
     context = multiprocessing.get_context("spawn")
-    with ProcessPoolExecutor(max_workers=min(workers, len(ranges)), mp_context=context) as pool:
-        futures = [
+    pool = ProcessPoolExecutor(
+        max_workers=max(1, min(workers, len(ranges))),
+        mp_context=context,
+        initializer=_die_with_parent,
+        initargs=(os.getpid(),),
+    )
+    try:
+        futures: list[tuple[str, int, Future[list[str] | DocumentError]]] = [
             (doc.file, start, pool.submit(_task, doc.data, doc.file, start, stop))
             for doc, start, stop in ranges
         ]
+        started: dict[str, float] = {}
         for file, start, future in futures:
-            pieces[file].append((start, future.result()))
+            if file in timed_out:
+                continue
+            # A file's clock starts when the pool gets to it (waiting behind other files is not its cost).
+            while not future.running() and not future.done():
+                time.sleep(0.01)
+            began = started.setdefault(file, time.monotonic())
+            try:
+                left = max(0.0, began + max_seconds - time.monotonic())
+                pieces[file].append((start, future.result(timeout=left)))
+            except FutureTimeout:
+                timed_out.add(file)
+            except Exception:  # the worker died (out of memory, a crash in a C extension)
+                reason = "reading its text crashed the PDF reader"
+                pieces[file].append((start, DocumentError(file, reason)))
+    finally:
+        if timed_out:
+            _kill(pool)
+        else:
+            pool.shutdown(wait=True)
+    if timed_out:
+        # The killed pool took the other files' unfinished ranges with it: run those again in a fresh one.
+        unfinished = [
+            doc for doc in opened if doc.file not in timed_out and len(pieces[doc.file]) < _tasks(doc)
+        ]
+        retried = extract_texts(unfinished, workers, max_seconds=max_seconds) if unfinished else {}
+    else:
+        retried = {}
 
     results: dict[str, list[str] | DocumentError] = {}
-    for file, parts in pieces.items():
+    for doc in opened:
+        file = doc.file
+        if file in timed_out:
+            results[file] = DocumentError(
+                file,
+                f"reading its text took longer than the {max_seconds:g} s limit per file, so it was stopped",
+            )
+            continue
+        if file in retried:
+            results[file] = retried[file]
+            continue
+        parts = pieces[file]
         error = next((part for _, part in parts if isinstance(part, DocumentError)), None)
         if error is not None:
             results[file] = error
@@ -57,3 +136,7 @@ def extract_texts(opened: list[OpenedPdf], workers: int) -> dict[str, list[str] 
             texts.extend(part)
         results[file] = texts
     return results
+
+
+def _tasks(doc: OpenedPdf) -> int:
+    return -(-doc.page_count // PAGES_PER_TASK)

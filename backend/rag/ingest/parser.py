@@ -10,6 +10,7 @@ import hashlib
 import io
 import logging
 import re
+import unicodedata
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -27,6 +28,9 @@ _JUNK_TITLE = re.compile(r"^(microsoft (word|powerpoint|excel) - )", re.IGNORECA
 _FILE_SUFFIX = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|odt|rtf)\s*$", re.IGNORECASE)
 _WORD_CHARS = re.compile(r"\w")
 _COVER_PAGE_CHARS = 200  # a first page shorter than this is a cover page: its lines are the title
+_EOF_WINDOW = 2048  # how far from the end %%EOF may be
+# A text page's content stream is a few KB; 16 MB is far beyond any real policy page.
+MAX_DECODED_PAGE_BYTES = 16_000_000
 
 
 class DocumentError(Exception):
@@ -36,6 +40,10 @@ class DocumentError(Exception):
         super().__init__(f"{file}: {reason}")
         self.file = file
         self.reason = reason
+
+    def __reduce__(self) -> tuple[type[DocumentError], tuple[str, str]]:
+        # Workers send it back to the parent: rebuild it from both fields, not from the joined message.
+        return (DocumentError, (self.file, self.reason))
 
 
 @dataclass(frozen=True)
@@ -47,6 +55,7 @@ class OpenedPdf:
     content_hash: str
     page_count: int
     metadata_title: str
+    warnings: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -65,6 +74,15 @@ class ParsedDocument:
 
 def content_hash(data: bytes) -> str:
     return hashlib.sha256(data).hexdigest()
+
+
+def text_hash(pages: list[str]) -> str:
+    """SHA-256 of a document's text, NFKC-normalised, case-folded, whitespace collapsed.
+
+    Two files with this hash hold the same document (re-saved, re-encrypted, re-compressed copies).
+    """
+    text = " ".join(unicodedata.normalize("NFKC", " ".join(pages)).casefold().split())
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 
 def _reader(data: bytes, file: str) -> PdfReader:
@@ -90,12 +108,36 @@ def _reader(data: bytes, file: str) -> PdfReader:
         raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
 
 
+def _damage_warnings(data: bytes) -> tuple[str, ...]:
+    """What a strict parse finds that the lenient one repaired silently (a broken cross-reference table)."""
+    from pypdf import PdfReader
+
+    try:
+        reader = PdfReader(io.BytesIO(data), strict=True)
+        if not reader.is_encrypted:
+            len(reader.pages)
+    except Exception:  # any strict-mode failure means pypdf had to guess the layout
+        return (
+            "the PDF's cross-reference table is damaged and had to be rebuilt; check that every page "
+            "is complete",
+        )
+    return ()
+
+
 def open_pdf(data: bytes, file: str) -> OpenedPdf:
-    """Validate a PDF's bytes; raises DocumentError for empty, corrupt, encrypted or page-less files."""
+    """Validate a PDF's bytes; raises DocumentError for empty, corrupt, truncated, encrypted or page-less
+    files. A damaged but complete file is accepted with a warning."""
     if not data.strip():
         raise DocumentError(file, "the file is empty")
     if not data.lstrip()[:5].startswith(b"%PDF"):
         raise DocumentError(file, "the file is not a PDF (no %PDF header)")
+    # A PDF ends with %%EOF (readers allow a little trailing junk). Without it the file was cut short,
+    # and pypdf would quietly index what survived: whole pages missing, the last one half empty.
+    if b"%%EOF" not in data[-_EOF_WINDOW:]:
+        raise DocumentError(
+            file,
+            "the file is truncated (it stops before the PDF's end-of-file marker); upload the complete file",
+        )
     reader = _reader(data, file)
     try:
         page_count = len(reader.pages)
@@ -106,17 +148,40 @@ def open_pdf(data: bytes, file: str) -> OpenedPdf:
         raise DocumentError(file, "the file is not a readable PDF (corrupt or truncated)") from exc
     if page_count == 0:
         raise DocumentError(file, "the PDF has no pages")
-    return OpenedPdf(file, data, content_hash(data), page_count, _clean_title(str(raw_title or "")))
+    return OpenedPdf(
+        file,
+        data,
+        content_hash(data),
+        page_count,
+        _clean_title(str(raw_title or "")),
+        _damage_warnings(data),
+    )
 
 
 def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[str]:
-    """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes."""
+    """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes.
+
+    A page whose content decodes to more than ``MAX_DECODED_PAGE_BYTES`` is refused before its text is
+    extracted: a few KB of compressed stream can decode to tens of MB and take minutes to read.
+    """
     reader = _reader(data, file)
     texts: list[str] = []
     for index in range(start, stop):
         try:
-            texts.append(reader.pages[index].extract_text() or "")
+            page = reader.pages[index]
+            contents = page.get_contents()
+            decoded = len(contents.get_data()) if contents is not None else 0
         except Exception as exc:  # a broken content stream must not take the whole ingest down
+            raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
+        if decoded > MAX_DECODED_PAGE_BYTES:
+            raise DocumentError(
+                file,
+                f"page {index + 1} decodes to {decoded / 1e6:.0f} MB of content, over the "
+                f"{MAX_DECODED_PAGE_BYTES / 1e6:.0f} MB limit per page",
+            )
+        try:
+            texts.append(page.extract_text() or "")
+        except Exception as exc:
             raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
     return texts
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 import io
 import os
 import re
+import time
 import unicodedata
 import uuid
 from collections.abc import Callable, Sequence
@@ -29,25 +30,48 @@ from backend.rag.ingest.parser import DocumentError, content_hash, open_pdf
 UploadStatus = Literal["added", "updated", "unchanged", "rejected"]
 Progress = Callable[[float, str], object]  # (fraction done, status text); the return is ignored
 
+# A file in UPLOAD_DIR that the index does not hold is settled by ``reconcile`` once it is this old.
+RECONCILE_MIN_AGE_S = 60.0
 MAX_NAME_CHARS = 120
-_UNSAFE = re.compile(r"[^A-Za-z0-9._-]+")
+# Linux allows 255 bytes per name; CJK letters take 3 bytes each in UTF-8.
+MAX_NAME_BYTES = 240
+# Letters and digits of any script are kept (so "年假政策.pdf" is stored and cited as itself), and these:
+_KEPT_PUNCTUATION = " ._-()"
+_TRIM = " ._-"
 
 
 def safe_pdf_name(name: str) -> str | None:
-    """A file name that is safe to write in the upload folder, or None if it is not a PDF name.
+    """A file name that is safe to write in the upload folder and to cite, or None if it is not a PDF name.
 
-    Directory parts (either slash) are dropped, accents folded to ASCII, anything else but letters,
-    digits, ``.``, ``_`` and ``-`` becomes ``_``, leading dots are removed (no hidden files), the
-    extension is lower-cased and the stem is cut so the whole name fits in ``MAX_NAME_CHARS``.
+    Directory parts (either slash) are dropped and the name is NFC-normalised. Letters and digits of any
+    script, spaces and ``._-()`` are kept; control characters go; anything else (HTML's ``<>&"'``, the
+    citation syntax's ``[]#,;``, shell and Windows specials) becomes ``_``. Leading dots are removed (no
+    hidden files), the extension is lower-cased, and the stem is cut to ``MAX_NAME_CHARS`` characters
+    and ``MAX_NAME_BYTES`` bytes.
     """
-    base = re.split(r"[\\/]", name)[-1].strip()
+    base = unicodedata.normalize("NFC", re.split(r"[\\/]", name)[-1]).strip()
     stem, dot, extension = base.rpartition(".")
     if not dot or extension.lower() != "pdf":
         return None
-    ascii_stem = unicodedata.normalize("NFKD", stem).encode("ascii", "ignore").decode("ascii")
-    cleaned = _UNSAFE.sub("_", ascii_stem).strip("._-")
-    cleaned = re.sub(r"_{2,}", "_", cleaned)[: MAX_NAME_CHARS - len(".pdf")].rstrip("._-")
-    return f"{cleaned or 'document'}.pdf"
+    kept = (
+        ch if ch.isalnum() or ch in _KEPT_PUNCTUATION else "_"
+        for ch in stem
+        if not unicodedata.category(ch).startswith("C")
+    )
+    cleaned = re.sub(r"_{2,}", "_", re.sub(r"\s+", " ", "".join(kept))).strip(_TRIM)
+    cleaned = cleaned[: MAX_NAME_CHARS - len(".pdf")]
+    while len(cleaned.encode("utf-8")) > MAX_NAME_BYTES - len(".pdf"):
+        cleaned = cleaned[:-1]
+    return f"{cleaned.rstrip(_TRIM) or 'document'}.pdf"
+
+
+def numbered_name(name: str, number: int) -> str:
+    """``Leave Policy (2).pdf`` for ``Leave Policy.pdf``: the name a colliding upload is saved under."""
+    stem = name.removesuffix(".pdf")
+    suffix = f" ({number}).pdf"
+    while len((stem + suffix).encode("utf-8")) > MAX_NAME_BYTES or len(stem + suffix) > MAX_NAME_CHARS:
+        stem = stem[:-1]
+    return stem.rstrip(_TRIM) + suffix
 
 
 @dataclass(frozen=True)
@@ -55,7 +79,7 @@ class UploadResult:
     file: str  # the name it is stored and cited under
     original_name: str
     status: UploadStatus
-    reason: str = ""
+    reason: str = ""  # why it was rejected, or a note on an accepted file (e.g. saved under another name)
     pages: int = 0
     chunks: int = 0
 
@@ -131,9 +155,14 @@ class PolicyLibrary:
         return IndexStats.from_manifest(manifest) if manifest else None
 
     def needs_build(self) -> bool:
-        """No usable index yet, or one embedded with another model (e.g. after switching provider)."""
+        """No usable index yet, one embedded with another model (e.g. after switching provider), or one
+        whose files are damaged (a truncated FAISS file): the page rebuilds it from the documents."""
         manifest = self.store.read_manifest()
-        return manifest is None or manifest.embedding_model != self.embedding_model
+        return (
+            manifest is None
+            or manifest.embedding_model != self.embedding_model
+            or not self.store.looks_intact()
+        )
 
     def source_folders(self) -> list[Path]:
         return [folder for folder in (self.policies_dir, self.upload_dir) if folder.is_dir()]
@@ -145,6 +174,54 @@ class PolicyLibrary:
         embedding model is rebuilt from scratch. The live index is replaced atomically at the end.
         """
         return self._ingestor().sync(self.source_folders())
+
+    def reconcile(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[UploadResult]:
+        """Settle uploads left between disk and index (an upload killed after its save, before indexing).
+
+        Each such PDF is indexed now, or, when the index refuses it, moved to ``UPLOAD_DIR/.rejected``
+        so a later rebuild cannot index it silently; one result each, saying so. Files younger than
+        ``min_age_s`` are left alone: they may be an upload still in progress in another session.
+        """
+        manifest = self.store.read_manifest()
+        if (
+            manifest is None
+            or manifest.embedding_model != self.embedding_model
+            or not self.upload_dir.is_dir()
+        ):
+            return []
+        indexed = {entry.file for entry in manifest.files}
+        now = time.time()
+        stray = [
+            path
+            for path in sorted(self.upload_dir.glob("*.pdf"))
+            if path.name not in indexed and now - path.stat().st_mtime >= min_age_s
+        ]
+        if not stray:
+            return []
+        outcomes = {o.file: o for o in self._ingestor().add(stray).outcomes}
+        results = []
+        for path in stray:
+            outcome = outcomes.get(path.name)
+            if outcome is not None and outcome.status in ("added", "updated", "unchanged"):
+                note = "found in the upload folder but not in the index (an interrupted upload); indexed now"
+                results.append(
+                    UploadResult(path.name, path.name, "added", note, outcome.pages, outcome.chunks)
+                )
+                continue
+            aside = self.upload_dir / ".rejected" / path.name
+            aside.parent.mkdir(exist_ok=True)
+            os.replace(path, aside)
+            reason = outcome.reason if outcome is not None else "the index did not accept it"
+            results.append(
+                UploadResult(
+                    path.name,
+                    path.name,
+                    "rejected",
+                    f"found in the upload folder but not in the index, and {reason}; moved to "
+                    "UPLOAD_DIR/.rejected",
+                )
+            )
+        return results
 
     def is_builtin(self, file: str) -> bool:
         """A policy shipped with the app (in ``policies_dir``), as opposed to an upload."""
@@ -184,30 +261,37 @@ class PolicyLibrary:
             return None
 
     def upload(
-        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None
+        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *, replace: bool = False
     ) -> list[UploadResult]:
-        """Check, save and index uploaded files one by one; one result per file, in order."""
+        """Check, save and index uploaded files one by one; one result per file, in order.
+
+        An upload never overwrites a different document by accident: when its name is taken it is saved
+        under a numbered name (``Policy (2).pdf``), unless ``replace`` asks to update the uploaded
+        document of that name. Built-in policies are never replaced.
+        """
         results: list[UploadResult] = []
         total = len(files)
         for position, (original, data) in enumerate(files):
             if progress:
                 progress(position / total, f"Indexing {original} ({position + 1} of {total})…")
-            results.append(self._upload_one(original, data))
+            results.append(self._upload_one(original, data, replace=replace))
         if progress and total:
             progress(1.0, f"Done: {total} file{'s' if total != 1 else ''} processed.")
         return results
 
-    def _upload_one(self, original: str, data: bytes) -> UploadResult:
+    def _name_taken(self, name: str, indexed: set[str]) -> bool:
+        return name in indexed or (self.upload_dir / name).exists() or (self.policies_dir / name).exists()
+
+    def _free_name(self, name: str, indexed: set[str]) -> str:
+        number = 2
+        while self._name_taken(numbered_name(name, number), indexed):
+            number += 1
+        return numbered_name(name, number)
+
+    def _upload_one(self, original: str, data: bytes, *, replace: bool) -> UploadResult:
         name = safe_pdf_name(original)
         if name is None:
             return UploadResult(original, original, "rejected", "only PDF files (.pdf) can be added")
-        if (self.policies_dir / name).exists():
-            return UploadResult(
-                name,
-                original,
-                "rejected",
-                "a built-in policy has the same name; rename the file and upload it again",
-            )
         try:
             opened = open_pdf(data, name)
         except DocumentError as exc:
@@ -224,6 +308,15 @@ class PolicyLibrary:
                         name, original, "rejected", f"the same document is already indexed as {entry.file}"
                     )
 
+        indexed = {entry.file for entry in manifest.files} if manifest is not None else set()
+        note = ""
+        replaceable = replace and (self.upload_dir / name).is_file()
+        if self._name_taken(name, indexed) and not replaceable:
+            taken = name
+            name = self._free_name(name, indexed)
+            note = f"saved as {name} because a different document is already named {taken}" + (
+                "" if (self.policies_dir / taken).exists() else "; to update that one, choose Replace"
+            )
         target = self.upload_dir / name
         previous = target.read_bytes() if target.is_file() else None
         write_atomically(target, data)
@@ -240,7 +333,8 @@ class PolicyLibrary:
         status: UploadStatus = "updated" if outcome.status == "updated" else "added"
         if outcome.status == "unchanged":
             status = "unchanged"
-        return UploadResult(name, original, status, pages=outcome.pages, chunks=outcome.chunks)
+        note = "; ".join([*([note] if note else []), *outcome.warnings])
+        return UploadResult(name, original, status, note, pages=outcome.pages, chunks=outcome.chunks)
 
     @staticmethod
     def _restore(target: Path, previous: bytes | None) -> None:

@@ -1,0 +1,90 @@
+"""Row 4: parsing has limits. A page that decodes to tens of MB is refused by the worker, a file that
+takes too long is stopped by killing its worker, each with one sentence naming the limit; searches keep
+answering meanwhile, and no worker outlives the ingest."""
+
+from __future__ import annotations
+
+import io
+import multiprocessing
+import threading
+import time
+import zlib
+
+from pypdf import PdfWriter
+from pypdf.generic import NameObject, StreamObject
+
+from backend.rag.ingest.parallel import extract_texts
+from backend.rag.ingest.parser import open_pdf
+from backend.rag.ingest.policy_library import PolicyLibrary
+from tests.fakes import text_pdf
+from tests.faults.conftest import answering_file
+
+
+def huge_stream_pdf(pages: int = 30, decoded_mb: int = 70) -> bytes:
+    """A small file whose pages share one Flate stream that decodes to ``decoded_mb`` MB of text operators."""
+    writer = PdfWriter()
+    for _ in range(pages):
+        writer.add_blank_page(width=595, height=842)
+    line = b"BT /F1 12 Tf 72 720 Td (leave policy) Tj ET\n"
+    content = line * (decoded_mb * 1_000_000 // len(line))
+    stream = StreamObject()
+    stream[NameObject("/Filter")] = NameObject("/FlateDecode")
+    stream._data = zlib.compress(content, 9)
+    shared = writer._add_object(stream)
+    for page in writer.pages:
+        page[NameObject("/Contents")] = shared
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def test_a_70_mb_page_is_refused_fast_while_search_keeps_answering(library: PolicyLibrary) -> None:
+    library.rebuild()
+    data = huge_stream_pdf()
+    assert len(data) < 300_000  # small on disk (the issue's was 76 KB)
+
+    answers: list[str | None] = []
+    stop = threading.Event()
+
+    def keep_searching() -> None:
+        while not stop.is_set():
+            answers.append(answering_file(library, "zebra"))
+
+    searcher = threading.Thread(target=keep_searching)
+    searcher.start()
+    started = time.monotonic()
+    (result,) = library.upload([("huge.pdf", data)])
+    elapsed = time.monotonic() - started
+    stop.set()
+    searcher.join(10)
+
+    assert result.status == "rejected"
+    assert result.reason == "page 1 decodes to 70 MB of content, over the 16 MB limit per page"
+    assert elapsed < 10
+    assert answers
+    assert set(answers) == {"leave.pdf"}  # every search during the upload answered
+    assert not (library.upload_dir / "huge.pdf").exists()
+    assert multiprocessing.active_children() == []
+
+
+def test_a_file_over_the_time_limit_is_stopped_and_its_worker_killed() -> None:
+    slow = open_pdf(text_pdf(*(f"Page {n}. " * 50 for n in range(40))), "slow.pdf")
+    fine = open_pdf(text_pdf("Earned leave is 18 days."), "fine.pdf")
+
+    results = extract_texts([slow, fine], workers=1, max_seconds=0.001)
+
+    error = results["slow.pdf"]
+    assert not isinstance(error, list)
+    assert error.reason == "reading its text took longer than the 0.001 s limit per file, so it was stopped"
+    assert multiprocessing.active_children() == []  # the killed pool left no process behind
+
+
+def test_files_within_the_limits_are_read_in_workers() -> None:
+    docs = [open_pdf(text_pdf(f"Policy {n}. Earned leave is {n} days."), f"p{n}.pdf") for n in range(3)]
+    results = extract_texts(docs, workers=2)
+    assert {name: texts[0].split(".")[0] for name, texts in results.items() if isinstance(texts, list)} == {
+        "p0.pdf": "Policy 0",
+        "p1.pdf": "Policy 1",
+        "p2.pdf": "Policy 2",
+    }
+    assert multiprocessing.active_children() == []
