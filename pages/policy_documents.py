@@ -60,7 +60,11 @@ st.caption(
     "The documents the HR Policy Q&A answers from. Uploads are indexed at once; every change is recorded "
     "with who made it and when."
 )
-for kind, text in st.session_state.pop(NOTES_KEY, []):
+settled = docs.reconcile(user)  # uploads a killed run saved but never indexed: indexed or set aside
+if settled:
+    st.warning("An interrupted upload had left files outside the index; they were settled now:")
+notes = [*[describe(r) for r in settled], *st.session_state.pop(NOTES_KEY, [])]
+for kind, text in notes:
     {"error": st.error, "info": st.info, "success": st.success, "warning": st.warning}[kind](text)
 
 rows = docs.documents()

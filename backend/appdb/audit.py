@@ -15,7 +15,15 @@ from backend.appdb.store import AppStore, Item
 from backend.appdb.timestamps import parse_stamp, stamp
 
 AuditAction = Literal[
-    "upload", "delete", "replace", "rebuild", "sign_in", "sign_in_failed", "sign_out", "user_admin"
+    "upload",
+    "delete",
+    "replace",
+    "rebuild",
+    "reconcile",
+    "sign_in",
+    "sign_in_failed",
+    "sign_out",
+    "user_admin",
 ]
 PK = "AUDIT"
 

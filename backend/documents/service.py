@@ -40,6 +40,8 @@ class DocumentLibrary(Protocol):
 
     def rebuild(self) -> IngestReport: ...
 
+    def reconcile(self) -> list[UploadResult]: ...
+
     def is_builtin(self, file: str) -> bool: ...
 
 
@@ -167,6 +169,19 @@ class PolicyDocuments:
             )
         )
         return report
+
+    def reconcile(self, user: Identity) -> list[UploadResult]:
+        """Settle uploads an interrupted run saved but never indexed (indexed now, or set aside).
+
+        Runs when an admin opens the Policy documents page, so nothing is indexed without one seeing it;
+        each settled file is audited.
+        """
+        require_admin(user, "settle interrupted uploads")
+        results = self._library.reconcile()
+        for r in results:
+            detail = f"{r.status}: {r.reason or f'{r.pages} pages, {r.chunks} passages'}"
+            self._audit.record(AuditEvent(self._clock(), user.username, "reconcile", r.file, detail))
+        return results
 
     # ------------------------------------------------------------ policies in S3 + a Knowledge Base
 

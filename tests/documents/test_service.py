@@ -5,6 +5,7 @@ Real ``PolicyLibrary`` (real PDFs, real index) over hashing embeddings; the app 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -59,6 +60,7 @@ def test_staff_cannot_upload_replace_delete_or_rebuild(
         "replace policy documents": lambda: docs.replace(STAFF, "leave.pdf", LEAVE_V2),
         "delete policy documents": lambda: docs.delete(STAFF, "leave.pdf"),
         "rebuild the policy index": lambda: docs.rebuild(STAFF),
+        "settle interrupted uploads": lambda: docs.reconcile(STAFF),
     }
     for action, attempt in attempts.items():
         with pytest.raises(PermissionDeniedError, match=f"Only admins can {action}; bo is signed in as"):
@@ -155,3 +157,21 @@ def test_version_note(version: str, effective: date | None, note: str) -> None:
 
     assert version_note(DocumentInfo("a.pdf", "ana", NOW, version, effective)) == note
     assert version_note(None) == ""
+
+
+def test_an_upload_a_killed_run_left_unindexed_is_settled_for_an_admin_and_audited(
+    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore], tmp_path: Path
+) -> None:
+    docs, library, store = setup
+    stray = tmp_path / "uploads" / "stray.pdf"
+    stray.parent.mkdir(parents=True, exist_ok=True)
+    stray.write_bytes(LEAVE)  # saved by an upload whose run died before indexing
+    os.utime(stray, (0, 0))  # old enough not to be an upload still in progress
+
+    [result] = docs.reconcile(ADMIN)
+
+    assert (result.file, result.status) == ("stray.pdf", "added")
+    assert "stray.pdf" in {f.file for f in library.stats().files}  # type: ignore[union-attr]
+    [event] = [e for e in AuditLog(store).recent() if e.action == "reconcile"]
+    assert (event.actor, event.target) == ("ana", "stray.pdf")
+    assert docs.reconcile(ADMIN) == []  # settled once

@@ -46,6 +46,9 @@ class UntouchedLibrary:
     def rebuild(self) -> Any:
         raise AssertionError("the local index was rebuilt")
 
+    def reconcile(self) -> Any:
+        raise AssertionError("the local index was changed")
+
     def is_builtin(self, file: str) -> bool:
         raise AssertionError("the local index was read")
 
@@ -76,7 +79,7 @@ def test_an_admin_upload_goes_to_the_prefix_starts_a_sync_and_is_audited(
     setup: tuple[PolicyDocuments, Stubber, Any, SqliteStore],
 ) -> None:
     docs, stubber, s3, store = setup
-    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Leave_policy.pdf"))
+    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Leave policy.pdf"))
 
     outcome = docs.bucket_upload(
         ADMIN,
@@ -85,14 +88,14 @@ def test_an_admin_upload_goes_to_the_prefix_starts_a_sync_and_is_audited(
         effective_date=date(2027, 1, 1),
     )
 
-    assert outcome.stored == ["Leave_policy.pdf"]
+    assert outcome.stored == ["Leave policy.pdf"]
     assert outcome.rejected == {"notes.txt": "only PDF files (.pdf) can be added"}
     assert outcome.sync is not None
     assert outcome.sync.job_id == "JOB1"
-    assert keys(s3) == ["policies/Leave_policy.pdf"]
+    assert keys(s3) == ["policies/Leave policy.pdf"]
     [row] = docs.bucket_documents()
     assert (row.file, row.uploaded_by, row.version, row.effective_date) == (
-        "Leave_policy.pdf",
+        "Leave policy.pdf",
         "ana",
         "2",
         date(2027, 1, 1),
@@ -102,7 +105,7 @@ def test_an_admin_upload_goes_to_the_prefix_starts_a_sync_and_is_audited(
     assert (event.actor, event.action, event.target, event.detail) == (
         "ana",
         "upload",
-        "Leave_policy.pdf",
+        "Leave policy.pdf",
         "sync job JOB1",
     )
 

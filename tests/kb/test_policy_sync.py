@@ -76,7 +76,7 @@ def test_upload_puts_valid_pdfs_in_the_prefix_and_starts_one_sync(
     sync: tuple[PolicySync, Stubber, Any, list[float]],
 ) -> None:
     service, stubber, s3, _ = sync
-    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Pet_Policy.pdf"))
+    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Pet Policy.pdf"))
 
     outcome = service.upload(
         [
@@ -86,8 +86,8 @@ def test_upload_puts_valid_pdfs_in_the_prefix_and_starts_one_sync(
         ]
     )
 
-    assert outcome.stored == ["Pet_Policy.pdf"]  # the HR upload's safe name
-    assert s3.get_object(Bucket=BUCKET, Key="policies/Pet_Policy.pdf")["ContentType"] == "application/pdf"
+    assert outcome.stored == ["Pet Policy.pdf"]  # the HR upload's safe name
+    assert s3.get_object(Bucket=BUCKET, Key="policies/Pet Policy.pdf")["ContentType"] == "application/pdf"
     assert set(outcome.rejected) == {"notes.txt", "bad.pdf"}
     assert outcome.rejected["notes.txt"] == "only PDF files (.pdf) can be added"
     assert outcome.sync is not None

@@ -104,7 +104,7 @@ def test_number_of_results_is_sent_and_caps_the_citations(aws_credentials: None)
             "Too many requests",
             ErrorKind.THROTTLED,
             "Amazon Bedrock is throttling requests to Knowledge Base 'KB12345678' in region us-east-1 "
-            "(still busy after 4 attempts)",
+            "(still busy after 3 attempts)",
         ),
     ],
 )

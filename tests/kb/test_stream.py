@@ -88,7 +88,7 @@ def test_throttling_is_retried_by_the_client_then_answers() -> None:
 
 @pytest.mark.usefixtures("aws_credentials")
 def test_throttling_that_outlasts_the_retries_is_one_sentence() -> None:
-    qa, server = service(max_attempts=1)
+    qa, server = service(max_attempts=2)
     server.fail(429, "ThrottlingException", "Rate exceeded")
     server.fail(429, "ThrottlingException", "Rate exceeded")
     with pytest.raises(KnowledgeBaseError) as caught:

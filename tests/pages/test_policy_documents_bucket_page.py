@@ -83,7 +83,7 @@ def test_upload_stores_the_pdf_and_shows_the_sync_until_it_ends_with_per_file_fa
     s3.put_object(Bucket=BUCKET, Key="policies/scan.pdf", Body=text_pdf("Scan."))
     store = SqliteStore(tmp_path / "app.db")
     at = open_bucket_page(open_page, app_settings, aws, store)
-    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Pet_Policy.pdf"))
+    stubber.add_response("start_ingestion_job", job("STARTING"), start_params("Uploaded Pet Policy.pdf"))
     stubber.add_response("get_ingestion_job", job("IN_PROGRESS", numberOfDocumentsScanned=1), get_params())
 
     at.file_uploader[0].set_value(
@@ -95,14 +95,15 @@ def test_upload_stores_the_pdf_and_shows_the_sync_until_it_ends_with_per_file_fa
     button(at, "Add and sync").click().run()
 
     assert not at.exception
-    assert [s.value for s in at.success] == ["Pet_Policy.pdf: stored in s3://acme-policies/policies/"]
+    assert [s.value for s in at.success] == ["Pet Policy.pdf: stored in s3://acme-policies/policies/"]
     assert [e.value for e in at.error] == [
-        "broken.pdf: rejected, the file is not a readable PDF (corrupt or truncated)"
+        "broken.pdf: rejected, the file is truncated (it stops before the PDF's end-of-file marker); "
+        "upload the complete file"
     ]
     assert [i.value for i in at.info] == ["Sync in progress: 1 documents scanned so far."]
-    assert files_listed(at) == ["Pet_Policy.pdf", "scan.pdf"]
+    assert files_listed(at) == ["Pet Policy.pdf", "scan.pdf"]
     [event] = AuditLog(store).recent()
-    assert (event.actor, event.action, event.target) == ("local", "upload", "Pet_Policy.pdf")
+    assert (event.actor, event.action, event.target) == ("local", "upload", "Pet Policy.pdf")
 
     # The next poll finds the job finished: the outcome and the file it failed on stay on the page.
     stubber.add_response(

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from langchain_core.messages import BaseMessage, HumanMessage, SystemMessage
 
 from backend.prompts import load_prompt
+from backend.providers.control_tokens import neutralise_control_tokens
 from backend.rag.answer.followup import last_user_question
 from backend.rag.types import ScoredChunk
 
@@ -39,7 +40,12 @@ def citation_marker(file: str, page: int) -> str:
 
 
 def neutralise_tags(text: str) -> str:
-    """Make ``<passage>``-like text inside a passage inert (``<`` becomes ``&lt;``)."""
+    """Make untrusted text inert: chat-template control tokens broken, ``<passage>``-like tags escaped.
+
+    Passages (from uploaded PDFs), questions and conversation history all pass through here on their
+    way into a prompt, so none of them can close a passage block or speak as a chat-template turn.
+    """
+    text = neutralise_control_tokens(text)
     return _TAG_LIKE.sub(lambda m: f"&lt;{m.group(1)}{m.group(2)}", text)
 
 
@@ -89,7 +95,9 @@ def context_char_budget(context_tokens: int, max_new_tokens: int) -> int:
 def answer_messages(passages: str, question: str) -> list[BaseMessage]:
     """The grounded prompt: rules as the system message, the delimited passages and question as the user's."""
     system = load_prompt("rag_answer_system").format(refusal=REFUSAL)
-    user = load_prompt("rag_answer_user").format(passages=passages, question=question.strip())
+    user = load_prompt("rag_answer_user").format(
+        passages=passages, question=neutralise_tags(question.strip())
+    )
     return [SystemMessage(system), HumanMessage(user)]
 
 
@@ -113,7 +121,9 @@ def history_text(history: Sequence[BaseMessage]) -> str:
 
 
 def rewrite_messages(question: str, history: Sequence[BaseMessage]) -> list[BaseMessage]:
-    prompt = load_prompt("rag_rewrite").format(history=history_text(history), question=question.strip())
+    prompt = load_prompt("rag_rewrite").format(
+        history=neutralise_tags(history_text(history)), question=neutralise_tags(question.strip())
+    )
     return [HumanMessage(prompt)]
 
 
