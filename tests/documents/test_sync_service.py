@@ -37,7 +37,9 @@ class UntouchedLibrary:
     def stats(self) -> Any:
         raise AssertionError("the local index was read")
 
-    def upload(self, files: Sequence[tuple[str, bytes]], progress: Any = None) -> Any:
+    def upload(
+        self, files: Sequence[tuple[str, bytes]], progress: Any = None, *, replace: bool = False
+    ) -> Any:
         raise AssertionError("the local index was changed")
 
     def delete(self, file: str) -> Any:
