@@ -1,13 +1,13 @@
 """Admin → Policy documents: what the HR Q&A answers from, and who changed it."""
 
 from collections.abc import Callable
-from datetime import date
 
 import streamlit as st
 
 from backend.documents.service import BUILT_IN, refusal_message
 from backend.rag.ingest.policy_library import UploadResult
 from ui.auth import require_admin_page
+from ui.document_forms import version_fields
 from ui.documents_resources import audit_log, policy_documents
 from ui.errors import report
 from ui.policy_bucket_view import show_audit_log, show_bucket_page
@@ -93,9 +93,7 @@ uploaded = [r.file for r in rows if r.uploaded_by != BUILT_IN]
 add_tab, replace_tab, delete_tab, rebuild_tab = st.tabs(["Add", "Replace", "Delete", "Rebuild"])
 with add_tab, st.form("docs_upload", clear_on_submit=True, border=False):
     files = st.file_uploader("Policy PDFs", type=["pdf"], accept_multiple_files=True)
-    left, right = st.columns(2)
-    version = left.text_input("Version (optional)", max_chars=40)
-    effective: date | None = right.date_input("Effective from (optional)", value=None)
+    version, effective = version_fields("docs_upload")
     if st.form_submit_button("Add to index", icon=":material/upload_file:") and files:
         progress = progress_bar()
         batch = [(f.name, f.getvalue()) for f in files]
@@ -115,11 +113,7 @@ with replace_tab:
         with st.form("docs_replace", clear_on_submit=True, border=False):
             target = st.selectbox("Document to replace", uploaded)
             new_file = st.file_uploader("New version (PDF)", type=["pdf"])
-            left, right = st.columns(2)
-            new_version = left.text_input("Version (optional)", max_chars=40, key="docs_replace_version")
-            new_effective: date | None = right.date_input(
-                "Effective from (optional)", value=None, key="docs_replace_effective"
-            )
+            new_version, new_effective = version_fields("docs_replace")
             if st.form_submit_button("Replace", icon=":material/swap_horiz:") and new_file and target:
                 progress = progress_bar()
                 data = new_file.getvalue()

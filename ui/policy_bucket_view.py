@@ -10,7 +10,6 @@ and its outcome, with the files it failed on, stays on the page.
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
 
 import streamlit as st
 
@@ -18,6 +17,7 @@ from backend.appdb.audit import AuditLog
 from backend.auth.identity import Identity
 from backend.documents.service import PolicyDocuments, refusal_message
 from backend.kb.policy_sync import PolicySync, SyncStatus, UploadOutcome
+from ui.document_forms import version_fields
 from ui.errors import report
 
 NOTES_KEY = "docs_bucket_notes"  # [(kind, text)] shown once, after the rerun an action triggers
@@ -91,14 +91,6 @@ def _watch(docs: PolicyDocuments, user: Identity, notes: Notes) -> None:
         st.session_state[NOTES_KEY] = notes  # the change's outcome stays beside the sync's
         st.rerun(scope="app")  # the whole page: polling stops and the list is re-read
     show_status(status)
-
-
-def version_fields(key: str) -> tuple[str, date | None]:
-    """The optional version and effective date an upload or a replacement is recorded with."""
-    left, right = st.columns(2)
-    version = left.text_input("Version (optional)", max_chars=40, key=f"{key}_version")
-    effective: date | None = right.date_input("Effective from (optional)", value=None, key=f"{key}_effective")
-    return version, effective
 
 
 def show_bucket_page(docs: PolicyDocuments, sync: PolicySync, user: Identity) -> None:
