@@ -23,6 +23,7 @@ from langchain_core.embeddings import Embeddings
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
+from backend.rag.retrieve.hybrid import normalise
 from backend.rag.types import Chunk, ScoredChunk
 
 MAX_EMBEDDED_UNITS = 32
@@ -108,20 +109,11 @@ class Extract:
     def coverage(self) -> float:
         return self.best.coverage if self.best else 0.0
 
-    @property
-    def dense(self) -> float:
-        return self.best.dense if self.best else 0.0
-
 
 def _unit_text(unit: Unit) -> str:
     """What a unit is scored on: where it sits (section, table header, list lead-in) and its words."""
     parts = [unit.chunk.section, unit.context, unit.text]
     return ". ".join(p for p in parts if p)
-
-
-def _normalise(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
-    return vectors / np.where(norms > 0, norms, 1.0)
 
 
 class Extractor:
@@ -185,7 +177,7 @@ class Extractor:
                 self._embeddings.embed_documents([_unit_text(u) for u in units]), dtype=np.float32
             )
             query = np.asarray(self._embeddings.embed_query(question), dtype=np.float32)
-            dense = _normalise(vectors) @ _normalise(query)
+            dense = normalise(vectors) @ normalise(query)
         scored = []
         for unit, cosine, covered in zip(units, dense, coverage, strict=True):
             page = page_scores.get((unit.chunk.file, unit.chunk.page), 0.0)

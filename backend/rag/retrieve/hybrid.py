@@ -30,9 +30,10 @@ def _single_threaded_faiss() -> None:
     faiss.omp_set_num_threads(1)
 
 
-def normalise(vector: np.ndarray) -> np.ndarray:
-    norm = float(np.linalg.norm(vector))
-    return vector / norm if norm > 0 else vector
+def normalise(vectors: np.ndarray) -> np.ndarray:
+    """Unit length along the last axis (one vector, or each row of a matrix); zero vectors stay zero."""
+    norms = np.linalg.norm(vectors, axis=-1, keepdims=True)
+    return vectors / np.where(norms > 0, norms, 1.0)
 
 
 class HybridRetriever:
