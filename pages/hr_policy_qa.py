@@ -8,6 +8,7 @@ from backend.chat.conversation import Conversation, Turn
 from backend.documents.service import version_note
 from backend.metering.figures import AnswerFigures, streamed_answer_figures
 from backend.rag.answer.answerer import Answer, AnswerStream
+from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 from ui.answer_support import answer_footer, hr_replies, record_gap_signal
 from ui.answer_view import markdown_safe, show_answer_details
@@ -41,9 +42,9 @@ def figures_of(stream: AnswerStream, started: float, model_id: str) -> AnswerFig
     )
 
 
-def note_gap(turn: Turn, answer: Answer, question: str) -> None:
+def note_gap(turn: Turn, answer: Answer, question: str, gate: RefusalGate) -> None:
     """A refused or barely answered question goes on HR's knowledge-gap report (once, here)."""
-    low = answer.method == "extractive" and policy_answerer(cfg, params).gate.low_confidence(answer.relevance)
+    low = answer.method == "extractive" and gate.low_confidence(answer.relevance)
     if answer.refused or low:
         record_gap_signal(
             cfg,
@@ -135,7 +136,8 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
         message: str | None = None
         started = time.perf_counter()
         try:
-            stream = policy_answerer(cfg, params).stream(question, past)
+            answerer = policy_answerer(cfg, params)
+            stream = answerer.stream(question, past)
             placeholder = st.empty()
             placeholder.write_stream(markdown_safe(t) for t in conversation.record_reply(stream.tokens()))
             answer = stream.result()
@@ -156,6 +158,6 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
             reply.figures = figures_of(stream, started, params.model_id or cfg.chat_model_choices[0])
             if stream.calls_model:
                 record_usage(cfg, PAGE, reply.figures)
-            note_gap(reply, answer, question)
+            note_gap(reply, answer, question, answerer.gate)
             footer(reply, len(conversation.turns) - 1)
     save("hrqa", CONVERSATION_KEY)
