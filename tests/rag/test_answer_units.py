@@ -162,3 +162,13 @@ def test_keyword_search_tolerates_misspellings_of_indexed_words() -> None:
     assert index.top("maternaty leave", 1)[0][0] == 0
     assert index.idf("maternity") is not None
     assert index.idf("zebra") is None
+
+
+def test_the_correction_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> None:
+    from backend.rag.index import bm25
+
+    monkeypatch.setattr(bm25, "MAX_REMEMBERED_CORRECTIONS", 3)
+    index = BM25Index.build(["maternity leave is 26 weeks"])
+    for word in ("maternaty", "maternety", "matarnity", "maternityy", "mmaternity"):
+        assert index.correct(word) == "maternity"
+    assert len(index._corrections) <= 3

@@ -42,6 +42,9 @@ def _stem(word: str) -> str:
     return word
 
 
+MAX_REMEMBERED_CORRECTIONS = 4096
+
+
 def edit_distance(a: str, b: str, limit: int) -> int:
     """Damerau-Levenshtein distance (a swap of neighbours is one edit), or ``limit + 1`` past ``limit``."""
     if abs(len(a) - len(b)) > limit:
@@ -82,7 +85,12 @@ class BM25Index:
         n_docs = max(1, self.size)
         self._df = np.diff(self._weights.indptr).astype(np.float32)  # chunks containing each term
         self._idf = np.log1p((n_docs - self._df + 0.5) / (self._df + 0.5)).astype(np.float32)
-        self._by_initial: dict[str, list[str]] | None = None
+        # Spelling correction compares an unknown word with indexed words of the same initial.
+        self._by_initial: dict[str, list[str]] = {}
+        for known in vocabulary:
+            self._by_initial.setdefault(known[:1], []).append(known)
+        # A memo of corrections, bounded: a long-running server sees ever new misspellings. The index is
+        # shared by every session; the memo only caches a pure function of the (immutable) vocabulary.
         self._corrections: dict[str, str] = {}
 
     def idf(self, term: str) -> float | None:
@@ -99,11 +107,8 @@ class BM25Index:
         if term in self._vocabulary or typo_limit(term) == 0:
             return term
         if term not in self._corrections:
-            if self._by_initial is None:
-                buckets: dict[str, list[str]] = {}
-                for known in self._vocabulary:
-                    buckets.setdefault(known[:1], []).append(known)
-                self._by_initial = buckets
+            if len(self._corrections) >= MAX_REMEMBERED_CORRECTIONS:
+                self._corrections.clear()
             limit = typo_limit(term)
             best: tuple[int, float, str] | None = None
             for known in self._by_initial.get(term[:1], []):
