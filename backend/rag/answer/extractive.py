@@ -285,7 +285,7 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
 def select_quotes(
     ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = MAX_QUOTES
 ) -> list[Quote]:
-    """The best unit's block, and a second block from another page when it scores nearly as well."""
+    """The best unit's block, then blocks from other pages (up to ``max_quotes``) scoring nearly as well."""
     best = ranked[0]
     quotes = [_quote(_block(best, ranked), neighbours)]
     used_pages = {(best.unit.chunk.file, best.unit.chunk.page)}
