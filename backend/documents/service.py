@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime
+from pathlib import Path
 from typing import Literal, Protocol
 
 from backend.appdb.audit import AuditEvent, AuditLog
@@ -21,6 +22,15 @@ from backend.rag.ingest.parser import DocumentError
 from backend.rag.ingest.policy_library import IndexStats, Progress, UploadResult
 
 BUILT_IN = "built-in"
+LocalAction = Literal["upload", "replace", "delete", "rebuild", "reconcile"]
+# What a refused user is told they may not do, per change of the local index.
+_ACTIONS: dict[LocalAction, str] = {
+    "upload": "upload policy documents",
+    "replace": "replace policy documents",
+    "delete": "delete policy documents",
+    "rebuild": "rebuild the policy index",
+    "reconcile": "settle interrupted uploads",
+}
 
 
 class DocumentOperationError(ValueError):
@@ -41,6 +51,8 @@ class DocumentLibrary(Protocol):
     def rebuild(self) -> IngestReport: ...
 
     def reconcile(self) -> list[UploadResult]: ...
+
+    def stray_uploads(self) -> list[Path]: ...
 
     def is_builtin(self, file: str) -> bool: ...
 
@@ -115,6 +127,21 @@ class PolicyDocuments:
         """A document's version and effective date (for showing beside a cited source)."""
         return self._catalog.get(file)
 
+    def authorize(self, user: Identity, action: LocalAction, file: str | None = None) -> None:
+        """Refuse now, with one sentence, what ``action`` on the local index would refuse: anyone but an
+        admin, and (for a replace or a delete) a built-in document or one the index does not hold.
+
+        Every change below checks this itself; a page calls it before starting a change as a job, so a
+        refusal comes before any work starts.
+        """
+        require_admin(user, _ACTIONS[action])
+        if file is not None:
+            self._require_uploaded(file, "replaced" if action == "replace" else "deleted")
+
+    def stray_uploads(self) -> list[Path]:
+        """Uploads saved but never indexed (an interrupted upload) that ``reconcile`` would settle."""
+        return self._library.stray_uploads()
+
     def upload(
         self,
         user: Identity,
@@ -124,7 +151,7 @@ class PolicyDocuments:
         effective_date: date | None = None,
         progress: Progress | None = None,
     ) -> list[UploadResult]:
-        require_admin(user, "upload policy documents")
+        self.authorize(user, "upload")
         results = self._library.upload(files, progress)
         self._record(user, "upload", results, version, effective_date)
         return results
@@ -140,16 +167,14 @@ class PolicyDocuments:
         progress: Progress | None = None,
     ) -> UploadResult:
         """Put a new version of ``file`` in its place (same name, so answers keep citing it)."""
-        require_admin(user, "replace policy documents")
-        self._require_uploaded(file, "replaced")
+        self.authorize(user, "replace", file)
         # replace=True: the upload takes the name's place instead of being saved as "name (2).pdf".
         results = self._library.upload([(file, data)], progress, replace=True)
         self._record(user, "replace", results, version, effective_date)
         return results[0]
 
     def delete(self, user: Identity, file: str) -> None:
-        require_admin(user, "delete policy documents")
-        self._require_uploaded(file, "deleted")
+        self.authorize(user, "delete", file)
         report = self._library.delete(file)
         refused = [o for o in report.outcomes if o.status == "rejected"]
         if refused:
@@ -158,7 +183,7 @@ class PolicyDocuments:
         self._audit.record(AuditEvent(self._clock(), user.username, "delete", file))
 
     def rebuild(self, user: Identity) -> IngestReport:
-        require_admin(user, "rebuild the policy index")
+        self.authorize(user, "rebuild")
         report = self._library.rebuild()
         self._audit.record(
             AuditEvent(
@@ -173,10 +198,10 @@ class PolicyDocuments:
     def reconcile(self, user: Identity) -> list[UploadResult]:
         """Settle uploads an interrupted run saved but never indexed (indexed now, or set aside).
 
-        Runs when an admin opens the Policy documents page, so nothing is indexed without one seeing it;
-        each settled file is audited.
+        Runs as a job when an admin opens the Policy documents page and there are such files, so nothing
+        is indexed without an admin seeing it; each settled file is audited.
         """
-        require_admin(user, "settle interrupted uploads")
+        self.authorize(user, "reconcile")
         results = self._library.reconcile()
         for r in results:
             detail = f"{r.status}: {r.reason or f'{r.pages} pages, {r.chunks} passages'}"

@@ -51,6 +51,9 @@ class UntouchedLibrary:
     def reconcile(self) -> Any:
         raise AssertionError("the local index was changed")
 
+    def stray_uploads(self) -> Any:
+        raise AssertionError("the upload folder was read")
+
     def is_builtin(self, file: str) -> bool:
         raise AssertionError("the local index was read")
 

@@ -175,13 +175,9 @@ class PolicyLibrary:
         """
         return self._ingestor().sync(self.source_folders())
 
-    def reconcile(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[UploadResult]:
-        """Settle uploads left between disk and index (an upload killed after its save, before indexing).
-
-        Each such PDF is indexed now, or, when the index refuses it, moved to ``UPLOAD_DIR/.rejected``
-        so a later rebuild cannot index it silently; one result each, saying so. Files younger than
-        ``min_age_s`` are left alone: they may be an upload still in progress in another session.
-        """
+    def stray_uploads(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[Path]:
+        """PDFs in ``UPLOAD_DIR`` the index does not hold, at least ``min_age_s`` old (a cheap check:
+        a directory listing and the manifest). None while there is no usable index to compare with."""
         manifest = self.store.read_manifest()
         if (
             manifest is None
@@ -191,11 +187,20 @@ class PolicyLibrary:
             return []
         indexed = {entry.file for entry in manifest.files}
         now = time.time()
-        stray = [
+        return [
             path
             for path in sorted(self.upload_dir.glob("*.pdf"))
             if path.name not in indexed and now - path.stat().st_mtime >= min_age_s
         ]
+
+    def reconcile(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[UploadResult]:
+        """Settle uploads left between disk and index (an upload killed after its save, before indexing).
+
+        Each such PDF is indexed now, or, when the index refuses it, moved to ``UPLOAD_DIR/.rejected``
+        so a later rebuild cannot index it silently; one result each, saying so. Files younger than
+        ``min_age_s`` are left alone: they may be an upload still in progress in another session.
+        """
+        stray = self.stray_uploads(min_age_s=min_age_s)
         if not stray:
             return []
         outcomes = {o.file: o for o in self._ingestor().add(stray).outcomes}
