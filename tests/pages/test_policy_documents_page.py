@@ -1,21 +1,33 @@
-"""AppTest of Admin → Policy documents with a real library over tmp folders and the SQLite app database."""
+"""AppTest of Admin → Policy documents with a real library over tmp folders and the SQLite app database.
+
+Every change runs as a background job (``JobRunner``); each test injects its own runner, waits for the
+job, then reruns the page as its poll would.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import os
+import threading
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 import pytest
+from langchain_core.embeddings import DeterministicFakeEmbedding
 from streamlit.testing.v1 import AppTest
 
 from backend.appdb.audit import AuditLog
 from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity
+from backend.auth.setup import utc_now
+from backend.documents.document_jobs import SETTLED
+from backend.documents.jobs import JobRunner
+from backend.documents.service import refusal_message
+from backend.rag.ingest.policy_library import PolicyLibrary, Progress, UploadResult
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
 from tests.pages.conftest import APP
-from tests.pages.test_hr_policy_qa_page import make_library, make_pdf
+from tests.pages.test_hr_policy_qa_page import EMBEDDING_MODEL, make_library, make_pdf
 from ui.resources import OVERRIDES_KEY
 
 PAGE = "pages/policy_documents.py"
@@ -33,8 +45,21 @@ def library_settings(app_settings: Settings) -> Settings:
     return app_settings
 
 
+JOB_WAIT_S = 60
+
+
 def open_docs(open_page: Callable[..., AppTest], cfg: Settings, **overrides: Any) -> AppTest:
+    overrides.setdefault("document_job_runner", JobRunner(utc_now, refusal_message))
     return open_page(PAGE, {"settings": cfg, "policy_library": make_library(cfg), **overrides})
+
+
+def after_job(at: AppTest) -> AppTest:
+    """Wait for the page's job to end, then rerun the page (what its poll does when the job ends)."""
+    runner: JobRunner = at.session_state[OVERRIDES_KEY]["document_job_runner"]
+    finished = runner.wait(JOB_WAIT_S)
+    assert finished is not None
+    assert not finished.running
+    return at.run()
 
 
 def button(at: AppTest, label: str) -> Any:
@@ -78,6 +103,7 @@ def test_upload_reports_each_file_and_lists_it_with_the_uploader(
     )
     at.text_input[0].set_value("2")
     button(at, "Add to index").click().run()
+    after_job(at)
 
     assert not at.exception
     assert [s.value for s in at.success] == [
@@ -102,12 +128,14 @@ def test_delete_takes_an_upload_out_of_the_index_and_off_disk(
     pdf = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
     at.file_uploader[0].set_value([("pets.pdf", pdf, "application/pdf")])
     button(at, "Add to index").click().run()
+    after_job(at)
     assert "pets.pdf" in {r["File"] for r in table(at)}
 
     delete_box = next(s for s in at.selectbox if s.label == "Document to delete")
     assert delete_box.options == ["pets.pdf"]  # built-in policies are not offered
     delete_box.set_value("pets.pdf")
     button(at, "Delete").click().run()
+    after_job(at)
 
     assert not at.exception
     assert [s.value for s in at.success] == ["pets.pdf deleted: it is no longer in the index or on disk."]
@@ -123,6 +151,7 @@ def test_rebuild_picks_up_files_added_to_the_folders(
     make_pdf(library_settings.policies_dir / "travel.pdf", ["Travel: economy class for domestic flights."])
 
     button(at, "Rebuild index").click().run()
+    after_job(at)
 
     assert not at.exception
     assert [s.value for s in at.success] == ["Index rebuilt: 2 documents, 3 chunks."]
@@ -149,3 +178,122 @@ def test_a_staff_user_gets_the_admins_only_page_and_no_admin_section(
     assert not at.dataframe
     assert not at.file_uploader
     assert sorted(p.name for p in library_settings.upload_dir.glob("*")) == []
+
+
+class GatedLibrary(PolicyLibrary):
+    """A real library whose upload, once it has reported its first progress, holds until the test opens
+    the gate: the job is certainly running while the test looks."""
+
+    def __init__(self, cfg: Settings) -> None:
+        embeddings = DeterministicFakeEmbedding(size=64)
+        super().__init__(
+            index_dir=cfg.index_dir,
+            policies_dir=cfg.policies_dir,
+            upload_dir=cfg.upload_dir,
+            embedding_model=EMBEDDING_MODEL,
+            embeddings=lambda: embeddings,
+            workers=1,
+        )
+        self.holding = threading.Event()
+        self.gate = threading.Event()
+
+    def upload(
+        self, files: Sequence[tuple[str, bytes]], progress: Progress | None = None, *, replace: bool = False
+    ) -> list[UploadResult]:
+        def held(done: float, text: str) -> None:
+            if progress:
+                progress(done, text)
+            if done < 1:
+                self.holding.set()
+                assert self.gate.wait(JOB_WAIT_S), "the test never opened the gate"
+
+        return super().upload(files, held, replace=replace)
+
+
+def test_a_running_upload_shows_to_every_admin_and_refuses_a_second_change(
+    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
+) -> None:
+    library = GatedLibrary(library_settings)
+    runner = JobRunner(utc_now, refusal_message)
+    shared = {
+        "settings": library_settings,
+        "policy_library": library,
+        "document_job_runner": runner,
+        "app_store": SqliteStore(tmp_path / "shared.db"),
+    }
+    pets = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
+    first = open_page(PAGE, dict(shared))
+    first.file_uploader[0].set_value([("pets.pdf", pets, "application/pdf")])
+    button(first, "Add to index").click().run()
+    assert library.holding.wait(JOB_WAIT_S)
+    try:
+        job = runner.current()
+        assert job is not None
+        assert job.running
+        started = job.started_at.astimezone().strftime("%H:%M")
+        first.run()  # the poll
+        [bar] = first.progress
+        assert (bar.value, bar.text) == (
+            0,
+            f"An upload of 1 file started by local at {started}: Indexing pets.pdf (1 of 1)…",
+        )
+        assert not first.success  # no outcome yet
+
+        # Another admin's session sees the same job, and its own change is refused with one sentence.
+        second = open_page(PAGE, {**shared, "identity": Identity("bea", "admin")})
+        assert [p.text for p in second.progress] == [bar.text]
+        travel = make_pdf(tmp_path / "src" / "travel.pdf", ["Travel: economy class."]).read_bytes()
+        second.file_uploader[0].set_value([("travel.pdf", travel, "application/pdf")])
+        button(second, "Add to index").click().run()
+        assert [w.value for w in second.warning] == [
+            f"An upload of 1 file started by local at {started} is still running; wait for it to finish."
+        ]
+        assert [f.name for f in second.file_uploader[0].value] == ["travel.pdf"]  # the choice is kept
+        assert runner.current() == job  # still the first job, untouched
+    finally:
+        library.gate.set()
+
+    after_job(first)
+    added = ["pets.pdf: added, 1 pages, 1 passages"]
+    assert [s.value for s in first.success] == added
+    assert not first.progress
+    second.run()  # bea watched it run: she gets the outcome too
+    assert [s.value for s in second.success] == added
+    assert "pets.pdf" in {r["File"] for r in table(second)}
+    assert not (library_settings.upload_dir / "travel.pdf").exists()
+
+    # An admin who opens the page later finds the last change, folded away.
+    third = open_page(PAGE, {**shared, "identity": Identity("cy", "admin")})
+    finished = runner.current()
+    assert finished is not None
+    assert finished.finished_at is not None
+    ended = finished.finished_at.astimezone().strftime("%H:%M")
+    [last] = [e for e in third.expander if e.label.startswith("Last change")]
+    assert (
+        last.label == f"Last change: An upload of 1 file started by local at {started} finished at {ended}."
+    )
+    assert [s.value for s in last.success] == added
+    assert [s.value for s in third.success] == added  # only there, folded away
+
+
+def test_an_upload_left_outside_the_index_is_settled_as_a_job_on_opening_the_page(
+    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
+) -> None:
+    store = SqliteStore(tmp_path / "audit.db")
+    library_settings.upload_dir.mkdir(parents=True)
+    stray = make_pdf(library_settings.upload_dir / "remote.pdf", ["Remote work: 3 days a week."])
+    os.utime(stray, (0, 0))  # left by an upload killed long ago, between its save and its indexing
+
+    at = open_docs(open_page, library_settings, app_store=store)
+    after_job(at)
+
+    assert not at.exception
+    assert [w.value for w in at.warning] == [SETTLED]
+    assert [s.value for s in at.success] == [
+        "remote.pdf: added, 1 pages, 1 passages (found in the upload folder but not in the index (an "
+        "interrupted upload); indexed now)"
+    ]
+    assert "remote.pdf" in {r["File"] for r in table(at)}
+    assert [(e.actor, e.action, e.target) for e in AuditLog(store).recent()] == [
+        ("local", "reconcile", "remote.pdf")
+    ]
