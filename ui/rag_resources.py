@@ -30,26 +30,40 @@ REWRITE_MAX_TOKENS = 64
 RETRIEVER_CACHE_ENTRIES = 2
 
 
-@st.cache_resource(show_spinner="Loading the embedding model…")
+@st.cache_resource(show_spinner=False)
 def _embeddings(settings: Settings) -> Embeddings:
+    # No spinner of its own: a document job loads it from a thread that has no page to show one on.
     client = bedrock_runtime_client(settings) if settings.provider == "bedrock" else None
     return build_embeddings(settings, client=client)
 
 
 def embeddings(settings: Settings) -> Embeddings:
-    return resolve("rag_embeddings", lambda: _embeddings(settings))
+    def load() -> Embeddings:
+        with st.spinner("Loading the embedding model…"):  # shown only if loading takes a while
+            return _embeddings(settings)
+
+    return resolve("rag_embeddings", load)
+
+
+def _no_embeddings() -> Embeddings | None:
+    return None
 
 
 def policy_library(settings: Settings) -> PolicyLibrary:
-    """Uploads, rebuilds and statistics of the policy index (cheap to build: not cached)."""
+    """Uploads, rebuilds and statistics of the policy index (cheap to build: not cached).
+
+    Its work may run in a document job's thread, outside any script run, so it must not reach session
+    state there: an injected embedding model is looked up now, the process-wide one when needed.
+    """
 
     def build() -> PolicyLibrary:
+        injected = resolve("rag_embeddings", _no_embeddings)
         return PolicyLibrary(
             index_dir=settings.index_dir,
             policies_dir=settings.policies_dir,
             upload_dir=settings.upload_dir,
             embedding_model=settings.embedding_model_id,
-            embeddings=lambda: embeddings(settings),
+            embeddings=(lambda: injected) if injected is not None else (lambda: _embeddings(settings)),
             workers=settings.local_threads,
         )
 

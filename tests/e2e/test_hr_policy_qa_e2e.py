@@ -71,7 +71,9 @@ def test_upload_ask_and_see_the_cited_page(
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf_path))
     page.get_by_text(UPLOAD_NAME, exact=True).first.wait_for()
     page.get_by_role("button", name="Add to index").click()
+    # The upload runs as a background job; the page polls it and shows its outcome when it ends.
     page.get_by_text(f"{UPLOAD_NAME}: added, 1 pages", exact=False).wait_for(timeout=SLOW)
+    expect(page.get_by_text("An upload of 1 file started by local at")).to_contain_text("finished at")
     wait_until_idle(page)
     page.get_by_role("link", name="HR Policy Q&A").click()
     page.get_by_role("heading", name="HR Policy Q&A").wait_for()
