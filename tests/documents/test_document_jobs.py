@@ -6,54 +6,38 @@ import os
 import threading
 import time
 from collections.abc import Iterator
-from datetime import UTC, datetime
-from pathlib import Path
 
 import pytest
 
 from backend.appdb.audit import AuditLog
-from backend.appdb.documents import DocumentCatalog
 from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity, PermissionDeniedError
 from backend.documents.document_jobs import SETTLED, DocumentJobs
 from backend.documents.jobs import JobRunner, Note, Progress
-from backend.documents.service import DocumentOperationError, PolicyDocuments, refusal_message
+from backend.documents.service import DocumentOperationError, refusal_message
 from backend.rag.ingest.policy_library import PolicyLibrary
+from tests.documents.conftest import NOW, LocalDocs
 from tests.fakes import text_pdf
-from tests.rag.fakes import HashingEmbeddings
 
 ADMIN = Identity("ana", "admin")
 STAFF = Identity("bo", "staff")
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 REMOTE = text_pdf("Remote work is allowed up to three days a week. Keyword yak.", title="Remote")
 WAIT_S = 60
 
 
+Setup = tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore]
+
+
 @pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore]]:
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    (policies / "conduct.pdf").write_bytes(text_pdf("Be kind to colleagues at all times.", title="Conduct"))
-    embeddings = HashingEmbeddings()
-    library = PolicyLibrary(
-        index_dir=tmp_path / "index",
-        policies_dir=policies,
-        upload_dir=tmp_path / "uploads",
-        embedding_model="hashing",
-        embeddings=lambda: embeddings,
-        workers=1,
-    )
-    library.rebuild()
-    store = SqliteStore(tmp_path / "app.db")
+def setup(local_docs: LocalDocs) -> Iterator[Setup]:
+    docs, library, store = local_docs
     runner = JobRunner(lambda: NOW, refusal_message)
-    docs = PolicyDocuments(library, DocumentCatalog(store), AuditLog(store), lambda: NOW)
     yield DocumentJobs(docs, runner), runner, library, store
-    runner.wait(WAIT_S)
-    store.close()
+    runner.wait(WAIT_S)  # no job outlives its test
 
 
 def test_staff_and_bad_targets_are_refused_before_any_job_starts(
-    setup: tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore],
+    setup: Setup,
 ) -> None:
     jobs, runner, library, _ = setup
     with pytest.raises(PermissionDeniedError, match="Only admins can upload policy documents"):
@@ -71,7 +55,7 @@ def test_staff_and_bad_targets_are_refused_before_any_job_starts(
 
 
 def test_an_upload_started_by_a_thread_that_ends_completes_with_its_parse_workers(
-    setup: tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore],
+    setup: Setup,
 ) -> None:
     jobs, runner, library, store = setup
     # The Streamlit script run that starts the job ends at once. The parse worker is spawned by the job's
@@ -97,7 +81,7 @@ def test_an_upload_started_by_a_thread_that_ends_completes_with_its_parse_worker
 
 
 def test_a_delete_runs_as_a_job_and_takes_the_file_off_disk(
-    setup: tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore],
+    setup: Setup,
 ) -> None:
     jobs, runner, library, _ = setup
     jobs.upload(ADMIN, [("remote.pdf", REMOTE)])
@@ -114,7 +98,7 @@ def test_a_delete_runs_as_a_job_and_takes_the_file_off_disk(
 
 
 def test_settle_starts_an_audited_reconcile_job_for_files_left_outside_the_index(
-    setup: tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore],
+    setup: Setup,
 ) -> None:
     jobs, runner, library, store = setup
     assert jobs.settle(ADMIN) is None  # nothing to settle: no job
@@ -147,7 +131,7 @@ def test_settle_starts_an_audited_reconcile_job_for_files_left_outside_the_index
 
 
 def test_settle_waits_while_another_job_runs(
-    setup: tuple[DocumentJobs, JobRunner, PolicyLibrary, SqliteStore],
+    setup: Setup,
 ) -> None:
     jobs, runner, library, _ = setup
     library.upload_dir.mkdir()

@@ -6,53 +6,25 @@ Real ``PolicyLibrary`` (real PDFs, real index) over hashing embeddings; the app 
 from __future__ import annotations
 
 import os
-from collections.abc import Iterator
-from datetime import UTC, date, datetime
+from datetime import date
 from pathlib import Path
 
 import pytest
 
 from backend.appdb.audit import AuditLog
-from backend.appdb.documents import DocumentCatalog
-from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity, PermissionDeniedError
-from backend.documents.service import BUILT_IN, DocumentOperationError, PolicyDocuments
-from backend.rag.ingest.policy_library import PolicyLibrary
+from backend.documents.service import BUILT_IN, DocumentOperationError
+from tests.documents.conftest import NOW, LocalDocs
 from tests.fakes import text_pdf
-from tests.rag.fakes import HashingEmbeddings
 
 ADMIN = Identity("ana", "admin")
 STAFF = Identity("bo", "staff")
-NOW = datetime(2026, 11, 30, 9, 0, tzinfo=UTC)
 LEAVE = text_pdf("Annual leave is 25 days per year for every employee of the company.", title="Leave")
 LEAVE_V2 = text_pdf("Annual leave is 28 days per year from January 2027 onwards.", title="Leave")
 
 
-@pytest.fixture
-def setup(tmp_path: Path) -> Iterator[tuple[PolicyDocuments, PolicyLibrary, SqliteStore]]:
-    policies = tmp_path / "policies"
-    policies.mkdir()
-    (policies / "conduct.pdf").write_bytes(text_pdf("Be kind to colleagues at all times.", title="Conduct"))
-    embeddings = HashingEmbeddings()
-    library = PolicyLibrary(
-        index_dir=tmp_path / "index",
-        policies_dir=policies,
-        upload_dir=tmp_path / "uploads",
-        embedding_model="hashing",
-        embeddings=lambda: embeddings,
-        workers=1,
-    )
-    library.rebuild()
-    store = SqliteStore(tmp_path / "app.db")
-    docs = PolicyDocuments(library, DocumentCatalog(store), AuditLog(store), lambda: NOW)
-    yield docs, library, store
-    store.close()
-
-
-def test_staff_cannot_upload_replace_delete_or_rebuild(
-    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore], tmp_path: Path
-) -> None:
-    docs, library, store = setup
+def test_staff_cannot_upload_replace_delete_or_rebuild(local_docs: LocalDocs, tmp_path: Path) -> None:
+    docs, library, store = local_docs
     docs.upload(ADMIN, [("leave.pdf", LEAVE)])
     generation = library.generation()
     attempts = {
@@ -73,9 +45,9 @@ def test_staff_cannot_upload_replace_delete_or_rebuild(
 
 
 def test_an_admin_upload_is_listed_with_who_when_version_and_date(
-    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore],
+    local_docs: LocalDocs,
 ) -> None:
-    docs, _, store = setup
+    docs, _, store = local_docs
     results = docs.upload(
         ADMIN, [("Leave policy.pdf", LEAVE)], version=" 3 ", effective_date=date(2027, 1, 1)
     )
@@ -93,9 +65,9 @@ def test_an_admin_upload_is_listed_with_who_when_version_and_date(
 
 
 def test_replace_keeps_the_name_and_delete_removes_file_index_and_metadata(
-    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore], tmp_path: Path
+    local_docs: LocalDocs, tmp_path: Path
 ) -> None:
-    docs, _, store = setup
+    docs, _, store = local_docs
     docs.upload(ADMIN, [("leave.pdf", LEAVE)], version="1")
     result = docs.replace(ADMIN, "leave.pdf", LEAVE_V2, version="2", effective_date=date(2027, 1, 1))
     assert (result.file, result.status) == ("leave.pdf", "updated")
@@ -112,9 +84,9 @@ def test_replace_keeps_the_name_and_delete_removes_file_index_and_metadata(
 
 
 def test_built_in_and_unknown_documents_get_one_sentence(
-    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore],
+    local_docs: LocalDocs,
 ) -> None:
-    docs, _, _ = setup
+    docs, _, _ = local_docs
     with pytest.raises(DocumentOperationError, match=r"^conduct.pdf is one of the app's built-in policies"):
         docs.delete(ADMIN, "conduct.pdf")
     with pytest.raises(DocumentOperationError, match=r"^missing.pdf is not in the policy index\.$"):
@@ -122,8 +94,8 @@ def test_built_in_and_unknown_documents_get_one_sentence(
     assert [r.file for r in docs.documents()] == ["conduct.pdf"]
 
 
-def test_rebuild_is_audited(setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore]) -> None:
-    docs, _, store = setup
+def test_rebuild_is_audited(local_docs: LocalDocs) -> None:
+    docs, _, store = local_docs
     report = docs.rebuild(ADMIN)
     assert report.total_files == 1
     assert [(e.actor, e.action, e.detail) for e in AuditLog(store).recent()] == [
@@ -160,9 +132,9 @@ def test_version_note(version: str, effective: date | None, note: str) -> None:
 
 
 def test_an_upload_a_killed_run_left_unindexed_is_settled_for_an_admin_and_audited(
-    setup: tuple[PolicyDocuments, PolicyLibrary, SqliteStore], tmp_path: Path
+    local_docs: LocalDocs, tmp_path: Path
 ) -> None:
-    docs, library, store = setup
+    docs, library, store = local_docs
     stray = tmp_path / "uploads" / "stray.pdf"
     stray.parent.mkdir(parents=True, exist_ok=True)
     stray.write_bytes(LEAVE)  # saved by an upload whose run died before indexing

@@ -10,6 +10,8 @@ import subprocess
 import sys
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
 from pathlib import Path
 
 import pytest
@@ -36,6 +38,29 @@ def marked_processes(marker: str) -> list[int]:
         if state != "Z":
             found.append(int(entry.name))
     return found
+
+
+@contextmanager
+def reaping(process: subprocess.Popen[bytes], marker: str) -> Iterator[None]:
+    """Whatever the test asserts, nothing it started outlives it."""
+    try:
+        yield
+    finally:
+        for pid in marked_processes(marker):
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+        if process.poll() is None:
+            process.kill()
+            process.wait(10)
+        if process.stdout is not None:
+            process.stdout.close()
+
+
+def kill_leaves_no_orphans(process: subprocess.Popen[bytes], marker: str) -> None:
+    """SIGKILL ``process``: every process carrying ``marker`` (its workers too) must be gone in 15 s."""
+    process.send_signal(signal.SIGKILL)
+    process.wait(10)
+    assert wait_for(lambda: marked_processes(marker) == [], 15), f"orphans: {marked_processes(marker)}"
 
 
 def wait_for(condition: object, seconds: float) -> bool:
@@ -73,17 +98,10 @@ def test_sigkill_during_parsing_leaves_no_orphans_and_the_index_answers(tmp_path
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
-    try:
+    with reaping(ingest, marker):
         # The CLI, its spawned parse workers and multiprocessing's resource tracker.
         assert wait_for(lambda: len(marked_processes(marker)) >= 3, 120), "the parse workers never started"
-        ingest.send_signal(signal.SIGKILL)
-        ingest.wait(10)
-        assert wait_for(lambda: marked_processes(marker) == [], 15), f"orphans: {marked_processes(marker)}"
-    finally:
-        for pid in marked_processes(marker):
-            os.kill(pid, signal.SIGKILL)
-        if ingest.poll() is None:
-            ingest.kill()
+        kill_leaves_no_orphans(ingest, marker)
 
     store = IndexStore(index)
     assert store.current_generation() == live  # the killed run never swapped CURRENT

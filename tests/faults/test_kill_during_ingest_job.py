@@ -19,7 +19,7 @@ from tests.conftest import REPO_ROOT
 from tests.fakes import text_pdf
 from tests.faults.conftest import answering_file
 from tests.faults.job_server import build_jobs
-from tests.faults.test_kill_during_ingest import marked_processes, wait_for
+from tests.faults.test_kill_during_ingest import kill_leaves_no_orphans, marked_processes, reaping, wait_for
 
 WORDS = ["walrus", "narwhal", "pelican", "lynx", "marmot", "heron"]
 
@@ -46,7 +46,7 @@ def test_sigkill_during_an_ingestion_job_leaves_no_orphans_and_the_upload_is_set
         stdout=subprocess.PIPE,
         stderr=subprocess.DEVNULL,
     )
-    try:
+    with reaping(server, marker):
         assert server.stdout is not None
         assert server.stdout.readline() == b"started\n"  # the thread that started the job has ended
 
@@ -64,15 +64,7 @@ def test_sigkill_during_an_ingestion_job_leaves_no_orphans_and_the_upload_is_set
 
         assert wait_for(parsing_an_unindexed_upload, 120), "never caught the job parsing"
         caught = [p.name for p in library.stray_uploads(min_age_s=0)]
-        server.send_signal(signal.SIGKILL)
-        server.wait(10)
-        assert wait_for(lambda: marked_processes(marker) == [], 15), f"orphans: {marked_processes(marker)}"
-    finally:
-        for pid in marked_processes(marker):
-            os.kill(pid, signal.SIGKILL)
-        if server.poll() is None:
-            server.kill()
-            server.wait(10)
+        kill_leaves_no_orphans(server, marker)
 
     # The index still answers, for the built-in policy and every upload indexed before the kill.
     assert len(caught) == 1

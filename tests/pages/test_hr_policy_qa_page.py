@@ -33,16 +33,21 @@ def make_pdf(path: Path, pages: list[str], title: str = "Test Policy") -> Path:
     return path
 
 
-def make_library(cfg: Settings) -> PolicyLibrary:
+def library_args(cfg: Settings) -> dict[str, Any]:
+    """A PolicyLibrary's arguments over ``cfg``'s folders, with fake embeddings and one parse worker."""
     embeddings = DeterministicFakeEmbedding(size=64)
-    return PolicyLibrary(
-        index_dir=cfg.index_dir,
-        policies_dir=cfg.policies_dir,
-        upload_dir=cfg.upload_dir,
-        embedding_model=EMBEDDING_MODEL,
-        embeddings=lambda: embeddings,
-        workers=1,
-    )
+    return {
+        "index_dir": cfg.index_dir,
+        "policies_dir": cfg.policies_dir,
+        "upload_dir": cfg.upload_dir,
+        "embedding_model": EMBEDDING_MODEL,
+        "embeddings": lambda: embeddings,
+        "workers": 1,
+    }
+
+
+def make_library(cfg: Settings) -> PolicyLibrary:
+    return PolicyLibrary(**library_args(cfg))
 
 
 class FakeRetriever:

@@ -13,7 +13,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from langchain_core.embeddings import DeterministicFakeEmbedding
 from streamlit.testing.v1 import AppTest
 
 from backend.appdb.audit import AuditLog
@@ -27,7 +26,7 @@ from backend.rag.ingest.policy_library import PolicyLibrary, Progress, UploadRes
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
 from tests.pages.conftest import APP
-from tests.pages.test_hr_policy_qa_page import EMBEDDING_MODEL, make_library, make_pdf
+from tests.pages.test_hr_policy_qa_page import library_args, make_library, make_pdf
 from ui.resources import OVERRIDES_KEY
 
 PAGE = "pages/policy_documents.py"
@@ -185,15 +184,7 @@ class GatedLibrary(PolicyLibrary):
     the gate: the job is certainly running while the test looks."""
 
     def __init__(self, cfg: Settings) -> None:
-        embeddings = DeterministicFakeEmbedding(size=64)
-        super().__init__(
-            index_dir=cfg.index_dir,
-            policies_dir=cfg.policies_dir,
-            upload_dir=cfg.upload_dir,
-            embedding_model=EMBEDDING_MODEL,
-            embeddings=lambda: embeddings,
-            workers=1,
-        )
+        super().__init__(**library_args(cfg))
         self.holding = threading.Event()
         self.gate = threading.Event()
 
