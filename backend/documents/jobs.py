@@ -117,13 +117,17 @@ class JobRunner:
                 raise JobBusyError(busy_sentence(self._job))
             self._ids += 1
             job = JobSnapshot(self._ids, kind, label, started_by, self._clock())
-            self._job = job
             # A daemon thread: a stopping server does not wait for the job. The index is replaced
             # atomically and a file saved but never indexed is settled on the next start (reconcile).
             thread = threading.Thread(
                 target=self._run, args=(job.id, work), name=f"document-job-{job.id}", daemon=True
             )
-            thread.start()
+            previous, self._job = self._job, job
+            try:
+                thread.start()
+            except BaseException:  # no thread (out of resources): no job either, not one stuck "running"
+                self._job = previous
+                raise
         return job
 
     def wait(self, timeout: float) -> JobSnapshot | None:
@@ -137,7 +141,7 @@ class JobRunner:
             self._update(job_id, fraction=min(1.0, max(0.0, fraction)), text=text)
 
         state: JobState = "failed"
-        notes: list[Note] = [("error", "The job stopped unexpectedly; nothing else was changed.")]
+        notes: list[Note] = [("error", "The job stopped before it finished; the details are in the app log.")]
         try:
             notes = work(progress)
             state = "done"
