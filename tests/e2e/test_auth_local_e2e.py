@@ -150,7 +150,9 @@ def test_an_admin_uploads_a_pdf_and_deletes_it(
     page.locator('[data-testid="stFileUploaderDropzoneInput"]').set_input_files(str(pdf))
     page.get_by_text("bike_policy.pdf", exact=True).first.wait_for()
     page.get_by_role("button", name="Add to index").click()
+    # A background job: the page polls it and shows its outcome, with who ran it, when it ends.
     page.get_by_text("bike_policy.pdf: added, 1 pages", exact=False).wait_for(timeout=SLOW)
+    expect(page.get_by_text("An upload of 1 file started by hana at")).to_contain_text("finished at")
     wait_until_idle(page)
     expect(page.get_by_test_id("stDataFrame").first).to_contain_text("hana")
     screenshot(page, "auth-admin-uploaded")
