@@ -51,6 +51,7 @@ def policy_library(settings: Settings) -> PolicyLibrary:
             embedding_model=settings.embedding_model_id,
             embeddings=lambda: embeddings(settings),
             workers=settings.local_threads,
+            limits=settings.parse_limits,
         )
 
     return resolve("policy_library", build)
