@@ -55,14 +55,19 @@ def test_dotenv_file_is_read_and_environment_wins(monkeypatch: pytest.MonkeyPatc
 def test_invalid_value_is_one_sentence_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str
 ) -> None:
+    message = _refusal(monkeypatch, tmp_path, variable, value)
+    assert variable in message
+    assert "\n" not in message
+    assert value in message
+
+
+def _refusal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str) -> str:
+    """The one sentence ``load_settings`` refuses ``variable=value`` with."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError) as info:
         load_settings()
-    message = str(info.value)
-    assert variable in message
-    assert "\n" not in message
-    assert value in message
+    return str(info.value)
 
 
 def test_settings_are_immutable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -122,11 +127,7 @@ def test_parse_limits_come_from_two_settings(
 def test_a_bad_parse_limit_is_one_sentence_naming_it(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str, sentence: str
 ) -> None:
-    monkeypatch.chdir(tmp_path)
-    monkeypatch.setenv(variable, value)
-    with pytest.raises(SettingsError) as info:
-        load_settings()
-    message = str(info.value)
+    message = _refusal(monkeypatch, tmp_path, variable, value)
     assert message.startswith(sentence)
     assert message.endswith(f"(got {value!r}).")
     assert "\n" not in message

@@ -21,11 +21,11 @@ import re
 import signal
 import sqlite3
 import subprocess
-import sys
 import threading
 import time
 import uuid
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -40,9 +40,9 @@ from backend.chat.conversation import Conversation
 from backend.chat.history import ConversationHistory
 from backend.errors import ServerStoppingError
 from backend.settings import Settings
-from bench._util import CHROMIUM, chromium_page, free_port, start_streamlit, wait_healthy
+from bench._util import CHROMIUM, chromium_page, start_streamlit, wait_healthy
+from bench.load_test import start_api
 from serverless.identity import USER_HEADER
-from tests.conftest import REPO_ROOT
 from tests.e2e.conftest import app_env, wait_until_idle
 from tests.e2e.test_chatbot_e2e import reply_text, send
 from tests.faults.test_kill_during_ingest import marked_processes, wait_for
@@ -90,6 +90,21 @@ def marker() -> Iterator[str]:
         os.kill(pid, signal.SIGKILL)
 
 
+@contextmanager
+def _chatbot(page: Any, env: dict[str, str], log_path: Path) -> Iterator[subprocess.Popen[bytes]]:
+    """The offline app (``streamlit run``) open on the Chatbot page; killed if it is still running after."""
+    with log_path.open("wb") as log:
+        proc, url = start_streamlit(env, log=log)
+        try:
+            wait_healthy(url, proc, 60)
+            page.goto(url)
+            page.get_by_role("heading", name="Chatbot").wait_for()
+            yield proc
+        finally:
+            if proc.poll() is None:
+                proc.kill()
+
+
 @pytest.mark.e2e
 def test_sigterm_while_the_chatbot_streams_keeps_the_question_and_the_partial_answer(
     tmp_path: Path, marker: str
@@ -101,27 +116,18 @@ def test_sigterm_while_the_chatbot_streams_keeps_the_question_and_the_partial_an
     env = {**app_env(data), "AUTH_MODE": "none", "INGEST_TEST_MARKER": marker}
 
     with chromium_page(timeout_ms=60_000) as page:
-        with (tmp_path / "streamlit-0.log").open("wb") as log:
-            proc, url = start_streamlit(env, log=log)
-            try:
-                wait_healthy(url, proc, 60)
-                page.goto(url)
-                page.get_by_role("heading", name="Chatbot").wait_for()
-                send(page, LONG_QUESTION)
-                # Some of the answer is on screen: the model is writing the rest.
-                page.wait_for_function(
-                    "() => [...document.querySelectorAll('[data-testid=\"stChatMessageContent\"]')]"
-                    ".length >= 2",
-                    timeout=120_000,
-                )
-                deadline = time.monotonic() + 120
-                while len(_alnum(shown := reply_text(page, 0))) < 20 and time.monotonic() < deadline:
-                    page.wait_for_timeout(50)
-                assert len(_alnum(shown)) >= 20, f"no answer appeared: {shown!r}"
-                status, seconds = _stop(proc)
-            finally:
-                if proc.poll() is None:
-                    proc.kill()
+        with _chatbot(page, env, tmp_path / "streamlit-0.log") as proc:
+            send(page, LONG_QUESTION)
+            # Some of the answer is on screen: the model is writing the rest.
+            page.wait_for_function(
+                "() => [...document.querySelectorAll('[data-testid=\"stChatMessageContent\"]')].length >= 2",
+                timeout=120_000,
+            )
+            deadline = time.monotonic() + 120
+            while len(_alnum(shown := reply_text(page, 0))) < 20 and time.monotonic() < deadline:
+                page.wait_for_timeout(50)
+            assert len(_alnum(shown)) >= 20, f"no answer appeared: {shown!r}"
+            status, seconds = _stop(proc)
         print(f"streamlit exited {status} {seconds:.2f} s after SIGTERM mid-answer")
         assert status in CLEAN_EXITS, (tmp_path / "streamlit-0.log").read_text()[-2000:]
         assert seconds < PROMPT_EXIT_S
@@ -147,46 +153,17 @@ def test_sigterm_while_the_chatbot_streams_keeps_the_question_and_the_partial_an
         assert sentence == STOPPED
 
         # After a restart the user finds it in the history and sees the same three turns.
-        with (tmp_path / "streamlit-1.log").open("wb") as log:
-            proc, url = start_streamlit(env, log=log)
-            try:
-                wait_healthy(url, proc, 60)
-                page.goto(url)
-                page.get_by_role("heading", name="Chatbot").wait_for()
-                page.get_by_test_id("stSidebar").get_by_role("button", name=summary.title).click()
-                wait_until_idle(page)
-                messages = page.get_by_test_id("stChatMessage")
-                messages.nth(2).wait_for()
-                assert messages.nth(0).inner_text().strip().endswith(LONG_QUESTION)
-                assert _alnum(reply_text(page, 0)).startswith(_alnum(shown))
-                assert STOPPED in messages.nth(2).inner_text()
-            finally:
-                status, _ = _stop(proc)
+        with _chatbot(page, env, tmp_path / "streamlit-1.log") as proc:
+            page.get_by_test_id("stSidebar").get_by_role("button", name=summary.title).click()
+            wait_until_idle(page)
+            messages = page.get_by_test_id("stChatMessage")
+            messages.nth(2).wait_for()
+            assert messages.nth(0).inner_text().strip().endswith(LONG_QUESTION)
+            assert _alnum(reply_text(page, 0)).startswith(_alnum(shown))
+            assert STOPPED in messages.nth(2).inner_text()
+            status, _ = _stop(proc)
         assert status in CLEAN_EXITS
     assert wait_for(lambda: marked_processes(marker) == [], 5)
-
-
-def _start_api(env: dict[str, str]) -> tuple[subprocess.Popen[bytes], str]:
-    port = free_port()
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "uvicorn", "serverless.app:app", "--host", "127.0.0.1", "--port", str(port)],
-        cwd=REPO_ROOT,
-        env={**os.environ, **env},
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    base = f"http://127.0.0.1:{port}"
-    if not wait_for(lambda: _answers(f"{base}/health"), 60):
-        proc.kill()
-        pytest.fail("the API did not start")
-    return proc, base
-
-
-def _answers(url: str) -> bool:
-    try:
-        return httpx.get(url, timeout=2).status_code == 200
-    except httpx.HTTPError:
-        return False
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -209,7 +186,7 @@ def test_sigterm_during_a_long_local_generation_stops_the_api_promptly_and_saves
         "HF_HUB_OFFLINE": "1",
         "INGEST_TEST_MARKER": marker,
     }
-    proc, base = _start_api(env)
+    proc, base = start_api(env)
     try:
         # One short blog first: a finished output that must survive the stop untouched.
         done = httpx.post(
