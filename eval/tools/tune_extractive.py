@@ -19,7 +19,6 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from langchain_core.embeddings import Embeddings
 
 from backend.providers import build_embeddings
-from backend.rag.answer import extractive
 from backend.rag.answer.extractive import Extractor, UnitWeights, compose
 from backend.rag.answer.thresholds import LOCAL_MIN_SCORE
 from backend.rag.evaluate.answers import fact_stated
@@ -66,12 +65,10 @@ def main() -> None:
         retrieved[q.question] = [s for s in found if s.score >= LOCAL_MIN_SCORE]
     print(f"{len(answerable)} answerable dev questions with facts", flush=True)
     rows = []
-    grid = itertools.product((0.5, 1.0), (0.3, 0.6), (0.5,), (0.2, 0.35), (2, 3), (1, 2, 3))
-    for lexical, page, share, margin, quotes, whole in grid:
-        extractive.NEIGHBOUR_SHARE = share
-        extractive.SECOND_QUOTE_MARGIN = margin
+    grid = itertools.product((0.3, 0.5, 0.8), (0.0, 0.3, 0.6), (0.2, 0.35), (2, 3), (60, 90, 120, 160))
+    for lexical, page, margin, pages, budget in grid:
         extractor = Extractor(
-            embeddings, UnitWeights(1.0, lexical, page), whole_pages=whole, max_quotes=quotes
+            embeddings, UnitWeights(1.0, lexical, page), word_budget=budget, margin=margin, max_pages=pages
         )
         correct = cited = 0
         words = 0
@@ -85,9 +82,9 @@ def main() -> None:
             correct += all(fact_stated(f, text) for f in q.facts)
             cited += bool({(c.file, c.page) for qq in extract.quotes for c in qq.citations} & q.cited)
         n = len(answerable)
-        rows.append((correct / n, cited / n, words / n, lexical, page, share, margin, quotes))
+        rows.append((correct / n, cited / n, words / n, lexical, page, margin, pages, budget))
         print(
-            f"lexical {lexical} page {page} share {share} margin {margin} quotes {quotes}: "
+            f"lexical {lexical} page {page} margin {margin} pages {pages} budget {budget}: "
             f"facts {rows[-1][0]:.3f} cited {rows[-1][1]:.3f} words {rows[-1][2]:.0f}",
             flush=True,
         )

@@ -5,9 +5,10 @@ from __future__ import annotations
 import pytest
 from langchain_core.messages import AIMessage, HumanMessage
 
+from backend.rag.answer.extractive import ScoredUnit, select_quotes
 from backend.rag.answer.followup import contextual_question, needs_context
 from backend.rag.answer.numbers import check_numbers, figures
-from backend.rag.answer.units import row_label_value, split_row, units_of
+from backend.rag.answer.units import Unit, row_label_value, split_row, units_of
 from backend.rag.index.bm25 import BM25Index, edit_distance
 from backend.rag.types import Chunk
 
@@ -172,3 +173,77 @@ def test_the_correction_memo_stays_bounded(monkeypatch: pytest.MonkeyPatch) -> N
     for word in ("maternaty", "maternety", "matarnity", "maternityy", "mmaternity"):
         assert index.correct(word) == "maternity"
     assert len(index._corrections) <= 3
+
+
+def _scored(units: list[Unit], scores: list[float]) -> list[ScoredUnit]:
+    ranked = [ScoredUnit(u, s, s, 0.0) for u, s in zip(units, scores, strict=True)]
+    return sorted(ranked, key=lambda s: -s.score)
+
+
+def _page(page: int, text: str) -> Chunk:
+    return Chunk(f"c:{page}:0", "p.pdf", page, "Policy", "Section", text, "0" * 64)
+
+
+# Page 1: four sentences in two paragraphs; page 2: one sentence; page 3: one sentence.
+_P1 = _page(1, "Appeals go to the plan. Write within 60 days.\nDecisions come within 30 days. Fax is fine.")
+_P2 = _page(2, "Appeals go to the plan.")
+_P3 = _page(3, "Urgent appeals take 72 hours.")
+
+
+@pytest.mark.parametrize(
+    ("scores", "budget", "margin", "max_pages", "expected"),
+    [
+        # The best unit first; the next best from the same page join in reading order, within budget.
+        (
+            {"Write within 60 days.": 1.0, "Decisions come within 30 days.": 0.9},
+            120,
+            0.35,
+            3,
+            [(1, ("Write within 60 days.", "Decisions come within 30 days."))],
+        ),
+        # A unit below the margin is left out.
+        (
+            {"Write within 60 days.": 1.0, "Decisions come within 30 days.": 0.5},
+            120,
+            0.35,
+            3,
+            [(1, ("Write within 60 days.",))],
+        ),
+        # The budget stops the quoting once reached (the first unit always goes in).
+        (
+            {"Write within 60 days.": 1.0, "Decisions come within 30 days.": 0.9},
+            3,
+            0.35,
+            3,
+            [(1, ("Write within 60 days.",))],
+        ),
+        # The same sentence on another page is quoted once.
+        (
+            {"Appeals go to the plan.": 1.0, "Urgent appeals take 72 hours.": 0.9},
+            120,
+            0.35,
+            3,
+            [(1, ("Appeals go to the plan.",)), (3, ("Urgent appeals take 72 hours.",))],
+        ),
+        # No more pages than max_pages.
+        (
+            {"Write within 60 days.": 1.0, "Urgent appeals take 72 hours.": 0.9},
+            120,
+            0.35,
+            1,
+            [(1, ("Write within 60 days.",))],
+        ),
+    ],
+)
+def test_select_quotes_takes_the_best_units_within_budget_margin_and_pages(
+    scores: dict[str, float],
+    budget: int,
+    margin: float,
+    max_pages: int,
+    expected: list[tuple[int, tuple[str, ...]]],
+) -> None:
+    units = [u for c in (_P1, _P2, _P3) for u in units_of(c)]
+    # Units not named score low (0.1), so only the named ones can be chosen; ties keep page order.
+    ranked = _scored(units, [scores.get(u.text, 0.1) - 0.001 * u.chunk.page for u in units])
+    quotes = select_quotes(ranked, None, word_budget=budget, margin=margin, max_pages=max_pages)
+    assert [(q.page, q.lines) for q in quotes] == expected

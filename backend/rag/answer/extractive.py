@@ -5,7 +5,8 @@ written by a model at all. The retrieved pages are cut into units (sentences, li
 each unit is scored against the question by the embedding model already loaded (meaning) and by the
 question's rarer terms it contains (IDF-weighted coverage, so "hotel" matters more than "policy");
 the best unit and what belongs with it (the rest of its table or list, the sentence after it, the text
-it continues onto the next page) are quoted verbatim, with a citation per page. Every figure in such an
+it continues onto the next page), then the next best units up to a word budget, are quoted verbatim,
+with a citation per page. Every figure in such an
 answer is in the policy by construction.
 
 The same scores say how well anything in the passages answers the question; the refusal gate uses them.
@@ -29,10 +30,12 @@ from backend.rag.types import Chunk, ScoredChunk
 MAX_EMBEDDED_UNITS = 32
 MAX_TABLE_ROWS = 10
 MAX_LIST_ITEMS = 8
-# Quotes from other pages are added only when they score this close to the best unit. These and the
-# weights were chosen on the dev split with eval/tools/tune_extractive.py (fact accuracy of the text).
-SECOND_QUOTE_MARGIN = 0.35
-MAX_QUOTES = 3
+# The answer quotes the best units until this many words, from units scoring within the margin of the
+# best and from at most this many pages. These and the weights were chosen on the dev split with
+# eval/tools/tune_extractive.py (fact accuracy of the text people read, at a given length).
+QUOTE_WORD_BUDGET = 120
+QUOTE_MARGIN = 0.35
+MAX_QUOTED_PAGES = 3
 # The best pages whose every passage is a candidate (the others contribute their retrieved passage).
 WHOLE_PAGES = 2
 # Sentences of the best one's paragraph are quoted too (up to this many after it, and one before it)
@@ -125,14 +128,18 @@ class Extractor:
         weights: UnitWeights | None = None,
         *,
         whole_pages: int = WHOLE_PAGES,
-        max_quotes: int = MAX_QUOTES,
+        word_budget: int = QUOTE_WORD_BUDGET,
+        margin: float = QUOTE_MARGIN,
+        max_pages: int = MAX_QUOTED_PAGES,
     ) -> None:
         # Without embeddings (Bedrock: Titan would cost one call per sentence) a unit's meaning score is
         # its page's retrieval score, and the terms it covers tell the units of a page apart.
         self._embeddings = embeddings
         self.weights = weights or UnitWeights()
         self.whole_pages = whole_pages  # the best pages whose every passage is a candidate
-        self.max_quotes = max_quotes
+        self.word_budget = word_budget
+        self.margin = margin
+        self.max_pages = max_pages
 
     def candidates(self, sources: Sequence[ScoredChunk], neighbours: Neighbours | None) -> list[Unit]:
         """Units of each retrieved passage, and of every passage on the best pages, each once."""
@@ -201,7 +208,13 @@ class Extractor:
         ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
         if not ranked:
             return Extract([], None)
-        return Extract(select_quotes(ranked, neighbours, self.max_quotes), ranked[0], ranked)
+        return Extract(
+            select_quotes(
+                ranked, neighbours, word_budget=self.word_budget, margin=self.margin, max_pages=self.max_pages
+            ),
+            ranked[0],
+            ranked,
+        )
 
 
 def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:
@@ -283,21 +296,51 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
 
 
 def select_quotes(
-    ranked: Sequence[ScoredUnit], neighbours: Neighbours | None = None, max_quotes: int = MAX_QUOTES
+    ranked: Sequence[ScoredUnit],
+    neighbours: Neighbours | None = None,
+    *,
+    word_budget: int = QUOTE_WORD_BUDGET,
+    margin: float = QUOTE_MARGIN,
+    max_pages: int = MAX_QUOTED_PAGES,
 ) -> list[Quote]:
-    """The best unit's block, then blocks from other pages (up to ``max_quotes``) scoring nearly as well."""
+    """The best units, best first, until ``word_budget`` words are quoted, as one quote per passage.
+
+    The best unit (and any table row) brings its block (its table, list or the sentences that belong
+    with it); the next units join while they score within ``margin`` of the best and come from at most
+    ``max_pages`` pages. A fact is often one sentence away from the best match, in the same section, so
+    single units cover more facts per word than whole blocks. Each passage's units are quoted in
+    reading order.
+    """
     best = ranked[0]
-    quotes = [_quote(_block(best, ranked), neighbours)]
-    used_pages = {(best.unit.chunk.file, best.unit.chunk.page)}
-    for candidate in ranked[1:]:
-        if len(quotes) >= max_quotes or candidate.score < best.score - SECOND_QUOTE_MARGIN:
+
+    def whole_block(candidate: ScoredUnit) -> bool:
+        return candidate is best or candidate.unit.kind == "row"  # a lone row reads as a bare figure
+
+    chosen: list[Unit] = []
+    texts: set[str] = set()  # the same sentence repeated on two pages is quoted once
+    pages: list[tuple[str, int]] = []
+    words = 0
+    for candidate in ranked:
+        if candidate.score < best.score - margin or words >= word_budget:
             break
+        fresh = [
+            u
+            for u in (_block(candidate, ranked) if whole_block(candidate) else [candidate.unit])
+            if u.text not in texts
+        ]
         page = (candidate.unit.chunk.file, candidate.unit.chunk.page)
-        if page in used_pages:
+        if not fresh or (page not in pages and len(pages) >= max_pages):
             continue
-        used_pages.add(page)
-        quotes.append(_quote(_block(candidate, ranked), neighbours))
-    return quotes
+        if page not in pages:
+            pages.append(page)
+        for unit in fresh:
+            texts.add(unit.text)
+            chosen.append(unit)
+            words += len(unit.text.split())
+    by_passage: dict[str, list[Unit]] = {}
+    for unit in chosen:  # passages in the order their first unit was chosen
+        by_passage.setdefault(unit.chunk.chunk_id, []).append(unit)
+    return [_quote(sorted(units, key=lambda u: u.index), neighbours) for units in by_passage.values()]
 
 
 def compose(quotes: Sequence[Quote]) -> str:
