@@ -205,7 +205,10 @@ def test_sigterm_during_a_long_local_generation_stops_the_api_promptly_and_saves
         def ask() -> None:
             response = httpx.post(
                 f"{base}/blog-generation",
-                json={"blog_topic": "The history of Rome", "params": {"max_tokens": 2048}},
+                json={
+                    "blog_topic": "The history of Rome",
+                    "params": {"max_tokens": 2048, "temperature": 0.0},
+                },
                 headers=USER,
                 timeout=120,
             )
