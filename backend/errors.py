@@ -55,6 +55,15 @@ class LocalModelBusyError(RuntimeError):
         )
 
 
+class ServerStoppingError(RuntimeError):
+    """The server was asked to stop (SIGTERM) while a generation ran; it ended at its next token."""
+
+    def __init__(self) -> None:
+        super().__init__(
+            "The server is shutting down, so this answer stopped here; ask again once it is back."
+        )
+
+
 _THROTTLING_CODES = {
     "ThrottlingException",
     "TooManyRequestsException",
@@ -113,7 +122,15 @@ def _root_cause(exc: BaseException) -> BaseException:
     while id(current) not in seen:
         seen.add(id(current))
         if isinstance(
-            current, (ClientError, BotoCoreError, LocalModelMissingError, LocalModelBusyError, SentenceError)
+            current,
+            (
+                ClientError,
+                BotoCoreError,
+                LocalModelMissingError,
+                LocalModelBusyError,
+                ServerStoppingError,
+                SentenceError,
+            ),
         ):
             return current
         nxt = current.__cause__ or current.__context__
@@ -128,7 +145,7 @@ def classify(exc: BaseException) -> ErrorKind:
     exc = _root_cause(exc)
     if isinstance(exc, LocalModelMissingError):
         return ErrorKind.LOCAL_MODEL_MISSING
-    if isinstance(exc, LocalModelBusyError):
+    if isinstance(exc, (LocalModelBusyError, ServerStoppingError)):
         return ErrorKind.BUSY
     if isinstance(
         exc,

@@ -5,6 +5,7 @@ Nothing in the backend reads the environment itself: callers build a ``Settings`
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal
 
@@ -23,10 +24,29 @@ DEFAULT_BEDROCK_IMAGE_MODEL = "amazon.nova-canvas-v1:0"
 DEFAULT_KB_MODEL = "amazon.nova-lite-v1:0"
 LOCAL_CHAT_MODEL = "SmolLM2-135M-Instruct"
 LOCAL_EMBEDDING_MODEL = "all-MiniLM-L6-v2"
+# Per-file parsing limits for policy PDFs: the 76 KB PDF that decodes to 70 MB took 70 s to read, and a
+# text page's content stream is a few KB, so 16 MB is far beyond any real policy page.
+DEFAULT_MAX_PARSE_SECONDS = 10.0
+DEFAULT_MAX_DECODED_PAGE_MB = 16.0
 
 
 class SettingsError(ValueError):
     """A configuration value is invalid; the message is one sentence naming the variable."""
+
+
+@dataclass(frozen=True)
+class ParseLimits:
+    """Per-file limits on reading a PDF's text (``MAX_PARSE_SECONDS``, ``MAX_DECODED_PAGE_MB``).
+
+    A file over either is rejected with one sentence naming the limit; the time limit is enforced by
+    killing the worker process that reads it (``backend/rag/ingest/parallel.py``).
+    """
+
+    seconds: float = DEFAULT_MAX_PARSE_SECONDS
+    decoded_page_bytes: int = round(DEFAULT_MAX_DECODED_PAGE_MB * 1_000_000)
+
+
+DEFAULT_PARSE_LIMITS = ParseLimits()
 
 
 class Settings(BaseSettings):
@@ -78,6 +98,13 @@ class Settings(BaseSettings):
     output_dir: Path = Field(default=Path("data/outputs"), alias="OUTPUT_DIR")
 
     rag_top_k: int = Field(default=5, ge=1, le=50, alias="RAG_TOP_K")
+    # Per-file parsing limits for uploaded and ingested PDFs (``parse_limits``).
+    max_parse_seconds: float = Field(
+        default=DEFAULT_MAX_PARSE_SECONDS, gt=0, le=3600, allow_inf_nan=False, alias="MAX_PARSE_SECONDS"
+    )
+    max_decoded_page_mb: float = Field(
+        default=DEFAULT_MAX_DECODED_PAGE_MB, gt=0, le=10_000, allow_inf_nan=False, alias="MAX_DECODED_PAGE_MB"
+    )
 
     api_url: str | None = Field(default=None, alias="API_URL")
     # How the generation API authenticates callers, on both sides: "iam" (SigV4, the deployed default),
@@ -182,6 +209,11 @@ class Settings(BaseSettings):
     @property
     def admin_group_names(self) -> frozenset[str]:
         return frozenset(g.strip() for g in self.admin_groups.split(",") if g.strip())
+
+    @property
+    def parse_limits(self) -> ParseLimits:
+        """The per-file PDF parsing limits, for ``PolicyLibrary``, ``Ingestor`` and the ingest CLI."""
+        return ParseLimits(self.max_parse_seconds, round(self.max_decoded_page_mb * 1_000_000))
 
     @property
     def policies_dir(self) -> Path:

@@ -5,11 +5,12 @@ import streamlit as st
 from backend.chat.conversation import Conversation, Turn
 from backend.metering.meter import CallMeter
 from backend.prompts import load_prompt
+from backend.shutdown import process_shutdown
 from ui.chat_resources import chat_service
 from ui.errors import report
 from ui.feedback import answer_feedback
 from ui.figures import show_figures
-from ui.history import history_sidebar, save, start_new
+from ui.history import AnswerSaving, history_sidebar, start_new
 from ui.metering_resources import price_table
 from ui.operator_resources import current_username, feedback_log, usage_recorder
 from ui.resources import settings
@@ -68,7 +69,10 @@ if question := st.chat_input("Ask me anything"):
     conversation.add_user(question)
     with st.chat_message("user"):
         st.markdown(question)
-    with st.chat_message("assistant"):
+    # The question is saved before the answer and the transcript after it, inside work the server's
+    # shutdown waits for: a SIGTERM mid-answer keeps the question and the part already written.
+    with process_shutdown().work(), st.chat_message("assistant"):
+        saving = AnswerSaving("chat", CONVERSATION_KEY)
         try:
             service = chat_service(cfg, params)
             prompt = service.prompt_messages(history, question, system_prompt)
@@ -82,8 +86,11 @@ if question := st.chat_input("Ask me anything"):
             if reply := conversation.last_reply():
                 reply.figures = meter.figures()
                 reply_footer(reply)
-        except Exception as exc:  # shown as one sentence; the transcript is kept
+        except Exception as exc:  # shown as one sentence; the transcript (and any partial reply) is kept
             message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
-    save("chat", CONVERSATION_KEY)
+        finally:
+            saving.finish()
+    if saving.created:
+        st.rerun()  # the sidebar lists the new conversation

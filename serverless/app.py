@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import logging
 import threading
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import TYPE_CHECKING, Annotated, Any, Protocol
 
 from fastapi import Depends, FastAPI, Path, Query, Request
@@ -323,6 +325,22 @@ async def _handled_error(request: Request, exc: Exception) -> JSONResponse:
     return _error_response(request, exc)
 
 
+@asynccontextmanager
+async def _lifespan(app: FastAPI) -> AsyncIterator[None]:
+    """Under uvicorn, SIGTERM also stops the offline model at its next token (``backend/shutdown.py``).
+
+    uvicorn's graceful shutdown waits for the requests in flight, and a local generation can take
+    minutes; stopped between tokens, it answers 503 with one sentence and saves no output.
+    """
+    from backend.shutdown import process_shutdown
+
+    restore = process_shutdown().hook_signals()
+    try:
+        yield
+    finally:
+        restore()
+
+
 def create_app(
     settings: Settings | None = None,
     *,
@@ -340,6 +358,7 @@ def create_app(
         title="GenAI Workbench generation API",
         version="1.0.0",
         description="Code, blog, summary and poster generation on Amazon Bedrock, or offline.",
+        lifespan=_lifespan,
     )
     holder = _ServiceHolder(settings, generator_service, storage, auth)
     app.state.services = holder

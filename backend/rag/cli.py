@@ -170,6 +170,7 @@ def cmd_ingest(args: argparse.Namespace, ctx: Context) -> int:
         ctx.get_embeddings(),
         embedding_model=settings.embedding_model_id,
         workers=args.workers,
+        limits=settings.parse_limits,
     )
     report = ingestor.add(args.paths) if args.keep_missing else ingestor.sync(args.paths)
     elapsed = time.perf_counter() - started

@@ -1,9 +1,15 @@
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from typing import Any
 
+from langchain_core.callbacks import CallbackManagerForLLMRun
+from langchain_core.language_models.chat_models import BaseChatModel
+from langchain_core.messages import AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk, ChatResult
 from streamlit.testing.v1 import AppTest
 
+from backend.errors import ServerStoppingError
 from backend.settings import Settings
 from tests.fakes import fake_chat_model
 
@@ -111,3 +117,64 @@ def test_each_reply_has_figures_one_usage_record_and_feedback(
     assert feedback[0].model == "SmolLM2-135M-Instruct"
     at.feedback[0].set_value(None).run()  # the rating withdrawn
     assert FeedbackLog(store).since() == []
+
+
+class _StoppedMidAnswer(BaseChatModel):
+    """Writes the start of an answer, then the server is asked to stop (the local model's behaviour)."""
+
+    @property
+    def _llm_type(self) -> str:
+        return "stopped-mid-answer"
+
+    def _generate(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> ChatResult:
+        raise AssertionError("the page streams")
+
+    def _stream(
+        self,
+        messages: list[BaseMessage],
+        stop: list[str] | None = None,
+        run_manager: CallbackManagerForLLMRun | None = None,
+        **kwargs: Any,
+    ) -> Iterator[ChatGenerationChunk]:
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Rome was founded "))
+        yield ChatGenerationChunk(message=AIMessageChunk(content="in 753 BC"))
+        raise ServerStoppingError()
+
+
+def test_an_answer_cut_short_by_a_server_stop_is_saved_with_the_question_and_one_sentence(
+    open_page: Callable[..., AppTest], app_settings: Settings
+) -> None:
+    from backend.appdb.conversations import ConversationRepository
+    from backend.appdb.sqlite import SqliteStore
+    from backend.auth.identity import LOCAL_OWNER
+    from backend.auth.setup import utc_now
+    from backend.chat.history import ConversationHistory
+
+    store = SqliteStore(app_settings.data_dir / "app.db")
+    at = open_page(
+        "pages/chatbot.py", {"settings": app_settings, "chat_model": _StoppedMidAnswer(), "app_store": store}
+    )
+    at.chat_input[0].set_value("Tell me about Rome").run()
+    assert not at.exception
+    assert [m.markdown[0].value for m in at.chat_message if m.markdown] == [
+        "Tell me about Rome",
+        "Rome was founded in 753 BC",
+    ]
+    assert [e.value for e in at.error] == [str(ServerStoppingError())]
+
+    history = ConversationHistory(ConversationRepository(store), utc_now)
+    [summary] = history.list(LOCAL_OWNER, "chat")  # listed in the sidebar after the rerun, too
+    assert any(b.label == summary.title for b in at.sidebar.button)
+    saved = history.open(LOCAL_OWNER, summary.id)
+    assert saved is not None
+    assert [(t.role, t.content, t.is_error) for t in saved.turns] == [
+        ("user", "Tell me about Rome", False),
+        ("assistant", "Rome was founded in 753 BC", False),
+        ("assistant", str(ServerStoppingError()), True),
+    ]

@@ -66,3 +66,30 @@ def test_stop_sequence_and_max_tokens_are_honoured() -> None:
         settings, InferenceParams(temperature=0.0, max_tokens=60, stop_sequences=("three",)), engine=engine
     ).invoke("Count from one to ten in words, separated by commas.")
     assert "four" not in stopped.text.lower()
+
+
+@pytest.mark.local_model
+def test_a_generation_stops_at_the_next_token_once_a_stop_is_requested() -> None:
+    from backend.errors import ServerStoppingError
+    from backend.providers.local_llm import ChatLocalLlama, load_local_engine
+    from backend.shutdown import Shutdown
+
+    shutdown = Shutdown()
+    engine = load_local_engine(context_tokens=1024, threads=2, contexts=1, max_waiting=1, shutdown=shutdown)
+    model = ChatLocalLlama(engine=engine, temperature=0.0, max_tokens=400)
+    question = [HumanMessage("Write a long essay about the history of Rome.")]
+    pieces: list[str] = []
+
+    def read_three_then_stop() -> None:
+        for chunk in model.stream(question):
+            pieces.append(chunk.text)
+            if len(pieces) == 3:
+                shutdown.request()
+
+    with pytest.raises(ServerStoppingError):
+        read_three_then_stop()
+    assert len(pieces) == 3  # not one token more
+    with engine.context():  # the context went back to the pool
+        pass
+    with pytest.raises(ServerStoppingError):  # and no new generation starts on a stopping server
+        model.invoke(question)

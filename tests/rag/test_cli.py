@@ -196,3 +196,37 @@ def test_eval_scores_the_answers_people_read(corpus: Path, tmp_path: Path) -> No
     code, text = _run("eval", str(dataset), "--index", str(tmp_path / "idx"), "--split", "dev", "--json")
     assert json.loads(text)["answers"]["unanswerable"] == 0
     assert json.loads(text)["questions"] == 2
+
+
+def test_ingest_applies_the_configured_parse_time_limit(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    docs = tmp_path / "long"
+    docs.mkdir()
+    (docs / "long.pdf").write_bytes(
+        make_pdf([[f"Section {n}. " + "Leave rules apply. " * 40] for n in range(40)])
+    )
+
+    code, text = _run("ingest", str(docs), "--index", str(tmp_path / "default"), "--workers", "1")
+    assert code == 0
+    assert "added     long.pdf  (40 pages" in text
+
+    monkeypatch.setenv("MAX_PARSE_SECONDS", "0.001")
+    code, text = _run("ingest", str(docs), "--index", str(tmp_path / "strict"), "--workers", "1")
+    assert code == 1
+    assert (
+        "rejected  long.pdf  (reading its text took longer than the 0.001 s limit per file "
+        "(MAX_PARSE_SECONDS), so it was stopped)"
+    ) in text
+
+
+def test_ingest_refuses_a_bad_parse_limit_with_one_sentence(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("MAX_PARSE_SECONDS", "0")
+    code, text = _run("ingest", str(tmp_path), "--index", str(tmp_path / "idx"))
+    assert code == 2
+    assert text == ""
+    assert capsys.readouterr().err == (
+        "Invalid configuration: MAX_PARSE_SECONDS input should be greater than 0 (got '0').\n"
+    )

@@ -12,13 +12,15 @@ from backend.rag.ingest.parser import (
     guess_title,
     open_pdf,
 )
+from backend.settings import DEFAULT_PARSE_LIMITS
 from tests.rag.fakes import IMAGE_PAGE, make_empty_page_tree_pdf, make_pdf
 
 
 def parse_pdf(data: bytes, file: str) -> ParsedDocument:
     """Validate, extract and clean one PDF in this process (ingest does the same across workers)."""
     opened = open_pdf(data, file)
-    return build_document(opened, extract_page_texts(data, file, 0, opened.page_count))
+    limit = DEFAULT_PARSE_LIMITS.decoded_page_bytes
+    return build_document(opened, extract_page_texts(data, file, 0, opened.page_count, limit))
 
 
 def test_pages_keep_their_one_based_numbers() -> None:

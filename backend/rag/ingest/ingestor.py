@@ -32,6 +32,7 @@ from backend.rag.ingest.parser import (
 )
 from backend.rag.ingest.splitter import split_document
 from backend.rag.types import Chunk, embedding_text
+from backend.settings import DEFAULT_PARSE_LIMITS, ParseLimits
 
 Status = Literal["added", "updated", "unchanged", "removed", "rejected"]
 STAGES = ("read", "parse", "split", "embed", "write")
@@ -122,11 +123,13 @@ class Ingestor:
         *,
         embedding_model: str,
         workers: int = 2,
+        limits: ParseLimits = DEFAULT_PARSE_LIMITS,
     ) -> None:
         self._store = store
         self._embeddings = embeddings
         self._embedding_model = embedding_model
         self._workers = workers
+        self._limits = limits
 
     def sync(self, paths: Sequence[Path]) -> IngestReport:
         """Make the index hold exactly the PDFs under ``paths`` (files not listed are removed).
@@ -241,7 +244,7 @@ class Ingestor:
         if not remove_missing:
             text_owner.update({e.text_hash: e.file for e in old_by_name.values() if e.text_hash})
         opened_warnings = {opened.file: opened.warnings for opened in to_parse}
-        texts_by_file = extract_texts(to_parse, self._workers) if to_parse else {}
+        texts_by_file = extract_texts(to_parse, self._workers, self._limits) if to_parse else {}
         for opened in to_parse:
             raw = texts_by_file[opened.file]
             try:

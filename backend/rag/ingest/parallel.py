@@ -3,9 +3,9 @@
 pypdf is pure Python, so processes (not threads) spread the work; they also make the limits hold. A
 PDF can be small on disk and enormous once decoded (one 70 MB content stream shared by 30 pages), so
 every file is extracted in a worker, page ranges largest file first. A file whose pages are not all
-extracted within ``MAX_PARSE_SECONDS`` of its first task starting is rejected with one sentence naming
-the limit, and the pool's processes are killed (their work is abandoned, not waited for). The decoded-
-size limit is checked inside the worker, page by page (``parser.extract_page_texts``).
+extracted within ``limits.seconds`` (``MAX_PARSE_SECONDS``) of its first task starting is rejected with
+one sentence naming the limit, and the pool's processes are killed (their work is abandoned, not waited
+for). The decoded-size limit is checked inside the worker, page by page (``parser.extract_page_texts``).
 
 Workers are spawned (not forked): the parent may hold ONNX Runtime or torch thread pools that must not
 be duplicated mid-operation.
@@ -20,18 +20,20 @@ import sys
 import time
 from concurrent.futures import Future, ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
+from typing import TYPE_CHECKING
 
 from backend.rag.ingest.parser import DocumentError, OpenedPdf, extract_page_texts
 
+if TYPE_CHECKING:  # workers import this module; they need no settings machinery
+    from backend.settings import ParseLimits
+
 PAGES_PER_TASK = 12
 _PR_SET_PDEATHSIG = 1  # from <sys/prctl.h>
-# Per file, from when its first page range starts: the 76 KB PDF that decodes to 70 MB took 70 s.
-MAX_PARSE_SECONDS = 10.0
 
 
-def _task(data: bytes, file: str, start: int, stop: int) -> list[str] | DocumentError:
+def _task(data: bytes, file: str, start: int, stop: int, max_decoded_bytes: int) -> list[str] | DocumentError:
     try:
-        return extract_page_texts(data, file, start, stop)
+        return extract_page_texts(data, file, start, stop, max_decoded_bytes)
     except DocumentError as exc:
         return exc  # returned, not raised: one bad file must not cancel the others
 
@@ -61,9 +63,13 @@ def _kill(pool: ProcessPoolExecutor) -> None:
 
 
 def extract_texts(
-    opened: list[OpenedPdf], workers: int, *, max_seconds: float = MAX_PARSE_SECONDS
+    opened: list[OpenedPdf], workers: int, limits: ParseLimits
 ) -> dict[str, list[str] | DocumentError]:
-    """Raw page texts per file name, or the DocumentError that rejected the file."""
+    """Raw page texts per file name, or the DocumentError that rejected the file.
+
+    ``limits.seconds`` counts per file from when its first page range starts.
+    """
+    max_seconds = limits.seconds
     ranges = [
         (doc, start, min(start + PAGES_PER_TASK, doc.page_count))
         for doc in sorted(opened, key=lambda d: -d.page_count)
@@ -80,7 +86,7 @@ def extract_texts(
     )
     try:
         futures: list[tuple[str, int, Future[list[str] | DocumentError]]] = [
-            (doc.file, start, pool.submit(_task, doc.data, doc.file, start, stop))
+            (doc.file, start, pool.submit(_task, doc.data, doc.file, start, stop, limits.decoded_page_bytes))
             for doc, start, stop in ranges
         ]
         started: dict[str, float] = {}
@@ -109,7 +115,7 @@ def extract_texts(
         unfinished = [
             doc for doc in opened if doc.file not in timed_out and len(pieces[doc.file]) < _tasks(doc)
         ]
-        retried = extract_texts(unfinished, workers, max_seconds=max_seconds) if unfinished else {}
+        retried = extract_texts(unfinished, workers, limits) if unfinished else {}
     else:
         retried = {}
 
@@ -119,7 +125,8 @@ def extract_texts(
         if file in timed_out:
             results[file] = DocumentError(
                 file,
-                f"reading its text took longer than the {max_seconds:g} s limit per file, so it was stopped",
+                f"reading its text took longer than the {max_seconds:g} s limit per file "
+                "(MAX_PARSE_SECONDS), so it was stopped",
             )
             continue
         if file in retried:

@@ -29,8 +29,6 @@ _FILE_SUFFIX = re.compile(r"\.(docx?|pptx?|xlsx?|pdf|odt|rtf)\s*$", re.IGNORECAS
 _WORD_CHARS = re.compile(r"\w")
 _COVER_PAGE_CHARS = 200  # a first page shorter than this is a cover page: its lines are the title
 _EOF_WINDOW = 2048  # how far from the end %%EOF may be
-# A text page's content stream is a few KB; 16 MB is far beyond any real policy page.
-MAX_DECODED_PAGE_BYTES = 16_000_000
 
 
 class DocumentError(Exception):
@@ -158,11 +156,12 @@ def open_pdf(data: bytes, file: str) -> OpenedPdf:
     )
 
 
-def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[str]:
+def extract_page_texts(data: bytes, file: str, start: int, stop: int, max_decoded_bytes: int) -> list[str]:
     """Raw text of pages ``start..stop-1`` (0-based indexes). Runs in worker processes.
 
-    A page whose content decodes to more than ``MAX_DECODED_PAGE_BYTES`` is refused before its text is
-    extracted: a few KB of compressed stream can decode to tens of MB and take minutes to read.
+    A page whose content decodes to more than ``max_decoded_bytes`` (``MAX_DECODED_PAGE_MB``) is refused
+    before its text is extracted: a few KB of compressed stream can decode to tens of MB and take minutes
+    to read.
     """
     reader = _reader(data, file)
     texts: list[str] = []
@@ -173,17 +172,21 @@ def extract_page_texts(data: bytes, file: str, start: int, stop: int) -> list[st
             decoded = len(contents.get_data()) if contents is not None else 0
         except Exception as exc:  # a broken content stream must not take the whole ingest down
             raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
-        if decoded > MAX_DECODED_PAGE_BYTES:
+        if decoded > max_decoded_bytes:
             raise DocumentError(
                 file,
-                f"page {index + 1} decodes to {decoded / 1e6:.0f} MB of content, over the "
-                f"{MAX_DECODED_PAGE_BYTES / 1e6:.0f} MB limit per page",
+                f"page {index + 1} decodes to {_megabytes(decoded)} of content, over the "
+                f"{_megabytes(max_decoded_bytes)} limit per page (MAX_DECODED_PAGE_MB)",
             )
         try:
             texts.append(page.extract_text() or "")
         except Exception as exc:
             raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
     return texts
+
+
+def _megabytes(size: int) -> str:
+    return f"{size / 1e6:.3g} MB"
 
 
 def _clean_title(title: str) -> str:

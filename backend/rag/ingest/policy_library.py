@@ -26,6 +26,7 @@ from pypdf.errors import PyPdfError as PdfError
 from backend.rag.index.store import FileEntry, IndexStore, Manifest
 from backend.rag.ingest.ingestor import Ingestor, IngestReport
 from backend.rag.ingest.parser import DocumentError, content_hash, open_pdf
+from backend.settings import DEFAULT_PARSE_LIMITS, ParseLimits
 
 UploadStatus = Literal["added", "updated", "unchanged", "rejected"]
 Progress = Callable[[float, str], object]  # (fraction done, status text); the return is ignored
@@ -132,6 +133,7 @@ class PolicyLibrary:
         embedding_model: str,
         embeddings: Callable[[], Embeddings],
         workers: int = 2,
+        limits: ParseLimits = DEFAULT_PARSE_LIMITS,
     ) -> None:
         self.store = IndexStore(index_dir)
         self.policies_dir = policies_dir
@@ -139,10 +141,15 @@ class PolicyLibrary:
         self.embedding_model = embedding_model
         self._embeddings = embeddings  # loaded only when something has to be embedded
         self._workers = workers
+        self._limits = limits
 
     def _ingestor(self) -> Ingestor:
         return Ingestor(
-            self.store, self._embeddings(), embedding_model=self.embedding_model, workers=self._workers
+            self.store,
+            self._embeddings(),
+            embedding_model=self.embedding_model,
+            workers=self._workers,
+            limits=self._limits,
         )
 
     def generation(self) -> str | None:
