@@ -33,6 +33,15 @@ jobs.settle(user)  # uploads a killed run saved but never indexed: indexed or se
 show_job(jobs)
 
 rows = docs.documents()
+recut = docs.needs_recut()
+if recut:
+    one = len(recut) == 1
+    st.info(
+        f"{len(recut)} {'document was' if one else 'documents were'} split into passages by an earlier "
+        f"version of the app; Rebuild (below) splits {'it' if one else 'them'} again with this version's "
+        "improvements.",
+        icon=":material/info:",
+    )
 if rows:
     st.dataframe(
         [

@@ -123,6 +123,11 @@ class PolicyDocuments:
             )
         return rows
 
+    def needs_recut(self) -> list[str]:
+        """Indexed files an earlier version of the text pipeline cut into passages (a rebuild re-cuts)."""
+        stats = self._library.stats()
+        return stats.recut if stats else []
+
     def info(self, file: str) -> DocumentInfo | None:
         """A document's version and effective date (for showing beside a cited source)."""
         return self._catalog.get(file)

@@ -6,6 +6,7 @@ job, then reruns the page as its poll would.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import threading
 from collections.abc import Callable, Sequence
@@ -22,7 +23,9 @@ from backend.auth.setup import utc_now
 from backend.documents.document_jobs import SETTLED
 from backend.documents.jobs import JobRunner
 from backend.documents.service import refusal_message
+from backend.rag.index.store import IndexStore
 from backend.rag.ingest.policy_library import PolicyLibrary, Progress, UploadResult
+from backend.rag.ingest.splitter import CHUNKING_VERSION
 from backend.settings import Settings
 from tests.conftest import REPO_ROOT
 from tests.pages.conftest import APP
@@ -155,6 +158,29 @@ def test_rebuild_picks_up_files_added_to_the_folders(
     assert not at.exception
     assert [s.value for s in at.success] == ["Index rebuilt: 2 documents, 3 chunks."]
     assert len(table(at)) == 2
+
+
+def test_documents_an_earlier_version_cut_are_flagged_until_a_rebuild_re_cuts_them(
+    open_page: Callable[..., AppTest], library_settings: Settings
+) -> None:
+    store = IndexStore(library_settings.index_dir)
+    index = store.load()
+    files = tuple(dataclasses.replace(f, chunking="2025-01-01") for f in index.manifest.files)
+    store.write(dataclasses.replace(index.manifest, files=files), index.chunks, index.vectors)
+
+    at = open_docs(open_page, library_settings)
+    assert [i.value for i in at.info if "earlier version" in i.value] == [
+        "1 document was split into passages by an earlier version of the app; Rebuild (below) splits it "
+        "again with this version's improvements."
+    ]
+    button(at, "Rebuild index").click().run()
+    after_job(at)
+
+    assert not at.exception
+    assert not [i for i in at.info if "earlier version" in i.value]
+    manifest = store.read_manifest()
+    assert manifest is not None
+    assert {f.chunking for f in manifest.files} == {CHUNKING_VERSION}
 
 
 def test_a_staff_user_gets_the_admins_only_page_and_no_admin_section(

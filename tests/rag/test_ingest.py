@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
 import pytest
 
 from backend.rag.index.store import IndexStore
 from backend.rag.ingest.ingestor import Ingestor, discover
+from backend.rag.ingest.splitter import CHUNKING_VERSION
 from tests.rag.fakes import IMAGE_PAGE, HashingEmbeddings, make_pdf
 
 LEAVE = [
@@ -176,3 +178,49 @@ def test_parallel_extraction_matches_inline(tmp_path: Path) -> None:
     b = IndexStore(tmp_path / "i2").load().chunks
     assert a == b
     assert {c.page for c in a} == set(range(1, 31))
+
+
+def _mark_cut_by(index_dir: Path, chunking: str) -> None:
+    """Rewrite the live generation as if an app with another text pipeline version had cut it."""
+    store = IndexStore(index_dir, durable=False)
+    index = store.load()
+    files = tuple(dataclasses.replace(f, chunking=chunking) for f in index.manifest.files)
+    store.write(dataclasses.replace(index.manifest, files=files), index.chunks, index.vectors)
+
+
+def test_a_sync_re_cuts_files_an_earlier_text_pipeline_cut(tmp_path: Path, folder: Path) -> None:
+    _ingestor(tmp_path, HashingEmbeddings()).sync([folder])
+    _mark_cut_by(tmp_path / "index", "")  # an index written before files recorded their version
+    assert IndexStore(tmp_path / "index").read_manifest().files[0].chunking == ""  # type: ignore[union-attr]
+    emb = HashingEmbeddings()
+    report = _ingestor(tmp_path, emb).sync([folder])
+    assert _statuses(report) == {"gym.pdf": "updated", "leave.pdf": "updated"}
+    assert report.written
+    assert emb.embedded_texts
+    manifest = IndexStore(tmp_path / "index").read_manifest()
+    assert manifest is not None
+    assert {f.chunking for f in manifest.files} == {CHUNKING_VERSION}
+    # Once re-cut, the next sync has nothing to do.
+    again = HashingEmbeddings()
+    assert set(_statuses(_ingestor(tmp_path, again).sync([folder])).values()) == {"unchanged"}
+    assert again.embedded_texts == []
+
+
+def test_adding_a_file_leaves_the_others_as_an_earlier_pipeline_cut_them(
+    tmp_path: Path, folder: Path
+) -> None:
+    _ingestor(tmp_path, HashingEmbeddings()).sync([folder])
+    _mark_cut_by(tmp_path / "index", "old")
+    extra = tmp_path / "travel.pdf"
+    extra.write_bytes(make_pdf(TRAVEL))
+    emb = HashingEmbeddings()
+    report = _ingestor(tmp_path, emb).add([extra])
+    assert _statuses(report) == {"travel.pdf": "added"}
+    manifest = IndexStore(tmp_path / "index").read_manifest()
+    assert manifest is not None
+    assert {f.file: f.chunking for f in manifest.files} == {
+        "gym.pdf": "old",
+        "leave.pdf": "old",
+        "travel.pdf": CHUNKING_VERSION,
+    }
+    assert all("Travel" in t for t in emb.embedded_texts)  # only the new file was embedded

@@ -89,6 +89,9 @@ class FileEntry:
     # SHA-256 of the normalised extracted text (``parser.text_hash``): catches the same document saved
     # as different bytes. Empty in indexes written before it existed (still format 1: it is optional).
     text_hash: str = ""
+    # The version of the text pipeline (parse, clean, split) that cut its passages: a file cut by an
+    # earlier one is re-cut by the next sync, although its bytes are unchanged. Empty in older indexes.
+    chunking: str = ""
 
 
 @dataclass(frozen=True)

@@ -30,7 +30,7 @@ from backend.rag.ingest.parser import (
     open_pdf,
     text_hash,
 )
-from backend.rag.ingest.splitter import split_document
+from backend.rag.ingest.splitter import CHUNKING_VERSION, split_document
 from backend.rag.types import Chunk, embedding_text
 from backend.settings import DEFAULT_PARSE_LIMITS, ParseLimits
 
@@ -222,7 +222,10 @@ class Ingestor:
                 )
                 continue
             seen_hashes[digest] = path.name
-            if digest in old_by_hash:
+            reused = old_by_hash.get(digest)
+            # A file cut by an earlier text pipeline is re-cut by a sync; adding files leaves the others
+            # as they are (their passages stay searchable until the next sync).
+            if reused is not None and (reused.chunking == CHUNKING_VERSION or not remove_missing):
                 entry = dataclasses.replace(old_by_hash[digest], file=path.name, source=str(path))
                 final[path.name] = entry
                 report.outcomes.append(
@@ -294,6 +297,7 @@ class Ingestor:
                 source,
                 warnings,
                 text_hash=text_hashes[doc.file],
+                chunking=CHUNKING_VERSION,
             )
             status: Status = "updated" if doc.file in old_by_name else "added"
             report.outcomes.append(FileOutcome(doc.file, status, "", len(doc.pages), len(chunks), warnings))
@@ -312,8 +316,8 @@ class Ingestor:
                     final[entry.file] = entry
 
         changed = old is None or [
-            (e.file, e.content_hash) for e in sorted(final.values(), key=lambda e: e.file)
-        ] != [(e.file, e.content_hash) for e in sorted(old.files, key=lambda e: e.file)]
+            (e.file, e.content_hash, e.chunking) for e in sorted(final.values(), key=lambda e: e.file)
+        ] != [(e.file, e.content_hash, e.chunking) for e in sorted(old.files, key=lambda e: e.file)]
         if changed and (final or old is not None):
             dimension = int(new_vectors.shape[1]) if new_vectors.size else (old.dimension if old else 0)
             if dimension == 0:

@@ -1,0 +1,45 @@
+"""The text pipeline's version moves with its output, so indexes get re-cut after an improvement.
+
+An indexed file records the ``CHUNKING_VERSION`` that cut it, and a sync re-cuts files of another
+version. That only works if the version changes whenever parsing, cleaning or splitting make
+different passages: this test pins the passages of the shipped sample policies to the version. When it
+fails, the pipeline's output changed: bump ``CHUNKING_VERSION`` and record the new fingerprint here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+
+from backend.rag.ingest.parser import build_document, extract_page_texts, open_pdf
+from backend.rag.ingest.splitter import CHUNKING_VERSION, split_document
+from backend.settings import DEFAULT_PARSE_LIMITS
+from tests.conftest import REPO_ROOT
+
+FINGERPRINTS = {
+    "2026-11-30": "0750db60581271128d8ba618d2d6e9f23a994aa9706151a67706d56d557e88e1",
+}
+
+
+def passages_fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in sorted((REPO_ROOT / "data" / "policies").glob("*.pdf")):
+        data = path.read_bytes()
+        opened = open_pdf(data, path.name)
+        raw = extract_page_texts(
+            data, path.name, 0, opened.page_count, DEFAULT_PARSE_LIMITS.decoded_page_bytes
+        )
+        for chunk in split_document(build_document(opened, raw)):
+            digest.update(
+                json.dumps([chunk.file, chunk.page, chunk.title, chunk.section, chunk.text]).encode()
+            )
+    return digest.hexdigest()
+
+
+def test_the_chunking_version_changes_with_the_passages_the_pipeline_makes() -> None:
+    fingerprint = passages_fingerprint()
+    assert FINGERPRINTS.get(CHUNKING_VERSION) == fingerprint, (
+        f"The sample policies now split into different passages (fingerprint {fingerprint}): bump "
+        "CHUNKING_VERSION in backend/rag/ingest/splitter.py and record the new fingerprint here, so "
+        "existing indexes are re-cut."
+    )
