@@ -106,9 +106,16 @@ class DocumentJobs:
 
         Called when an admin opens the page, so the first admin after a crash sees them settled (indexed,
         or set aside), audited under their name. None when there is nothing to settle, or while another
-        job runs (it may be the upload that saved them; the next page open looks again).
+        job runs (it may be the upload that saved them; the next page open looks again), or when the last
+        job was a reconcile that failed.
         """
         self._documents.authorize(user, "reconcile")
+        last = self._runner.current()
+        if last is not None and last.kind == "reconcile" and last.state == "failed":
+            # Not again at once: the page reruns when a job ends, so a reconcile that keeps failing (no
+            # embedding model, a read-only index) would loop and hide its own sentence. The files stay
+            # on disk; any other change (a rebuild indexes them) or a restart lets it try again.
+            return None
         stray = self._documents.stray_uploads()
         if not stray:
             return None
