@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from backend.auth.identity import Identity
+from backend.auth.identity import Identity, require_admin
 from backend.documents.jobs import JobBusyError, JobRunner, JobSnapshot, Note, Progress
 from backend.documents.service import PolicyDocuments
 from backend.rag.ingest.policy_library import UploadResult
@@ -38,8 +38,10 @@ class DocumentJobs:
         self._documents = documents
         self._runner = runner
 
-    def current(self) -> JobSnapshot | None:
-        """The running job, or the last one with its outcome (whoever started it)."""
+    def current(self, user: Identity) -> JobSnapshot | None:
+        """The running job, or the last one with its outcome (whoever started it); admins only, since it
+        names who changed which document and why a file was refused."""
+        require_admin(user, "see policy document changes")
         return self._runner.current()
 
     def upload(

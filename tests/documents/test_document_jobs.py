@@ -56,6 +56,16 @@ def test_staff_and_bad_targets_are_refused_before_any_job_starts(
     assert not library.upload_dir.exists()
 
 
+def test_only_an_admin_reads_the_current_job(setup: Setup) -> None:
+    """A job's snapshot names who changed which document and why a file was refused: admins only."""
+    jobs, runner, _, _ = setup
+    jobs.upload(ADMIN, [("remote.pdf", REMOTE)])
+    done = runner.wait(WAIT_S)
+    assert jobs.current(ADMIN) == done
+    with pytest.raises(PermissionDeniedError, match="Only admins can see policy document changes"):
+        jobs.current(STAFF)
+
+
 def test_an_upload_started_by_a_thread_that_ends_completes_with_its_parse_workers(
     setup: Setup,
 ) -> None:
