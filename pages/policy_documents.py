@@ -30,7 +30,7 @@ st.caption(
 )
 jobs = document_jobs(cfg)
 jobs.settle(user)  # uploads a killed run saved but never indexed: indexed or set aside, as a job
-show_job(jobs)
+show_job(jobs, user)
 
 rows = docs.documents()
 recut = docs.needs_recut()

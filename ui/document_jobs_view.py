@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import streamlit as st
 
+from backend.auth.identity import Identity
 from backend.documents.document_jobs import DocumentJobs
 from backend.documents.jobs import JobBusyError, JobSnapshot, Note, status_line
 from backend.documents.service import refusal_message
@@ -48,21 +49,21 @@ def show_notes(notes: tuple[Note, ...]) -> None:
         _SHOW[kind](text)
 
 
-def _poll(jobs: DocumentJobs) -> None:
-    job = jobs.current()
+def _poll(jobs: DocumentJobs, user: Identity) -> None:
+    job = jobs.current(user)
     if job is None or not job.running:
         st.rerun(scope="app")  # polling stops; the list is re-read and the outcome shows
     st.progress(job.fraction, text=status_line(job))
 
 
-def show_job(jobs: DocumentJobs) -> None:
+def show_job(jobs: DocumentJobs, user: Identity) -> None:
     """The running job's progress (for every admin), or the last job's outcome."""
-    job = jobs.current()
+    job = jobs.current(user)
     if job is None:
         return
     if job.running:
         st.session_state[WATCH_KEY] = job.id
-        st.fragment(_poll, run_every=POLL_S)(jobs)
+        st.fragment(_poll, run_every=POLL_S)(jobs, user)
     elif st.session_state.get(WATCH_KEY) == job.id:  # this session watched it: its outcome, once
         del st.session_state[WATCH_KEY]
         st.caption(status_line(job))

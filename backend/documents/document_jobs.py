@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import date
 
-from backend.auth.identity import Identity
+from backend.auth.identity import Identity, require_admin
 from backend.documents.jobs import JobBusyError, JobRunner, JobSnapshot, Note, Progress
 from backend.documents.service import PolicyDocuments
 from backend.rag.ingest.policy_library import UploadResult
@@ -38,8 +38,10 @@ class DocumentJobs:
         self._documents = documents
         self._runner = runner
 
-    def current(self) -> JobSnapshot | None:
-        """The running job, or the last one with its outcome (whoever started it)."""
+    def current(self, user: Identity) -> JobSnapshot | None:
+        """The running job, or the last one with its outcome (whoever started it); admins only, since it
+        names who changed which document and why a file was refused."""
+        require_admin(user, "see policy document changes")
         return self._runner.current()
 
     def upload(
@@ -106,9 +108,16 @@ class DocumentJobs:
 
         Called when an admin opens the page, so the first admin after a crash sees them settled (indexed,
         or set aside), audited under their name. None when there is nothing to settle, or while another
-        job runs (it may be the upload that saved them; the next page open looks again).
+        job runs (it may be the upload that saved them; the next page open looks again), or when the last
+        job was a reconcile that failed.
         """
         self._documents.authorize(user, "reconcile")
+        last = self._runner.current()
+        if last is not None and last.kind == "reconcile" and last.state == "failed":
+            # Not again at once: the page reruns when a job ends, so a reconcile that keeps failing (no
+            # embedding model, a read-only index) would loop and hide its own sentence. The files stay
+            # on disk; any other change (a rebuild indexes them) or a restart lets it try again.
+            return None
         stray = self._documents.stray_uploads()
         if not stray:
             return None

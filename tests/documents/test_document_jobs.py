@@ -8,13 +8,15 @@ import time
 from collections.abc import Iterator
 
 import pytest
+from langchain_core.embeddings import Embeddings
 
 from backend.appdb.audit import AuditLog
+from backend.appdb.documents import DocumentCatalog
 from backend.appdb.sqlite import SqliteStore
 from backend.auth.identity import Identity, PermissionDeniedError
 from backend.documents.document_jobs import SETTLED, DocumentJobs
 from backend.documents.jobs import JobRunner, Note, Progress
-from backend.documents.service import DocumentOperationError, refusal_message
+from backend.documents.service import DocumentOperationError, PolicyDocuments, refusal_message
 from backend.rag.ingest.policy_library import PolicyLibrary
 from tests.documents.conftest import NOW, LocalDocs
 from tests.fakes import text_pdf
@@ -52,6 +54,16 @@ def test_staff_and_bad_targets_are_refused_before_any_job_starts(
         jobs.delete(ADMIN, "nothing.pdf")
     assert runner.current() is None  # no job was started, so no work ran
     assert not library.upload_dir.exists()
+
+
+def test_only_an_admin_reads_the_current_job(setup: Setup) -> None:
+    """A job's snapshot names who changed which document and why a file was refused: admins only."""
+    jobs, runner, _, _ = setup
+    jobs.upload(ADMIN, [("remote.pdf", REMOTE)])
+    done = runner.wait(WAIT_S)
+    assert jobs.current(ADMIN) == done
+    with pytest.raises(PermissionDeniedError, match="Only admins can see policy document changes"):
+        jobs.current(STAFF)
 
 
 def test_an_upload_started_by_a_thread_that_ends_completes_with_its_parse_workers(
@@ -152,3 +164,46 @@ def test_settle_waits_while_another_job_runs(
         release.set()
     runner.wait(WAIT_S)
     assert jobs.settle(ADMIN) is not None  # the next page open settles it
+
+
+def _model_missing() -> Embeddings:
+    raise OSError("the embedding model is not installed")
+
+
+def test_a_failed_settle_is_not_started_again_by_the_next_page_run(setup: Setup) -> None:
+    """The page settles on every run and reruns when a job ends: a reconcile that fails (no embedding
+    model, a read-only index) must not start again at once, or the page loops forever and the admin never
+    reads the failure's sentence."""
+    jobs, runner, library, store = setup
+    library.upload_dir.mkdir()
+    stray = library.upload_dir / "remote.pdf"
+    stray.write_bytes(REMOTE)
+    os.utime(stray, (0, 0))
+    broken = PolicyLibrary(
+        index_dir=library.store.root,
+        policies_dir=library.policies_dir,
+        upload_dir=library.upload_dir,
+        embedding_model=library.embedding_model,
+        embeddings=_model_missing,
+        workers=1,
+    )
+    failing = DocumentJobs(
+        PolicyDocuments(broken, DocumentCatalog(store), AuditLog(store), lambda: NOW), runner
+    )
+
+    assert failing.settle(ADMIN) is not None
+    failed = runner.wait(WAIT_S)
+    assert failed is not None
+    assert (failed.kind, failed.state) == ("reconcile", "failed")
+
+    assert failing.settle(ADMIN) is None  # the page's rerun after the failure: no second attempt
+    assert runner.current() == failed  # its sentence is what the admin sees
+    assert stray.exists()  # nothing was lost: a rebuild indexes it, or the next start settles it
+
+    # Another change ran since (here a rebuild, which indexes the file): settling may try again.
+    jobs.rebuild(ADMIN)
+    rebuilt = runner.wait(WAIT_S)
+    assert rebuilt is not None
+    assert rebuilt.state == "done"
+    assert "remote.pdf" in {f.file for f in library.stats().files}  # type: ignore[union-attr]
+    assert jobs.settle(ADMIN) is None  # nothing left to settle

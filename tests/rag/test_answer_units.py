@@ -247,3 +247,22 @@ def test_select_quotes_takes_the_best_units_within_budget_margin_and_pages(
     ranked = _scored(units, [scores.get(u.text, 0.1) - 0.001 * u.chunk.page for u in units])
     quotes = select_quotes(ranked, None, word_budget=budget, margin=margin, max_pages=max_pages)
     assert [(q.page, q.lines) for q in quotes] == expected
+
+
+def test_rows_of_two_tables_in_one_passage_are_quoted_under_their_own_lead_in() -> None:
+    """Hotel and meal limits by city tier, one table each, in one passage: the meal rows must not read
+    as more hotel limits under the hotel table's lead-in."""
+    hotel = "Hotel stays are reimbursed up to these limits per night:"
+    meals = "Meals up to these limits per day:"
+    chunk = _page(
+        3,
+        f"{hotel}\nCity tier Hotel\nTier 1 INR 9,000\nTier 2 INR 6,000\n"
+        f"{meals}\nCity tier Meals\nTier 1 INR 1,500\nTier 2 INR 1,000",
+    )
+    units = units_of(chunk)
+    scores = {"Tier 1 INR 9,000": 1.0, "Tier 1 INR 1,500": 0.9}  # the hotel row, then the meal row
+    quotes = select_quotes(_scored(units, [scores.get(u.text, 0.1) for u in units]), None)
+    assert [(q.page, q.lines) for q in quotes] == [
+        (3, (hotel, "Tier 1: INR 9,000", "Tier 2: INR 6,000")),
+        (3, (meals, "Tier 1: INR 1,500", "Tier 2: INR 1,000")),
+    ]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import os
 from pathlib import Path
 
 import pytest
@@ -187,3 +188,20 @@ def test_page_pdf_is_exactly_the_cited_page(library: PolicyLibrary) -> None:
 def test_single_page_pdf_rejects_pages_out_of_range() -> None:
     with pytest.raises(ValueError, match=r"outside 1\.\.1"):
         single_page_pdf(pdf_bytes("one"), 2)
+
+
+def test_a_file_gone_between_listing_and_looking_is_not_a_stray_upload(
+    library: PolicyLibrary, tmp_path: Path
+) -> None:
+    """The Policy documents page lists strays on every run while a job may take a refused upload back
+    off disk (or set one aside): a name whose file is gone by the time it is looked at is skipped, not a
+    crash of the page."""
+    library.rebuild()
+    library.upload_dir.mkdir()
+    # A name the folder listing returns whose file no longer exists (deterministically: a dangling link).
+    (library.upload_dir / "gone.pdf").symlink_to(tmp_path / "nowhere.pdf")
+    left = library.upload_dir / "left.pdf"
+    left.write_bytes(pdf_bytes("Remote work is allowed three days a week."))
+    os.utime(left, (0, 0))
+    assert [p.name for p in library.stray_uploads()] == ["left.pdf"]
+    assert [p.name for p in library.stray_uploads(min_age_s=0)] == ["left.pdf"]

@@ -337,10 +337,19 @@ def select_quotes(
             texts.add(unit.text)
             chosen.append(unit)
             words += len(unit.text.split())
-    by_passage: dict[str, list[Unit]] = {}
-    for unit in chosen:  # passages in the order their first unit was chosen
-        by_passage.setdefault(unit.chunk.chunk_id, []).append(unit)
-    return [_quote(sorted(units, key=lambda u: u.index), neighbours) for units in by_passage.values()]
+    by_part: dict[tuple[str, str], list[Unit]] = {}
+    for unit in chosen:  # passages (and their tables) in the order their first unit was chosen
+        by_part.setdefault((unit.chunk.chunk_id, _table_of(unit)), []).append(unit)
+    return [_quote(sorted(units, key=lambda u: u.index), neighbours) for units in by_part.values()]
+
+
+def _table_of(unit: Unit) -> str:
+    """Which table or list of its passage ``unit`` belongs to ("" for running text). Each is quoted on
+    its own, under its own lead-in: rows of a second table merged into the first would read as more of
+    the first's figures. A lead-in sentence ("…limits per night:") goes with what it introduces."""
+    if unit.kind in ("row", "item", "header"):
+        return f"lead:{unit.lead_in}" if unit.lead_in else f"header:{unit.context}"
+    return f"lead:{unit.text}" if unit.text.rstrip().endswith(":") else ""
 
 
 def compose(quotes: Sequence[Quote]) -> str:

@@ -127,6 +127,15 @@ def write_atomically(path: Path, data: bytes) -> None:
         raise
 
 
+def _age(path: Path, now: float) -> float | None:
+    """Seconds since ``path`` was written, or None when it is gone since the folder was listed (a job
+    took a refused upload back off disk, or set one aside)."""
+    try:
+        return now - path.stat().st_mtime
+    except FileNotFoundError:
+        return None
+
+
 class PolicyLibrary:
     """Keeps the index in step with ``policies_dir`` (shipped samples) and ``upload_dir`` (HR uploads)."""
 
@@ -200,10 +209,11 @@ class PolicyLibrary:
             return []
         indexed = {entry.file for entry in manifest.files}
         now = time.time()
+        ages = {path: _age(path, now) for path in sorted(self.upload_dir.glob("*.pdf"))}
         return [
             path
-            for path in sorted(self.upload_dir.glob("*.pdf"))
-            if path.name not in indexed and now - path.stat().st_mtime >= min_age_s
+            for path, age in ages.items()
+            if path.name not in indexed and age is not None and age >= min_age_s
         ]
 
     def reconcile(self, *, min_age_s: float = RECONCILE_MIN_AGE_S) -> list[UploadResult]:
