@@ -103,7 +103,12 @@ class Settings(BaseSettings):
         default=DEFAULT_MAX_PARSE_SECONDS, gt=0, le=3600, allow_inf_nan=False, alias="MAX_PARSE_SECONDS"
     )
     max_decoded_page_mb: float = Field(
-        default=DEFAULT_MAX_DECODED_PAGE_MB, gt=0, le=10_000, allow_inf_nan=False, alias="MAX_DECODED_PAGE_MB"
+        # At least 1 KB: a smaller value would round to a limit of 0 bytes and refuse every page.
+        default=DEFAULT_MAX_DECODED_PAGE_MB,
+        ge=0.001,
+        le=10_000,
+        allow_inf_nan=False,
+        alias="MAX_DECODED_PAGE_MB",
     )
 
     api_url: str | None = Field(default=None, alias="API_URL")

@@ -19,14 +19,15 @@ from __future__ import annotations
 import signal
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from types import FrameType
-from typing import Any
+from typing import Any, TypeVar
 
 from backend.errors import ServerStoppingError
 
 STOP_SIGNALS = (signal.SIGTERM, signal.SIGINT)
+T = TypeVar("T")
 
 
 class Shutdown:
@@ -106,6 +107,17 @@ class Shutdown:
                     signal.signal(sig, old)
 
         return restore
+
+
+def until_stopped(pieces: Iterable[T], shutdown: Shutdown) -> Iterator[T]:
+    """Pass a stream through, ending it with ``ServerStoppingError`` at the first piece after a stop.
+
+    The local model checks between tokens itself; a Bedrock or Knowledge Base stream has no such check,
+    so the pages wrap every stream in this and a SIGTERM ends any answer within one piece.
+    """
+    for piece in pieces:
+        yield piece
+        shutdown.check()
 
 
 _PROCESS = Shutdown()

@@ -10,6 +10,7 @@ from backend.banking.assistant import banking_mode, mode_caption, opening_messag
 from backend.banking.errors import banking_error_message
 from backend.banking.trace import AgentReply
 from backend.chat.conversation import Conversation
+from backend.shutdown import process_shutdown, until_stopped
 from ui.banking_resources import account_store, banking_assistant
 from ui.errors import report
 from ui.resources import settings
@@ -81,7 +82,10 @@ if question := st.chat_input("Ask about your new account, or a question for the 
             reply = banking_assistant(cfg).ask(question, session_id, awaiting_account_id=awaiting)
             # Offline the reply comes in one piece (the first FAQ question also indexes the FAQ).
             with st.spinner("Looking it up…") if mode == "guided" else contextlib.nullcontext():
-                st.write_stream(markdown_safe(p) for p in conversation.record_reply(reply.pieces()))
+                st.write_stream(
+                    markdown_safe(p)
+                    for p in conversation.record_reply(until_stopped(reply.pieces(), process_shutdown()))
+                )
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             attempts = reply.attempts if reply is not None else 1
             message = report(

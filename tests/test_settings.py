@@ -118,7 +118,12 @@ def test_parse_limits_come_from_two_settings(
         (
             "MAX_DECODED_PAGE_MB",
             "0",
-            "Invalid configuration: MAX_DECODED_PAGE_MB input should be greater than 0",
+            "Invalid configuration: MAX_DECODED_PAGE_MB input should be greater than or equal to 0.001",
+        ),
+        (
+            "MAX_DECODED_PAGE_MB",
+            "0.0000001",  # would round to a 0-byte limit that refuses every page
+            "Invalid configuration: MAX_DECODED_PAGE_MB input should be greater than or equal to 0.001",
         ),
         ("MAX_DECODED_PAGE_MB", "nan", "Invalid configuration: MAX_DECODED_PAGE_MB input should be a finite"),
         ("MAX_DECODED_PAGE_MB", "16MB", "Invalid configuration: MAX_DECODED_PAGE_MB input should be a valid"),

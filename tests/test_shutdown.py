@@ -6,12 +6,13 @@ import os
 import signal
 import threading
 import time
+from collections.abc import Iterator
 from types import FrameType
 
 import pytest
 
 from backend.errors import ErrorKind, ServerStoppingError, classify, user_message
-from backend.shutdown import Shutdown
+from backend.shutdown import Shutdown, until_stopped
 
 
 def test_drain_requests_the_stop_and_waits_for_the_work_under_way() -> None:
@@ -85,3 +86,30 @@ def test_the_signal_hook_is_a_no_op_outside_the_main_thread() -> None:
     worker.join(5)
     assert signal.getsignal(signal.SIGTERM) is before
     restores[0]()
+
+
+def test_until_stopped_ends_any_stream_at_the_first_piece_after_a_stop() -> None:
+    shutdown = Shutdown()
+    pulled: list[str] = []
+
+    def pieces() -> Iterator[str]:  # a provider stream with no stop check of its own (Bedrock)
+        for piece in ("Rome ", "was ", "founded ", "in 753 BC"):
+            pulled.append(piece)
+            yield piece
+
+    shown: list[str] = []
+
+    def show(stream: Iterator[str]) -> None:
+        for piece in stream:
+            shown.append(piece)
+            if piece == "was ":
+                shutdown.request()  # SIGTERM while the answer streams
+
+    with pytest.raises(ServerStoppingError):
+        show(until_stopped(pieces(), shutdown))
+    assert shown == ["Rome ", "was "]
+    assert pulled == ["Rome ", "was "]  # nothing more is asked of the provider
+
+
+def test_until_stopped_passes_a_whole_stream_through_when_no_stop_comes() -> None:
+    assert list(until_stopped(iter(["a", "b"]), Shutdown())) == ["a", "b"]

@@ -49,25 +49,29 @@ def show_notes(notes: tuple[Note, ...]) -> None:
         _SHOW[kind](text)
 
 
-def _poll(jobs: DocumentJobs, user: Identity) -> None:
+def _poll(jobs: DocumentJobs, user: Identity, watched: int) -> None:
     job = jobs.current(user)
-    if job is None or not job.running:
+    if job is None or not job.running or job.id != watched:
         st.rerun(scope="app")  # polling stops; the list is re-read and the outcome shows
     st.progress(job.fraction, text=status_line(job))
 
 
 def show_job(jobs: DocumentJobs, user: Identity) -> None:
     """The running job's progress (for every admin), or the last job's outcome."""
+    watched = st.session_state.get(WATCH_KEY)
+    seen = jobs.get(user, watched) if watched is not None else None
+    if seen is not None and not seen.running:  # this session watched it: its outcome, once, even if
+        del st.session_state[WATCH_KEY]  # another admin's job started before the poll came round
+        st.caption(status_line(seen))
+        show_notes(seen.notes)
     job = jobs.current(user)
     if job is None:
         return
     if job.running:
         st.session_state[WATCH_KEY] = job.id
-        st.fragment(_poll, run_every=POLL_S)(jobs, user)
-    elif st.session_state.get(WATCH_KEY) == job.id:  # this session watched it: its outcome, once
-        del st.session_state[WATCH_KEY]
-        st.caption(status_line(job))
-        show_notes(job.notes)
+        st.fragment(_poll, run_every=POLL_S)(jobs, user, job.id)
+    elif seen is not None and seen.id == job.id:
+        return  # its outcome is shown above
     else:
         with st.expander(f"Last change: {status_line(job)}", icon=":material/history:"):
             show_notes(job.notes)

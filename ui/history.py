@@ -39,27 +39,6 @@ def start_new(key: str) -> None:
     st.session_state.pop(_id_key(key), None)
 
 
-def save(kind: ConversationKind, key: str) -> None:
-    """Save the page's transcript for the signed-in user (after each exchange).
-
-    The first save of a conversation reruns the page, so the sidebar lists it at once.
-    """
-    conversation: Conversation = st.session_state[key]
-    before = st.session_state.get(_id_key(key))
-    try:
-        saved = conversation_history().save(current_user(), kind, before, conversation)
-    except StoreError as exc:
-        st.warning(str(exc), icon=":material/save:")
-        return
-    except Exception:  # the conversation stays on screen; only saving failed
-        logger.exception("Saving the conversation failed")
-        st.warning("This conversation could not be saved; the details are in the app log.")
-        return
-    st.session_state[_id_key(key)] = saved
-    if saved != before:
-        st.rerun()
-
-
 class AnswerSaving:
     """Saving around one answer: the question before it, and the transcript after it, however it ended.
 

@@ -44,6 +44,11 @@ class DocumentJobs:
         require_admin(user, "see policy document changes")
         return self._runner.current()
 
+    def get(self, user: Identity, job_id: int) -> JobSnapshot | None:
+        """Job ``job_id`` if it is current or recently finished (admins only, like ``current``)."""
+        require_admin(user, "see policy document changes")
+        return self._runner.get(job_id)
+
     def upload(
         self,
         user: Identity,

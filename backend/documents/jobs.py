@@ -29,6 +29,7 @@ Progress = Callable[[float, str], object]  # (fraction done, status text); the r
 Work = Callable[[Progress], list[Note]]
 
 _log = logging.getLogger("workbench.jobs")
+KEEP_FINISHED = 8
 
 
 class JobBusyError(SentenceError):
@@ -103,12 +104,22 @@ class JobRunner:
         self._lock = threading.Lock()
         self._changed = threading.Condition(self._lock)
         self._job: JobSnapshot | None = None
+        # The last few finished jobs by id: a page that watched one still finds its outcome after the
+        # next job has started (another admin may start one before this page's poll comes round).
+        self._finished: dict[int, JobSnapshot] = {}
         self._ids = 0
 
     def current(self) -> JobSnapshot | None:
         """The running job, or the last one with its outcome; None before the first."""
         with self._lock:
             return self._job
+
+    def get(self, job_id: int) -> JobSnapshot | None:
+        """Job ``job_id``: the current one, or a recently finished one; None once forgotten."""
+        with self._lock:
+            if self._job is not None and self._job.id == job_id:
+                return self._job
+            return self._finished.get(job_id)
 
     def start(self, started_by: str, kind: str, label: str, work: Work) -> JobSnapshot:
         """Start ``work`` in a thread of its own; JobBusyError (one sentence) while another job runs."""
@@ -159,4 +170,8 @@ class JobRunner:
         with self._changed:
             if self._job is not None and self._job.id == job_id:
                 self._job = replace(self._job, **changes)  # type: ignore[arg-type]
+                if not self._job.running:
+                    self._finished[job_id] = self._job
+                    for old in sorted(self._finished)[:-KEEP_FINISHED]:
+                        del self._finished[old]
                 self._changed.notify_all()

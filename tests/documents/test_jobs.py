@@ -9,6 +9,7 @@ from datetime import UTC, datetime
 import pytest
 
 from backend.documents.jobs import (
+    KEEP_FINISHED,
     JobBusyError,
     JobRunner,
     JobSnapshot,
@@ -199,3 +200,33 @@ def test_busy_sentence_capitalises_the_label_only() -> None:
         f"The replacement of leave policy.pdf started by ana at {LOCAL} is still running; wait for it to "
         "finish."
     )
+
+
+def test_a_finished_job_is_found_by_id_after_the_next_one_started() -> None:
+    jobs = runner()
+    first = jobs.start(
+        "alice", "upload", "an upload of 1 file", lambda progress: [("success", "a.pdf added")]
+    )
+    assert jobs.wait(WAIT_S) is not None
+    gate = Gate()
+    second = jobs.start("bob", "rebuild", "a rebuild of the policy index", gate)
+    assert gate.entered.wait(WAIT_S)
+
+    seen = jobs.get(first.id)
+    assert seen is not None
+    assert (seen.state, seen.notes) == ("done", (("success", "a.pdf added"),))
+    running = jobs.get(second.id)
+    assert running is not None
+    assert running.running
+    assert jobs.get(second.id + 1) is None
+    gate.opened.set()
+    assert jobs.wait(WAIT_S) is not None
+
+
+def test_only_the_last_few_finished_jobs_are_kept() -> None:
+    jobs = runner()
+    ids = []
+    for _ in range(KEEP_FINISHED + 3):
+        ids.append(jobs.start("alice", "rebuild", "a rebuild", lambda progress: []).id)
+        assert jobs.wait(WAIT_S) is not None
+    assert [i for i in ids if jobs.get(i) is not None] == ids[-KEEP_FINISHED:]

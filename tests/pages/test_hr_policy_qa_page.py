@@ -10,11 +10,17 @@ import pytest
 from botocore.exceptions import ClientError
 from langchain_core.embeddings import DeterministicFakeEmbedding
 from langchain_core.language_models.fake_chat_models import FakeListChatModel, GenericFakeChatModel
-from langchain_core.messages import AIMessage, BaseMessage
+from langchain_core.messages import AIMessage, AIMessageChunk, BaseMessage
+from langchain_core.outputs import ChatGenerationChunk
 from streamlit.testing.v1 import AppTest
 
+from backend.appdb.conversations import ConversationRepository
 from backend.appdb.feedback import FeedbackLog
 from backend.appdb.sqlite import SqliteStore
+from backend.auth.identity import LOCAL_OWNER
+from backend.auth.setup import utc_now
+from backend.chat.history import ConversationHistory
+from backend.errors import ServerStoppingError
 from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
 from backend.rag.answer.extractive import Extractor
 from backend.rag.answer.thresholds import RefusalGate
@@ -265,3 +271,48 @@ def test_model_error_is_one_clear_message_and_the_conversation_is_kept(
     assert all("throttling" in e.value for e in at.error)
     users = [m.markdown[0].value for m in at.chat_message if m.name == "user"]
     assert users == ["How many days of earned leave?", "Still there?"]
+
+
+class StoppedMidAnswer(GenericFakeChatModel):
+    """A Bedrock answer cut short: the server was asked to stop after the first words. ``before`` is
+    called as the answer starts (to see what was saved by then)."""
+
+    before: Any = None
+
+    def _stream(self, messages: list[BaseMessage], *args: Any, **kwargs: Any) -> Any:
+        self.before()
+        yield ChatGenerationChunk(message=AIMessageChunk(content="Employees get "))
+        raise ServerStoppingError()
+
+
+def test_an_answer_cut_short_by_a_server_stop_keeps_the_question_and_the_partial_answer(
+    open_page: Callable[..., AppTest], library_settings: Settings
+) -> None:
+    store = SqliteStore(library_settings.data_dir / "app.db")
+    history = ConversationHistory(ConversationRepository(store), utc_now)
+    saved_before: list[list[str]] = []
+
+    def look() -> None:
+        saved_before.extend(
+            [t.content for t in history.open(LOCAL_OWNER, s.id).turns]  # type: ignore[union-attr]
+            for s in history.list(LOCAL_OWNER, "hrqa")
+        )
+
+    model = StoppedMidAnswer(messages=iter([]), before=look)
+    answerer = generative(model, FakeRetriever([EARNED]))
+    at = open_qa(open_page, library_settings, policy_answerer=answerer, app_store=store)
+
+    at.chat_input[0].set_value("How many days of earned leave?").run()
+
+    assert not at.exception
+    assert [e.value for e in at.error] == [str(ServerStoppingError())]
+    # The question was saved before the answer began: a SIGTERM that kills the run mid-answer keeps it.
+    assert saved_before == [["How many days of earned leave?"]]
+    [summary] = history.list(LOCAL_OWNER, "hrqa")
+    saved = history.open(LOCAL_OWNER, summary.id)
+    assert saved is not None
+    assert [(t.role, t.content, t.is_error) for t in saved.turns] == [
+        ("user", "How many days of earned leave?", False),
+        ("assistant", "Employees get ", False),
+        ("assistant", str(ServerStoppingError()), True),
+    ]

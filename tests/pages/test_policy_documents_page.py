@@ -293,6 +293,43 @@ def test_a_running_upload_shows_to_every_admin_and_refuses_a_second_change(
     assert [s.value for s in third.success] == added  # only there, folded away
 
 
+def test_a_watched_jobs_outcome_shows_even_when_another_admin_started_the_next_one_first(
+    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
+) -> None:
+    library = GatedLibrary(library_settings)
+    library.gate.set()  # the first upload runs straight through
+    runner = JobRunner(utc_now, refusal_message)
+    shared = {
+        "settings": library_settings,
+        "policy_library": library,
+        "document_job_runner": runner,
+        "app_store": SqliteStore(tmp_path / "shared.db"),
+    }
+    first = open_page(PAGE, dict(shared))
+    pets = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
+    first.file_uploader[0].set_value([("pets.pdf", pets, "application/pdf")])
+    button(first, "Add to index").click().run()
+    done = runner.wait(JOB_WAIT_S)
+    assert done is not None
+    assert done.state == "done"
+
+    # Before the first session's poll comes round, another admin starts the next change.
+    library.gate.clear()
+    second = open_page(PAGE, {**shared, "identity": Identity("bea", "admin")})
+    travel = make_pdf(tmp_path / "src" / "travel.pdf", ["Travel: economy class."]).read_bytes()
+    second.file_uploader[0].set_value([("travel.pdf", travel, "application/pdf")])
+    button(second, "Add to index").click().run()
+    assert library.holding.wait(JOB_WAIT_S)
+    try:
+        first.run()  # the poll
+        assert [s.value for s in first.success] == ["pets.pdf: added, 1 pages, 1 passages"]
+        [bar] = first.progress
+        assert bar.text.startswith("An upload of 1 file started by bea at ")
+    finally:
+        library.gate.set()
+    assert runner.wait(JOB_WAIT_S) is not None
+
+
 def test_an_upload_left_outside_the_index_is_settled_as_a_job_on_opening_the_page(
     open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
 ) -> None:
