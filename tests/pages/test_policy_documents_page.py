@@ -227,17 +227,23 @@ class GatedLibrary(PolicyLibrary):
         return super().upload(files, held, replace=replace)
 
 
-def test_a_running_upload_shows_to_every_admin_and_refuses_a_second_change(
-    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
-) -> None:
-    library = GatedLibrary(library_settings)
+def shared_admin_pages(cfg: Settings, tmp_path: Path) -> tuple[GatedLibrary, JobRunner, dict[str, Any]]:
+    """What several admin sessions of one server share: the library, the job runner, the database."""
+    library = GatedLibrary(cfg)
     runner = JobRunner(utc_now, refusal_message)
     shared = {
-        "settings": library_settings,
+        "settings": cfg,
         "policy_library": library,
         "document_job_runner": runner,
         "app_store": SqliteStore(tmp_path / "shared.db"),
     }
+    return library, runner, shared
+
+
+def test_a_running_upload_shows_to_every_admin_and_refuses_a_second_change(
+    open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
+) -> None:
+    library, runner, shared = shared_admin_pages(library_settings, tmp_path)
     pets = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
     first = open_page(PAGE, dict(shared))
     first.file_uploader[0].set_value([("pets.pdf", pets, "application/pdf")])
@@ -296,15 +302,8 @@ def test_a_running_upload_shows_to_every_admin_and_refuses_a_second_change(
 def test_a_watched_jobs_outcome_shows_even_when_another_admin_started_the_next_one_first(
     open_page: Callable[..., AppTest], library_settings: Settings, tmp_path: Path
 ) -> None:
-    library = GatedLibrary(library_settings)
+    library, runner, shared = shared_admin_pages(library_settings, tmp_path)
     library.gate.set()  # the first upload runs straight through
-    runner = JobRunner(utc_now, refusal_message)
-    shared = {
-        "settings": library_settings,
-        "policy_library": library,
-        "document_job_runner": runner,
-        "app_store": SqliteStore(tmp_path / "shared.db"),
-    }
     first = open_page(PAGE, dict(shared))
     pets = make_pdf(tmp_path / "src" / "pets.pdf", ["Pets: one dog allowed at the office."]).read_bytes()
     first.file_uploader[0].set_value([("pets.pdf", pets, "application/pdf")])
