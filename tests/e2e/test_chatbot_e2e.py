@@ -25,16 +25,41 @@ def reply_text(page: Any, index: int) -> str:
     return str(replies.nth(index).locator("[data-testid='stMarkdown']").first.inner_text()).strip()
 
 
+# Records, in the browser, every length the reply's text takes as it is rendered, and whether the script
+# run has started. Polling from the test missed a short reply (8 tokens at 100 tokens/s render in about
+# 0.1 s on an idle machine), and could read the "notRunning" of before the message as the end.
+_RECORD_LENGTHS = """index => {
+  window.__replyLengths = [];
+  window.__sawRun = false;
+  const record = () => {
+    const app = document.querySelector('[data-testid="stApp"]');
+    if (app && app.getAttribute('data-test-script-state') === 'running') window.__sawRun = true;
+    const replies = document.querySelectorAll(
+      '__ASSISTANT__ [data-testid="stChatMessageContent"]');
+    const text = replies[index]?.querySelector('[data-testid="stMarkdown"]');
+    const n = text ? text.innerText.trim().length : 0;
+    const seen = window.__replyLengths;
+    if (n && seen[seen.length - 1] !== n) seen.push(n);
+  };
+  new MutationObserver(record).observe(
+    document.body, {subtree: true, childList: true, characterData: true, attributes: true});
+}""".replace("__ASSISTANT__", ASSISTANT)
+
+
+def record_reply_lengths(page: Any, index: int) -> None:
+    """Start recording reply ``index``'s lengths; call it before sending the message."""
+    page.evaluate(_RECORD_LENGTHS, index)
+
+
 def watch_stream(page: Any, index: int, timeout_s: float = 180) -> list[int]:
-    """Sample the reply's length while the script runs; a streamed reply is seen at several lengths."""
-    lengths: list[int] = []
+    """Wait for the reply to finish; the lengths it was rendered at (several for a streamed reply)."""
     deadline = time.monotonic() + timeout_s
+    lengths: list[int] = []
     while time.monotonic() < deadline:
+        started = page.evaluate("window.__sawRun")
         state = page.get_by_test_id("stApp").get_attribute("data-test-script-state")
-        length = len(reply_text(page, index))
-        if length and (not lengths or lengths[-1] != length):
-            lengths.append(length)
-        if state == "notRunning" and lengths:
+        lengths = page.evaluate("window.__replyLengths || []")
+        if started and state == "notRunning" and reply_text(page, index):
             return lengths
         page.wait_for_timeout(50)
     raise AssertionError(f"no complete reply within {timeout_s} s (saw lengths {lengths})")
@@ -62,12 +87,14 @@ def chat_flow(page: Any, url: str) -> None:
     page.get_by_label("System prompt").blur()
     wait_until_idle(page)
 
+    record_reply_lengths(page, 0)
     send(page, "Remember this code word: PELICAN.")
     lengths = watch_stream(page, 0)
-    assert len(lengths) >= 3, f"reply did not stream: {lengths}"
+    assert len(lengths) >= 3, f"reply did not stream: lengths {lengths}, reply {reply_text(page, 0)!r}"
     first = reply_text(page, 0)
 
     # The follow-up does not contain the answer: only the remembered first turn does.
+    record_reply_lengths(page, 1)
     send(page, "What was the code word?")
     watch_stream(page, 1)
     second = reply_text(page, 1)
