@@ -33,7 +33,7 @@ jobs.settle(user)  # uploads a killed run saved but never indexed: indexed or se
 show_job(jobs, user)
 
 rows = docs.documents()
-recut = docs.needs_recut()
+recut = [r.file for r in rows if r.recut]
 if recut:
     one = len(recut) == 1
     st.info(

@@ -20,6 +20,7 @@ from backend.kb.policy_sync import PolicySync, PolicySyncError, SyncStatus, Uplo
 from backend.rag.ingest.ingestor import IngestReport
 from backend.rag.ingest.parser import DocumentError
 from backend.rag.ingest.policy_library import IndexStats, Progress, UploadResult
+from backend.rag.ingest.splitter import CHUNKING_VERSION
 
 BUILT_IN = "built-in"
 LocalAction = Literal["upload", "replace", "delete", "rebuild", "reconcile"]
@@ -69,6 +70,7 @@ class DocumentRow:
     uploaded_at: datetime | None
     version: str
     effective_date: date | None
+    recut: bool = False  # cut into passages by an earlier version of the text pipeline: a rebuild re-cuts
 
 
 @dataclass(frozen=True)
@@ -119,14 +121,10 @@ class PolicyDocuments:
                     info.uploaded_at if info and not builtin else None,
                     info.version if info else "",
                     info.effective_date if info else None,
+                    entry.chunking != CHUNKING_VERSION,
                 )
             )
         return rows
-
-    def needs_recut(self) -> list[str]:
-        """Indexed files an earlier version of the text pipeline cut into passages (a rebuild re-cuts)."""
-        stats = self._library.stats()
-        return stats.recut if stats else []
 
     def info(self, file: str) -> DocumentInfo | None:
         """A document's version and effective date (for showing beside a cited source)."""

@@ -6,8 +6,7 @@ each unit is scored against the question by the embedding model already loaded (
 question's rarer terms it contains (IDF-weighted coverage, so "hotel" matters more than "policy");
 the best unit and what belongs with it (the rest of its table or list, the sentence after it, the text
 it continues onto the next page), then the next best units up to a word budget, are quoted verbatim,
-with a citation per page. Every figure in such an
-answer is in the policy by construction.
+with a citation per page. Every figure in such an answer is in the policy by construction.
 
 The same scores say how well anything in the passages answers the question; the refusal gate uses them.
 """

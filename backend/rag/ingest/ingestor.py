@@ -226,7 +226,7 @@ class Ingestor:
             # A file cut by an earlier text pipeline is re-cut by a sync; adding files leaves the others
             # as they are (their passages stay searchable until the next sync).
             if reused is not None and (reused.chunking == CHUNKING_VERSION or not remove_missing):
-                entry = dataclasses.replace(old_by_hash[digest], file=path.name, source=str(path))
+                entry = dataclasses.replace(reused, file=path.name, source=str(path))
                 final[path.name] = entry
                 report.outcomes.append(
                     FileOutcome(path.name, "unchanged", pages=entry.pages, chunks=entry.chunks)

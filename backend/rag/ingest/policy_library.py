@@ -26,7 +26,6 @@ from pypdf.errors import PyPdfError as PdfError
 from backend.rag.index.store import FileEntry, IndexStore, Manifest
 from backend.rag.ingest.ingestor import Ingestor, IngestReport
 from backend.rag.ingest.parser import DocumentError, content_hash, open_pdf
-from backend.rag.ingest.splitter import CHUNKING_VERSION
 from backend.settings import DEFAULT_PARSE_LIMITS, ParseLimits
 
 UploadStatus = Literal["added", "updated", "unchanged", "rejected"]
@@ -94,11 +93,6 @@ class IndexStats:
     built_at: datetime
     embedding_model: str
     files: tuple[FileEntry, ...]
-
-    @property
-    def recut(self) -> list[str]:
-        """Files whose passages an earlier version of the text pipeline cut: a rebuild re-cuts them."""
-        return [f.file for f in self.files if f.chunking != CHUNKING_VERSION]
 
     @classmethod
     def from_manifest(cls, manifest: Manifest) -> IndexStats:
