@@ -10,6 +10,7 @@ import pytest
 from backend.rag.ingest.policy_library import PolicyLibrary
 from backend.rag.retrieve.hybrid import HybridRetriever
 from tests.fakes import text_pdf
+from tests.faults.job_server import EMBEDDING_MODEL
 
 # The page fixtures (the real router with injected fakes) serve the fault cases that show a page.
 from tests.pages.conftest import app_settings, open_page  # noqa: F401
@@ -33,7 +34,7 @@ def library(tmp_path: Path) -> PolicyLibrary:
         index_dir=tmp_path / "index",
         policies_dir=policies,
         upload_dir=tmp_path / "uploads",
-        embedding_model="hashing-64",
+        embedding_model=EMBEDDING_MODEL,
         embeddings=lambda: embeddings,
         workers=1,
     )

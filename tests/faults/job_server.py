@@ -25,7 +25,7 @@ from backend.documents.service import PolicyDocuments, refusal_message
 from backend.rag.ingest.policy_library import PolicyLibrary
 from tests.rag.fakes import HashingEmbeddings
 
-EMBEDDING_MODEL = "hashing-64"  # the faults suite's ``library`` fixture builds its index with this
+EMBEDDING_MODEL = "hashing-64"  # the faults suite's ``library`` fixture builds its index with it too
 
 
 def build_jobs(root: Path) -> tuple[DocumentJobs, JobRunner]:
