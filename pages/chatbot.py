@@ -10,7 +10,7 @@ from ui.chat_resources import chat_service
 from ui.errors import report
 from ui.feedback import answer_feedback
 from ui.figures import show_figures
-from ui.history import AnswerSaving, history_sidebar, start_new
+from ui.history import history_sidebar, saved_answer, start_new
 from ui.metering_resources import price_table
 from ui.operator_resources import current_username, feedback_log, usage_recorder
 from ui.resources import settings
@@ -69,10 +69,7 @@ if question := st.chat_input("Ask me anything"):
     conversation.add_user(question)
     with st.chat_message("user"):
         st.markdown(question)
-    # The question is saved before the answer and the transcript after it, inside work the server's
-    # shutdown waits for: a SIGTERM mid-answer keeps the question and the part already written.
-    with process_shutdown().work(), st.chat_message("assistant"):
-        saving = AnswerSaving("chat", CONVERSATION_KEY)
+    with st.chat_message("assistant"), saved_answer("chat", CONVERSATION_KEY):
         try:
             service = chat_service(cfg, params)
             prompt = service.prompt_messages(history, question, system_prompt)
@@ -94,7 +91,3 @@ if question := st.chat_input("Ask me anything"):
             message = report(exc, model_id=params.model_id, region=cfg.aws_region)
             conversation.add_error(message)
             st.error(message, icon=":material/error:")
-        finally:
-            saving.finish()
-    if saving.created:
-        st.rerun()  # the sidebar lists the new conversation

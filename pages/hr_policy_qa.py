@@ -15,7 +15,7 @@ from ui.answer_support import answer_footer, hr_replies, record_gap_signal
 from ui.answer_view import markdown_safe, show_answer_details
 from ui.documents_resources import policy_documents
 from ui.errors import report
-from ui.history import AnswerSaving, history_sidebar
+from ui.history import history_sidebar, saved_answer
 from ui.metering_resources import price_table
 from ui.operator_resources import record_usage
 from ui.rag_resources import policy_answerer, policy_library
@@ -133,40 +133,32 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
     conversation.add_user(question)
     with st.chat_message("user"):
         st.markdown(markdown_safe(question))
-    # As on the Chatbot page: the question is saved before the answer and the transcript after it,
-    # inside work the server's shutdown waits for, so a SIGTERM mid-answer keeps both.
-    with process_shutdown().work(), st.chat_message("assistant"):
-        saving = AnswerSaving("hrqa", CONVERSATION_KEY)
+    with st.chat_message("assistant"), saved_answer("hrqa", CONVERSATION_KEY):
+        message: str | None = None
+        started = time.perf_counter()
         try:
-            message: str | None = None
-            started = time.perf_counter()
-            try:
-                answerer = policy_answerer(cfg, params)
-                stream = answerer.stream(question, past)
-                placeholder = st.empty()
-                pieces = conversation.record_reply(until_stopped(stream.tokens(), process_shutdown()))
-                placeholder.write_stream(markdown_safe(t) for t in pieces)
-                answer = stream.result()
-            except (IndexNotFoundError, IndexFormatError):
-                message = (
-                    "The policy index is missing or out of date: an admin can rebuild it on the Policy "
-                    "documents page."
-                )
-            except Exception as exc:  # one sentence; the conversation and any streamed part are kept
-                message = report(exc, model_id=params.model_id, region=cfg.aws_region)
-            if message is not None:
-                conversation.add_error(message)
-                st.error(message, icon=":material/error:")
-            else:
-                placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
-                conversation.settle_reply(answer.text, answer)
-                reply = conversation.turns[-1]
-                reply.figures = figures_of(stream, started, params.model_id or cfg.chat_model_choices[0])
-                if stream.calls_model:
-                    record_usage(cfg, PAGE, reply.figures)
-                note_gap(reply, answer, question, answerer.gate)
-                footer(reply, len(conversation.turns) - 1)
-        finally:
-            saving.finish()
-    if saving.created:
-        st.rerun()  # the sidebar lists the new conversation
+            answerer = policy_answerer(cfg, params)
+            stream = answerer.stream(question, past)
+            placeholder = st.empty()
+            pieces = conversation.record_reply(until_stopped(stream.tokens(), process_shutdown()))
+            placeholder.write_stream(markdown_safe(t) for t in pieces)
+            answer = stream.result()
+        except (IndexNotFoundError, IndexFormatError):
+            message = (
+                "The policy index is missing or out of date: an admin can rebuild it on the Policy "
+                "documents page."
+            )
+        except Exception as exc:  # one sentence; the conversation and any streamed part are kept
+            message = report(exc, model_id=params.model_id, region=cfg.aws_region)
+        if message is not None:
+            conversation.add_error(message)
+            st.error(message, icon=":material/error:")
+        else:
+            placeholder.markdown(markdown_safe(answer.text))  # final text: citations checked
+            conversation.settle_reply(answer.text, answer)
+            reply = conversation.turns[-1]
+            reply.figures = figures_of(stream, started, params.model_id or cfg.chat_model_choices[0])
+            if stream.calls_model:
+                record_usage(cfg, PAGE, reply.figures)
+            note_gap(reply, answer, question, answerer.gate)
+            footer(reply, len(conversation.turns) - 1)

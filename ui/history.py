@@ -4,7 +4,8 @@ HR Q&A. A page keeps its transcript in ``session_state[key]`` and the saved id i
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 
 import streamlit as st
 
@@ -13,6 +14,7 @@ from backend.appdb.store import StoreError
 from backend.auth.setup import utc_now
 from backend.chat.conversation import Conversation
 from backend.chat.history import ConversationHistory
+from backend.shutdown import process_shutdown
 from ui.auth import current_user
 from ui.auth_resources import app_store
 from ui.resources import resolve, settings
@@ -80,6 +82,21 @@ class AnswerSaving:
             logger.exception("Saving the conversation failed")
             warn("This conversation could not be saved; the details are in the app log.")
         return None
+
+
+@contextmanager
+def saved_answer(kind: ConversationKind, key: str) -> Iterator[None]:
+    """Around a page's answer: the question saved before it and the transcript after it, inside work the
+    server's shutdown waits for, so a SIGTERM mid-answer keeps the question and the part already
+    written. The first save of a conversation then reruns the page, so the sidebar lists it."""
+    with process_shutdown().work():
+        saving = AnswerSaving(kind, key)
+        try:
+            yield
+        finally:
+            saving.finish()
+    if saving.created:
+        st.rerun()
 
 
 def _open(key: str, conversation_id: str) -> None:
