@@ -109,15 +109,17 @@ class Shutdown:
         return restore
 
 
-def until_stopped(pieces: Iterable[T], shutdown: Shutdown) -> Iterator[T]:
-    """Pass a stream through, ending it with ``ServerStoppingError`` at the first piece after a stop.
+def until_stopped(pieces: Iterable[T], shutdown: Shutdown | None = None) -> Iterator[T]:
+    """Pass a stream through, ending it with ``ServerStoppingError`` at the first piece after a stop
+    (of ``shutdown``, by default this process's).
 
     The local model checks between tokens itself; a Bedrock or Knowledge Base stream has no such check,
     so the pages wrap every stream in this and a SIGTERM ends any answer within one piece.
     """
+    stop = shutdown or process_shutdown()
     for piece in pieces:
         yield piece
-        shutdown.check()
+        stop.check()
 
 
 _PROCESS = Shutdown()

@@ -10,7 +10,7 @@ from backend.banking.assistant import banking_mode, mode_caption, opening_messag
 from backend.banking.errors import banking_error_message
 from backend.banking.trace import AgentReply
 from backend.chat.conversation import Conversation
-from backend.shutdown import process_shutdown, until_stopped
+from backend.shutdown import until_stopped
 from ui.banking_resources import account_store, banking_assistant
 from ui.errors import report
 from ui.resources import settings
@@ -83,8 +83,7 @@ if question := st.chat_input("Ask about your new account, or a question for the 
             # Offline the reply comes in one piece (the first FAQ question also indexes the FAQ).
             with st.spinner("Looking it up…") if mode == "guided" else contextlib.nullcontext():
                 st.write_stream(
-                    markdown_safe(p)
-                    for p in conversation.record_reply(until_stopped(reply.pieces(), process_shutdown()))
+                    markdown_safe(p) for p in conversation.record_reply(until_stopped(reply.pieces()))
                 )
         except Exception as exc:  # one sentence; the conversation and any streamed part are kept
             attempts = reply.attempts if reply is not None else 1

@@ -5,7 +5,7 @@ import streamlit as st
 from backend.chat.conversation import Conversation, Turn
 from backend.metering.meter import CallMeter
 from backend.prompts import load_prompt
-from backend.shutdown import process_shutdown, until_stopped
+from backend.shutdown import until_stopped
 from ui.chat_resources import chat_service
 from ui.errors import report
 from ui.feedback import answer_feedback
@@ -80,9 +80,7 @@ if question := st.chat_input("Ask me anything"):
                 on_finish=usage_recorder(cfg).on_call(user=user, page=PAGE),
             )
             st.write_stream(
-                conversation.record_reply(
-                    meter.stream(until_stopped(service.stream_chunks(prompt), process_shutdown()))
-                )
+                conversation.record_reply(meter.stream(until_stopped(service.stream_chunks(prompt))))
             )
             if reply := conversation.last_reply():
                 reply.figures = meter.figures()

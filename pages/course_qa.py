@@ -11,7 +11,7 @@ from backend.kb.transcript import CourseConversation
 from backend.kb.translate import model_id_of_arn
 from backend.kb.types import MAX_PROMPT_CHARS, AnswerStream, AskResponse, Citation, CourseQA
 from backend.metering.figures import AnswerFigures, streamed_answer_figures
-from backend.shutdown import process_shutdown, until_stopped
+from backend.shutdown import until_stopped
 from ui.answer_support import answer_footer, record_gap_signal
 from ui.answer_view import markdown_safe
 from ui.course_resources import course_qa
@@ -121,9 +121,7 @@ if question and qa is not None:
         try:
             stream = qa.ask_stream(request)
             placeholder = st.empty()
-            placeholder.write_stream(
-                conversation.record_reply(until_stopped(stream.tokens(), process_shutdown()))
-            )
+            placeholder.write_stream(conversation.record_reply(until_stopped(stream.tokens())))
             response = stream.result()
         except KnowledgeBaseError as exc:  # already one sentence; logged once, here
             logging.getLogger("workbench.pages").warning("Course Q&A failed", exc_info=exc)

@@ -10,7 +10,7 @@ from backend.metering.figures import AnswerFigures, streamed_answer_figures
 from backend.rag.answer.answerer import Answer, AnswerStream
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
-from backend.shutdown import process_shutdown, until_stopped
+from backend.shutdown import until_stopped
 from ui.answer_support import answer_footer, hr_replies, record_gap_signal
 from ui.answer_view import markdown_safe, show_answer_details
 from ui.documents_resources import policy_documents
@@ -140,7 +140,7 @@ if question := st.chat_input("Ask about the company's policies", disabled=stats 
             answerer = policy_answerer(cfg, params)
             stream = answerer.stream(question, past)
             placeholder = st.empty()
-            pieces = conversation.record_reply(until_stopped(stream.tokens(), process_shutdown()))
+            pieces = conversation.record_reply(until_stopped(stream.tokens()))
             placeholder.write_stream(markdown_safe(t) for t in pieces)
             answer = stream.result()
         except (IndexNotFoundError, IndexFormatError):
