@@ -266,3 +266,15 @@ def test_rows_of_two_tables_in_one_passage_are_quoted_under_their_own_lead_in() 
         (3, (hotel, "Tier 1: INR 9,000", "Tier 2: INR 6,000")),
         (3, (meals, "Tier 1: INR 1,500", "Tier 2: INR 1,000")),
     ]
+
+
+def test_a_sentence_inside_a_longer_quoted_unit_is_not_quoted_again() -> None:
+    # Overlapping passages of one page: a list item in one, its last sentence standing alone in the next.
+    item = _page(4, "• New staff take 1 day a month on probation. After it, 2 days a month.")
+    overlap = Chunk("c:4:1", "p.pdf", 4, "Policy", "Section", "After it, 2 days a month.", "0" * 64)
+    units = [*units_of(item), *units_of(overlap)]
+    ranked = _scored(units, [1.0, 0.9])
+    quotes = select_quotes(ranked, None)
+    assert [q.lines for q in quotes] == [
+        ("New staff take 1 day a month on probation. After it, 2 days a month.",)
+    ]

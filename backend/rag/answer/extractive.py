@@ -316,7 +316,9 @@ def select_quotes(
         return candidate is best or candidate.unit.kind == "row"  # a lone row reads as a bare figure
 
     chosen: list[Unit] = []
-    texts: set[str] = set()  # the same sentence repeated on two pages is quoted once
+    # The same sentence is quoted once: repeated on two pages, or in two overlapping passages of one page,
+    # where it may stand alone in one and inside a longer list item in the other.
+    texts: list[str] = []
     pages: list[tuple[str, int]] = []
     words = 0
     for candidate in ranked:
@@ -325,7 +327,7 @@ def select_quotes(
         fresh = [
             u
             for u in (_block(candidate, ranked) if whole_block(candidate) else [candidate.unit])
-            if u.text not in texts
+            if not any(u.text in seen or seen in u.text for seen in texts)
         ]
         page = (candidate.unit.chunk.file, candidate.unit.chunk.page)
         if not fresh or (page not in pages and len(pages) >= max_pages):
@@ -333,7 +335,7 @@ def select_quotes(
         if page not in pages:
             pages.append(page)
         for unit in fresh:
-            texts.add(unit.text)
+            texts.append(unit.text)
             chosen.append(unit)
             words += len(unit.text.split())
     by_part: dict[tuple[str, str], list[Unit]] = {}
