@@ -39,7 +39,7 @@ class Passage:
 class GapGroup:
     key: str
     title: str  # the group's most typical question
-    count: int  # questions asked (duplicates included)
+    count: int  # answers given to its questions (the same question asked twice counts twice)
     examples: tuple[str, ...]
     signals: dict[str, int]
     first_seen: datetime
@@ -71,7 +71,7 @@ def group_questions(
             GapGroup(
                 key=group_key(firsts[members[0]]),
                 title=firsts[medoid(vectors, members)],
-                count=len(asked),
+                count=len({r.answer_id for r in asked}),  # an answer flagged and rated down is one question
                 examples=tuple(firsts[m] for m in by_frequency[:MAX_EXAMPLES]),
                 signals={SIGNAL_LABELS[s]: counts[s] for s in SIGNAL_LABELS if counts[s]},
                 first_seen=min(r.at for r in asked),

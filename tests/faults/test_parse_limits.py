@@ -24,6 +24,13 @@ from tests.faults.conftest import answering_file
 from tests.rag.fakes import HashingEmbeddings
 
 
+def new_children(
+    before: set[multiprocessing.process.BaseProcess],
+) -> set[multiprocessing.process.BaseProcess]:
+    """Child processes alive now that were not before the test (other tests' children don't count)."""
+    return set(multiprocessing.active_children()) - before
+
+
 def huge_stream_pdf(pages: int = 30, decoded_mb: int = 70) -> bytes:
     """A small file whose pages share one Flate stream that decodes to ``decoded_mb`` MB of text operators."""
     writer = PdfWriter()
@@ -43,6 +50,7 @@ def huge_stream_pdf(pages: int = 30, decoded_mb: int = 70) -> bytes:
 
 
 def test_a_70_mb_page_is_refused_fast_while_search_keeps_answering(library: PolicyLibrary) -> None:
+    before = set(multiprocessing.active_children())
     library.rebuild()
     data = huge_stream_pdf()
     assert len(data) < 300_000  # small on disk (the issue's was 76 KB)
@@ -70,12 +78,13 @@ def test_a_70_mb_page_is_refused_fast_while_search_keeps_answering(library: Poli
     assert answers
     assert set(answers) == {"leave.pdf"}  # every search during the upload answered
     assert not (library.upload_dir / "huge.pdf").exists()
-    assert multiprocessing.active_children() == []
+    assert new_children(before) == set()
 
 
 def test_a_file_over_the_time_limit_is_stopped_and_its_worker_killed() -> None:
     slow = open_pdf(text_pdf(*(f"Page {n}. " * 50 for n in range(40))), "slow.pdf")
     fine = open_pdf(text_pdf("Earned leave is 18 days."), "fine.pdf")
+    before = set(multiprocessing.active_children())
 
     results = extract_texts([slow, fine], workers=1, limits=ParseLimits(seconds=0.001))
 
@@ -84,18 +93,19 @@ def test_a_file_over_the_time_limit_is_stopped_and_its_worker_killed() -> None:
     assert error.reason == (
         "reading its text took longer than the 0.001 s limit per file (MAX_PARSE_SECONDS), so it was stopped"
     )
-    assert multiprocessing.active_children() == []  # the killed pool left no process behind
+    assert new_children(before) == set()  # the killed pool left no process behind
 
 
 def test_files_within_the_limits_are_read_in_workers() -> None:
     docs = [open_pdf(text_pdf(f"Policy {n}. Earned leave is {n} days."), f"p{n}.pdf") for n in range(3)]
+    before = set(multiprocessing.active_children())
     results = extract_texts(docs, workers=2, limits=DEFAULT_PARSE_LIMITS)
     assert {name: texts[0].split(".")[0] for name, texts in results.items() if isinstance(texts, list)} == {
         "p0.pdf": "Policy 0",
         "p1.pdf": "Policy 1",
         "p2.pdf": "Policy 2",
     }
-    assert multiprocessing.active_children() == []
+    assert new_children(before) == set()
 
 
 def test_a_smaller_configured_page_limit_rejects_a_file_the_default_accepts(

@@ -65,6 +65,20 @@ def make_report(store: SqliteStore, retriever: FakeRetriever | None = None) -> K
     )
 
 
+def test_an_answer_flagged_low_confidence_and_rated_down_counts_as_one_question(store: SqliteStore) -> None:
+    log = FeedbackLog(store)
+    question = "Can I claim laundry on a short trip?"
+    log.record(FeedbackRecord("a1", T0, "ana", "HR Policy Q&A", "low_confidence", question))
+    log.record(FeedbackRecord("a1", T0, "ana", "HR Policy Q&A", "down", question, comment="yes or no?"))
+    log.record(FeedbackRecord("a2", T0, "bo", "HR Policy Q&A", "low_confidence", question))
+
+    (group,) = make_report(store).groups(ADMIN)
+
+    assert group.count == 2  # two answers, one of them both flagged and rated down
+    assert group.signals == {"low confidence": 2, "rated down": 1}
+    assert group.comments == ("yes or no?",)
+
+
 def test_groups_by_topic_with_counts_examples_signals_and_status(store: SqliteStore) -> None:
     seed(FeedbackLog(store))
     report = make_report(store)

@@ -155,6 +155,72 @@ def test_a_term_the_policies_never_use_needs_more_coverage() -> None:
     assert answerer.answer("What is the hotel limit per night in Singapore?").refused
 
 
+MASSAGE = scored(
+    "health_plus.pdf",
+    37,
+    "Massage therapy is covered when a doctor prescribes it. Find a licensed massage therapist in network. "
+    "Keep all receipts of your massage therapy sessions.",
+    0.66,
+    "Massage therapy",
+)
+
+
+def test_a_question_asking_for_a_figure_the_passages_do_not_state_is_refused_saying_which() -> None:
+    answerer = extractive(FakeRetriever([MASSAGE]))
+
+    covered = answerer.answer("Is massage therapy covered?")
+    count = answerer.answer("How many massage therapy sessions can I get?")
+
+    assert not covered.refused  # the topic is there
+    assert count.refused
+    assert count.method == "refusal"
+    assert count.text.startswith(REFUSAL)
+    assert "don't state a number of massage therapy sessions." in count.text
+    assert count.unstated_figure == "a number of massage therapy sessions"
+    assert count.quotes == []  # nothing is quoted as if it answered
+
+
+def test_a_unit_that_states_the_figure_asked_for_joins_the_quotes() -> None:
+    # It scores below the best sentence, and the word budget alone would quote only the best ones.
+    yearly = scored("health_plus.pdf", 38, "The yearly maximum is 20 sessions.", 0.6, "Massage therapy")
+    extractor = Extractor(HashingEmbeddings(), word_budget=5)
+    assert (
+        extractor.extract("How many massage therapy sessions?", [MASSAGE, yearly]).ranked[0].unit.chunk.page
+        == 37
+    )
+    answerer = PolicyAnswerer(FakeRetriever([MASSAGE, yearly]), extractor, gate=GATE, k=3)
+
+    answer = answerer.answer("How many massage therapy sessions can I get?")
+
+    assert not answer.refused
+    assert answer.text.index("receipts of your massage therapy sessions") < answer.text.index("20 sessions")
+    assert Citation("health_plus.pdf", 38) in answer.citations
+    assert answer.unstated_figure == ""
+
+
+def test_a_coverage_question_about_an_item_no_passage_mentions_is_refused_naming_it() -> None:
+    answerer = extractive(FakeRetriever([MASSAGE]))
+
+    covered = answerer.answer("Does Health Plus cover massage therapy?")
+    doula = answerer.answer("Does Health Plus cover a doula for my delivery?")
+
+    assert not covered.refused
+    assert covered.unmentioned_item == ""
+    assert doula.refused
+    assert doula.text == f"{REFUSAL} The closest passages, in Leave Policy, don't mention doula."
+    assert doula.unmentioned_item == "doula"
+    assert doula.sources == [MASSAGE]  # listed under the refusal, so the reader sees what was close
+
+
+def test_the_wording_rules_are_offline_only_a_bedrock_model_answers_from_the_passages() -> None:
+    model, _ = fake_chat_model("The policy gives no number of sessions [health_plus.pdf#page=37].")
+    answer = generative(model, FakeRetriever([MASSAGE])).answer(
+        "How many massage therapy sessions can I get?"
+    )
+    assert answer.method == "generative"
+    assert answer.unstated_figure == ""
+
+
 def test_below_the_retrieval_threshold_nothing_is_extracted_or_generated() -> None:
     model, recorder = fake_chat_model("should never be used")
     retriever = FakeRetriever([WEAK])

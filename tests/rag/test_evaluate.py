@@ -64,3 +64,29 @@ def test_restrict_to_files_keeps_unanswerable_and_fully_indexed_questions() -> N
         EvalQuestion("none", False, frozenset()),
     ]
     assert [q.question for q in restrict_to_files(qs, {"a.pdf"})] == ["a", "none"]
+
+
+def test_the_gate_sweep_counts_a_figure_refusal_under_every_gate() -> None:
+    from backend.rag.answer.thresholds import RefusalGate
+    from backend.rag.evaluate.answers import AnswerResult, gate_outcome
+
+    def answered(answerable: bool, relevance: float, rule_refused: bool = False) -> AnswerResult:
+        q = EvalQuestion("q", answerable, frozenset({("a.pdf", 1)}) if answerable else frozenset())
+        return AnswerResult(
+            q,
+            "quoted text",
+            (("a.pdf", 1),),
+            rule_refused,
+            (),
+            0.1,
+            0.1,
+            relevance,
+            1.0,
+            rule_refused=rule_refused,
+        )
+
+    results = [answered(False, 0.9, rule_refused=True), answered(False, 0.9), answered(True, 0.9)]
+    loose = gate_outcome(results, RefusalGate(0.3))
+    strict = gate_outcome(results, RefusalGate(0.3, min_relevance=1.0))
+    assert (loose.refusal_rate, loose.false_refusal_rate) == (0.5, 0.0)  # the figure rule alone
+    assert (strict.refusal_rate, strict.false_refusal_rate) == (1.0, 1.0)

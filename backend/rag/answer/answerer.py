@@ -10,7 +10,8 @@
    is a refusal that names the policies searched, and no model is called.
 3. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
    the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
-   refusal too.
+   refusal too. So is a question asking for a figure ("how many sessions", "the copay") that no unit
+   close to the best one states: the refusal says which figure the closest passages don't give.
 4. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
    each citing its page. With one (Bedrock) the model answers from the delimited passages; its citations
    are checked against what was retrieved, and every figure it states is checked against the passages.
@@ -27,6 +28,8 @@ from typing import Any, Literal, Protocol
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from backend.rag.answer.asked_figure import AskedFigure
+from backend.rag.answer.asked_item import AskedItem, asked_item, item_mentioned
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
 from backend.rag.answer.extractive import (
     Extract,
@@ -85,6 +88,11 @@ class Answer:
     relevance: float = 0.0
     coverage: float = 0.0
     unknown_terms: list[str] = field(default_factory=list)  # question words no policy uses at all
+    # The figure the question asked for that the passages don't state ("a number of sessions"), when
+    # that is why it was refused.
+    unstated_figure: str = ""
+    # The item a coverage question asked about that no retrieved passage mentions ("pet insurance").
+    unmentioned_item: str = ""
 
     def to_dict(self) -> dict[str, Any]:
         """Plain JSON-ready data, for saved conversations."""
@@ -120,17 +128,33 @@ class Answer:
             relevance=float(raw.get("relevance", 0.0)),
             coverage=float(raw.get("coverage", 0.0)),
             unknown_terms=[str(t) for t in raw.get("unknown_terms", [])],
+            unstated_figure=str(raw.get("unstated_figure", "")),
+            unmentioned_item=str(raw.get("unmentioned_item", "")),
         )
 
 
-def refusal_text(sources: Sequence[ScoredChunk], corpus_titles: Sequence[str]) -> str:
+def refusal_text(
+    sources: Sequence[ScoredChunk],
+    corpus_titles: Sequence[str],
+    unstated: AskedFigure | None = None,
+    unmentioned: AskedItem | None = None,
+) -> str:
     """The refusal sentence, then which policies were searched and where the closest passages were.
 
     It states no figure of its own (not even a count), so every number in any answer is a policy's.
+    When the passages never mention the item asked about, or cover the topic but not the figure asked
+    for, it says so.
     """
     closest = list(dict.fromkeys(s.chunk.title or s.chunk.file for s in sources))[:MAX_SEARCHED_TITLES]
     if closest:
         places = ", ".join(closest)
+        if unmentioned is not None:
+            return f"{REFUSAL} The closest passages, in {places}, don't mention {unmentioned.phrase}."
+        if unstated is not None:
+            return (
+                f"{REFUSAL} The closest passages, in {places}, are on this topic but don't state "
+                f"{unstated.described()}."
+            )
         return (
             f"{REFUSAL} I searched all the policy documents; the closest passages, in {places}, don't "
             "answer it."
@@ -158,8 +182,10 @@ class AnswerStream:
         model: BaseChatModel | None = None,
         messages: Sequence[BaseMessage] = (),
         unknown_terms: Sequence[str] = (),
+        unmentioned: AskedItem | None = None,
     ) -> None:
         self.standalone_question = standalone_question
+        self._unmentioned = unmentioned
         self.sources = sources
         self._extract = extract
         self._unknown_terms = list(unknown_terms)
@@ -278,6 +304,12 @@ class AnswerStream:
             relevance=self._extract.relevance if self._extract else 0.0,
             coverage=self._extract.coverage if self._extract else 0.0,
             unknown_terms=self._unknown_terms,
+            unstated_figure=(
+                self._extract.unstated.described()
+                if refused and self._extract and self._extract.unstated and self._model is None
+                else ""
+            ),
+            unmentioned_item=self._unmentioned.phrase if refused and self._unmentioned else "",
         )
 
     def result(self) -> Answer:
@@ -363,15 +395,25 @@ class PolicyAnswerer:
         extract = self._extractor.extract(standalone, sources, terms=corpus, neighbours=corpus)
         unknown = missing_rare_terms(standalone, corpus, " ".join(s.chunk.text for s in sources))
         if self.extractive:
-            if not extract.quotes or not self._gate.answers(
+            answers = bool(extract.quotes) and self._gate.answers(
                 extract.relevance, extract.coverage, bool(unknown)
-            ):
+            )
+            item = asked_item(standalone)
+            texts = " ".join(passage_texts(sources, extract.quotes))
+            unmentioned = item if item is not None and not item_mentioned(item, texts, corpus) else None
+            if not answers or extract.unstated is not None or unmentioned is not None:
                 return AnswerStream(
                     standalone_question=standalone,
                     sources=sources,
                     extract=extract,
-                    refusal=refusal_text(sources, titles),
+                    refusal=refusal_text(
+                        sources,
+                        titles,
+                        extract.unstated if answers else None,
+                        unmentioned if answers else None,
+                    ),
                     unknown_terms=unknown,
+                    unmentioned=unmentioned,
                 )
             return AnswerStream(
                 standalone_question=standalone, sources=sources, extract=extract, unknown_terms=unknown

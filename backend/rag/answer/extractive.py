@@ -9,6 +9,8 @@ it continues onto the next page), then the next best units up to a word budget, 
 with a citation per page. Every figure in such an answer is in the policy by construction.
 
 The same scores say how well anything in the passages answers the question; the refusal gate uses them.
+When the question asks for a figure (``asked_figure``) and the quotes give none of that kind, a unit that
+does and scores within the margin joins them; with no such unit the extract says the figure is unstated.
 """
 
 from __future__ import annotations
@@ -20,6 +22,7 @@ from typing import Protocol
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
+from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
@@ -102,6 +105,9 @@ class Extract:
     quotes: list[Quote]
     best: ScoredUnit | None
     ranked: list[ScoredUnit] = field(default_factory=list)
+    # The figure the question asks for ("how many sessions", "the copay") when no unit scoring within
+    # the quoting margin states one: the passages are about the topic but don't give the figure.
+    unstated: AskedFigure | None = None
 
     @property
     def relevance(self) -> float:
@@ -207,13 +213,24 @@ class Extractor:
         ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
         if not ranked:
             return Extract([], None)
-        return Extract(
-            select_quotes(
-                ranked, neighbours, word_budget=self.word_budget, margin=self.margin, max_pages=self.max_pages
-            ),
-            ranked[0],
-            ranked,
+        quotes = select_quotes(
+            ranked, neighbours, word_budget=self.word_budget, margin=self.margin, max_pages=self.max_pages
         )
+        asked = asked_figure(question)
+        if asked is None or asked.stated_in("\n".join(line for q in quotes for line in q.lines)):
+            return Extract(quotes, ranked[0], ranked)
+        # The quotes miss the figure asked for; a unit that states it and scores within the margin
+        # joins them (the budget chose shorter units over it), else the figure is not in the passages.
+        floor = ranked[0].score - self.margin
+        stating = next(
+            (s for s in ranked if s.score >= floor and asked.stated_in(f"{s.unit.context} {s.unit.text}")),
+            None,
+        )
+        if stating is None:
+            return Extract(quotes, ranked[0], ranked, unstated=asked)
+        quoted = {line for q in quotes for line in q.lines}
+        block = [u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted]
+        return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
 
 
 def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:

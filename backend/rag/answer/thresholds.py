@@ -12,6 +12,11 @@ prints the sweep) and reported on the test split:
    ("jury duty", "Singapore") needs ``min_coverage_unknown_terms`` instead: its topic is probably not
    covered, unless the passages match the rest of it closely.
 
+Two more rules have no threshold. A question that asks for a figure ("how many sessions", "the copay")
+is refused when no unit scoring within the quoting margin states one (``asked_figure.py``); a coverage
+question ("does Health Plus cover a doula?") when no retrieved passage mentions its item
+(``asked_item.py``).
+
 RAG_MIN_SCORE overrides the retrieval threshold on any path.
 """
 
@@ -51,11 +56,15 @@ class RefusalGate:
 
 # Chosen on the dev split of both eval sets with ``eval --split dev --sweep-gate`` (125 questions): the
 # gate that refuses the most unanswerable questions while wrongly refusing at most 5% of answerable ones.
-# On dev it refuses 0.235 of unanswerable and 0.033 of answerable questions: near misses ("jury duty
-# leave") are worded like real questions and score like them, so this gate mostly stops the clearly
-# unrelated; the README quotes the test split.
+# Two rules on the question's wording refuse first, whatever the gate: a figure asked for that no unit
+# states (``asked_figure``) and a coverage question's item no passage mentions (``asked_item``).
+# Together, on dev, they refuse 0.559 of unanswerable and 0.044 of answerable questions. The sweep ties
+# this gate with one that only asks more coverage of questions with a word no policy uses; this one is
+# kept because it also refuses an unrelated question all of whose words happen to occur somewhere.
+# Near misses ("jury duty leave") are worded like real questions and score like them, so the gate
+# mostly stops the clearly unrelated; the README quotes the test split.
 LOCAL_GATE = RefusalGate(
-    min_score=LOCAL_MIN_SCORE, min_relevance=0.70, min_coverage=0.0, min_coverage_unknown_terms=0.1
+    min_score=LOCAL_MIN_SCORE, min_relevance=0.70, min_coverage=0.0, min_coverage_unknown_terms=0.0
 )
 
 

@@ -42,6 +42,9 @@ class AnswerResult:
     coverage: float = 0.0
     unknown_terms: bool = False
     retrieval_refused: bool = False  # refused before any unit was scored (nothing above the threshold)
+    # Refused by a rule on the question's wording: the passages don't state the figure asked for, or
+    # never mention the item a coverage question names. Neither depends on the gate's thresholds.
+    rule_refused: bool = False
 
     @property
     def facts_stated(self) -> list[bool]:
@@ -105,6 +108,7 @@ def answer_one(question: EvalQuestion, stream_for: Callable[[str], AnswerStream]
         answer.coverage,
         bool(answer.unknown_terms),
         answer.refused and not answer.sources,
+        bool(answer.unstated_figure or answer.unmentioned_item),
     )
 
 
@@ -167,7 +171,9 @@ def gate_outcome(results: Sequence[AnswerResult], gate: RefusalGate) -> GateOutc
     """What ``gate`` would have done to answers given with a permissive gate."""
 
     def refused(r: AnswerResult) -> bool:
-        return r.retrieval_refused or not gate.answers(r.relevance, r.coverage, r.unknown_terms)
+        if r.retrieval_refused or r.rule_refused:  # neither depends on the gate
+            return True
+        return not gate.answers(r.relevance, r.coverage, r.unknown_terms)
 
     answerable = [r for r in results if r.question.answerable]
     with_facts = [r for r in answerable if r.question.facts]

@@ -1,0 +1,99 @@
+"""The figure a question asks for, and whether a text states one of that kind.
+
+"How many massage sessions…", "what's the copay…", "salary range…" ask for a figure: a count of
+something, a duration, an amount. Quoting the passages about massage therapy answers none of them
+when no quoted line gives a number of sessions, and near misses ("standard plan urgent care copay",
+where the plan covers urgent care but names no copay) are exactly those. So the extract must state a
+figure of the asked kind, or the answer says the policies don't state it. This is a rule on the
+question's wording, not a model's judgement: it cannot invent a figure, only decline to pretend.
+
+Only wordings that unambiguously ask for a figure count; "how does the copay work" asks how, and
+"how much EL do I earn" is left to the relevance gate (an accrual reads as "1.5 per month" or a table).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Literal
+
+FigureKind = Literal["amount", "count"]
+
+_TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
+# A number as policies write it: digits ("05", "1,000", "1.5"), words, or "a"/"one" before a unit.
+_NUMBER = (
+    r"(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
+    r"twenty|thirty|forty|fifty|sixty|ninety|hundred)"
+)
+# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days"
+_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]+\))?\s+(?:[\w-]+\s+){{0,2}}{unit}\b"
+_AMOUNT = re.compile(r"\$|₹|\bINR\b|\bRs\.?|\brupees?\b|\bdollars?\b|\d\s?%|\bper\s?cent\b", re.IGNORECASE)
+
+_ASKS_AMOUNT = re.compile(
+    r"\b(?:salary|salaries|wages?|pay\s+range|price|premiums?|co-?pays?|co-?insurance|"
+    r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance))\b",
+    re.IGNORECASE,
+)
+_ASKS_COUNT = re.compile(r"\bhow\s+(many|long)\b((?:\s+[\w-]+){0,4})", re.IGNORECASE)
+# "how does the split copay work" asks for a mechanism, not an amount.
+_ASKS_HOW_IT_WORKS = re.compile(r"^\s*how\s+(?:does|do)\b.*\bworks?\b", re.IGNORECASE)
+# Words that end the counted noun phrase: "how many [massage therapy sessions] can I get".
+_PHRASE_END = frozenset(
+    {
+        *("can", "could", "do", "does", "did", "are", "is", "was", "will", "would", "should", "may"),
+        *("must", "get", "have", "has", "i", "we", "you", "my", "our", "the", "a", "an", "of", "in"),
+        *("on", "for", "at", "to", "per"),
+    }
+)
+
+_COUNTED_IN_TIME = frozenset(
+    ("hour", "day", "week", "month", "year", "leave", "holiday", "vacation", "off", "el", "cl", "sl", "pl")
+)
+
+
+@dataclass(frozen=True)
+class AskedFigure:
+    """What a question asks for: an amount (money or a percentage) or a count of ``unit``."""
+
+    kind: FigureKind
+    unit: str = ""  # a regex alternation of what is counted ("sessions?|hours?|days?|…"); "" for amounts
+    phrase: str = ""  # how the question names it, for the refusal sentence ("massage therapy sessions")
+
+    def stated_in(self, text: str) -> bool:
+        """Whether ``text`` gives a figure of this kind."""
+        if self.kind == "amount":
+            return bool(_AMOUNT.search(text))
+        pattern = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{self.unit})")
+        return re.search(pattern, text, re.IGNORECASE) is not None
+
+    def described(self) -> str:
+        """The figure in words: "an amount", "a number of massage therapy sessions", "how long"."""
+        if self.kind == "amount":
+            return "an amount"
+        return f"a number of {self.phrase}" if self.phrase else "how long"
+
+
+def asked_figure(question: str) -> AskedFigure | None:
+    """The figure ``question`` asks for, or None when it asks for none (or not unambiguously)."""
+    if _ASKS_HOW_IT_WORKS.search(question):
+        return None
+    count = _ASKS_COUNT.search(question)
+    if count is not None:
+        if count.group(1).lower() == "long":
+            return AskedFigure("count", _TIME_UNITS)
+        words: list[str] = []
+        for word in count.group(2).split():
+            if word.lower() in _PHRASE_END:
+                break
+            words.append(word)
+        if not words:
+            return None
+        head = re.sub(r"(?<=[a-z])s$", "", words[-1].lower())
+        counted = rf"{re.escape(head)}s?"
+        if head in _COUNTED_IN_TIME:
+            # Leave is counted in days, and days may be given as weeks or months; visits only as visits.
+            counted = f"{counted}|{_TIME_UNITS}"
+        return AskedFigure("count", counted, " ".join(words).lower())
+    if _ASKS_AMOUNT.search(question):
+        return AskedFigure("amount")
+    return None

@@ -1,0 +1,95 @@
+"""The item a coverage question asks about, and whether the retrieved policy text mentions it.
+
+"Does Health Plus cover a doula?", "Is LASIK covered?", "Does PerksPlus cover pet insurance?" name one
+item. When the passages retrieved for it never mention that item, whatever they say about the plan's
+coverage does not answer the question, however closely the rest of the question matches them ("Does
+Health Plus cover" matches every page of the Health Plus booklet). Such near misses score like real
+answers, so the relevance gate cannot stop them; this check can, because it looks only at the item.
+
+It is a rule on the question's wording, like ``asked_figure``: questions that are not worded as a
+coverage question ("what's the deductible if I cover my whole family") are left to the relevance gate.
+An item may name alternatives ("IVF or other fertility treatment"); one mentioned is enough. A term
+counts as mentioned in its own spelling, its plural, or as a prefix of five letters or more ("chemo" in
+"chemotherapy"). At least half of an alternative's rarity-weighted terms must be mentioned, so "pet
+insurance" is not mentioned by a page about workers' compensation insurance.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from backend.rag.answer.extractive import TermStatistics, question_term_weights
+from backend.rag.index.bm25 import tokenize
+
+_VERBS = (
+    r"(?:cover|covers|pay\s+for|pays\s+for|pay\s+towards|reimburse|reimburses|offer|offers|include|"
+    r"includes|provide|provides)"
+)
+# "Does Health Plus cover a doula…", "Will Northwind Standard pay for any of it"
+_ASKS_DOES_COVER = re.compile(
+    rf"^\s*(?:does|do|will|would|can|could)\b.*?\b{_VERBS}\s+(?:me\s+)?(?:for\s+)?(?:any\s+of\s+)?(.+)$",
+    re.IGNORECASE,
+)
+# "Is laser hair removal covered…", "Are allergy shots covered…"
+_ASKS_IS_COVERED = re.compile(
+    r"^\s*(?:is|are)\s+(?:there\s+)?(.+?)\s+(?:covered|included|reimbursed|offered)\b", re.IGNORECASE
+)
+# The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
+_ITEM_END = re.compile(
+    r"\s+(?:on|under|with|at|in|by|through|from|if|when|as|for|before|after|during|while|so|because|to)"
+    r"\s+.*$|[,;:?!(].*$",
+    re.IGNORECASE,
+)
+_ALTERNATIVES = re.compile(r"\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
+_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+_LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
+MIN_MENTIONED_SHARE = 0.5
+_MIN_PREFIX = 5
+
+
+@dataclass(frozen=True)
+class AskedItem:
+    """The item a coverage question names, and its alternatives."""
+
+    phrase: str  # as the question words it, letters and digits only ("a doula", "pet insurance")
+    alternatives: tuple[str, ...]
+
+
+def asked_item(question: str) -> AskedItem | None:
+    """The item ``question`` asks coverage of, or None when it is not worded as a coverage question."""
+    last = _SENTENCE.split(question.strip())[-1]
+    match = _ASKS_DOES_COVER.search(last) or _ASKS_IS_COVERED.search(last)
+    if match is None:
+        return None
+    # Only words reach the refusal sentence: the phrase is the user's text shown back to them.
+    item = re.sub(r"[^\w\s'-]", " ", _ITEM_END.sub("", match.group(1).strip()))
+    item = " ".join(item.split())
+    alternatives = tuple(a for a in (_ALTERNATIVES.split(item)) if tokenize(a))
+    if not alternatives:
+        return None
+    return AskedItem(_LEADING_ARTICLE.sub("", item), alternatives)
+
+
+def _mentioned(term: str, present: set[str]) -> bool:
+    if term in present:
+        return True
+    if len(term) < _MIN_PREFIX:
+        return False
+    return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
+
+
+def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = None) -> bool:
+    """Whether ``text`` mentions one of the item's alternatives (see the module docstring).
+
+    ``terms`` supplies the local index's spelling correction and rarity; without it every term weighs
+    the same.
+    """
+    present = set(terms.query_terms(text) if terms else tokenize(text))
+    for alternative in item.alternatives:
+        weights = question_term_weights(alternative, terms)
+        total = sum(weights.values())
+        mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
+        if total > 0 and mentioned / total >= MIN_MENTIONED_SHARE:
+            return True
+    return False

@@ -1,0 +1,76 @@
+"""Table tests: which figure a question asks for, and whether a text states one of that kind."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.rag.answer.asked_figure import asked_figure
+
+
+@pytest.mark.parametrize(
+    ("question", "kind", "described"),
+    [
+        (
+            "how many massage therapy sessions can I get with health plus",
+            "count",
+            "a number of massage therapy sessions",
+        ),
+        ("How many days of bereavement leave can I take?", "count", "a number of days"),
+        ("maternaty leave at catalyst how many weeks", "count", "a number of weeks"),
+        ("How long do I have to file an appeal?", "count", "how long"),
+        ("paternity leave at PW - how long?", "count", "how long"),
+        ("What's the salary range for a Director of Sales?", "amount", "an amount"),
+        ("standard plan urgent care copay", "amount", "an amount"),
+        ("How much life insurance does Contoso provide?", "amount", "an amount"),
+        ("how much does health plus cost per paycheck", "amount", "an amount"),
+    ],
+)
+def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: str) -> None:
+    asked = asked_figure(question)
+    assert asked is not None
+    assert asked.kind == kind
+    assert asked.described() == described
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "how does the split copay for office visits work on standard",  # asks how, not how much
+        "Does Health Plus cover a doula for my delivery?",
+        "How much experience does Contoso want for its CFO?",
+        "How much EL do I earn?",  # an accrual: left to the relevance gate
+        "how many?",  # nothing is named as counted
+        "Who does the VP of Sales report to?",
+    ],
+)
+def test_a_question_that_asks_for_no_figure(question: str) -> None:
+    assert asked_figure(question) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "stated"),
+    [
+        ("how many acupuncture visits a year?", "Up to 12 acupuncture visits per year are covered.", True),
+        (
+            "how many acupuncture visits a year?",
+            "Acupuncture visits are covered when medically necessary.",
+            False,
+        ),
+        # a number next to something else is not a count of visits
+        ("how many acupuncture visits a year?", "Acupuncture is covered for members over 18 years.", False),
+        ("How many days of leave?", "Leave of 05 (Five) days is provided.", True),
+        ("How many days of leave?", "Maternity leave is 26 (Twenty Six) weeks.", True),  # days given as weeks
+        ("how many people are on the marketing team", "5+ years of experience in marketing.", False),
+        ("How long do I have to appeal?", "You must appeal within sixty calendar days.", True),
+        ("How long do I have to appeal?", "You must appeal in writing to the address below.", False),
+        ("standard plan urgent care copay", "The copay is $50 per visit.", True),
+        ("standard plan urgent care copay", "You pay 20% coinsurance after the deductible.", True),
+        ("standard plan urgent care copay", "Hotel limit: INR 9,000", True),
+        ("standard plan urgent care copay", "Urgent care is subject to a copay.", False),
+        ("What's the salary range for a Director of Sales?", "The salary is competitive.", False),
+    ],
+)
+def test_whether_a_text_states_the_figure_asked_for(question: str, text: str, stated: bool) -> None:
+    asked = asked_figure(question)
+    assert asked is not None
+    assert asked.stated_in(text) is stated
