@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.answer.asked_item import asked_item, item_mentioned
+from backend.rag.answer.asked_item import asked_item, item_mentioned, unmentioned_item
+from backend.rag.answer.named_documents import named_files
+from backend.rag.types import Chunk, ScoredChunk
 
 
 class Rarity:
@@ -66,12 +68,11 @@ def test_the_item_a_coverage_question_names(
     "question",
     [
         "What's the in-network deductible if I cover my whole family?",  # not worded as a coverage question
-        "How many days of earned leave do I get?",
-        "jury duty leave at Catalyst",
+        "How many days do I get?",
         "Does Health Plus cover?",  # no item
     ],
 )
-def test_questions_not_worded_as_coverage_questions_name_no_item(question: str) -> None:
+def test_questions_naming_no_covered_item_or_kind_of_leave_name_no_item(question: str) -> None:
     assert asked_item(question) is None
 
 
@@ -91,9 +92,68 @@ RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "las
         ("Does Health Plus cover IVF or other fertility treatment?", "Fertility treatment is covered.", True),
         ("Does Health Plus cover IVF?", "Fertility treatment is covered.", False),
         ("Does Standard cover LASIK?", "Vision exams are covered once a year.", False),
+        # half of an item is not a mention of it: "duty" alone is not jury duty
+        ("jury duty leave at Catalyst", "Resume your duty when the leave ends.", False),
+        ("jury duty leave at Catalyst", "Jury duty leave is paid.", True),
     ],
 )
 def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: bool) -> None:
     item = asked_item(question)
     assert item is not None
     assert item_mentioned(item, text, RARE) is mentioned
+
+
+@pytest.mark.parametrize(
+    ("question", "kinds"),
+    [
+        ("jury duty leave at Catalyst", ("jury duty",)),
+        ("Is there sabbatical leave at Physics Wallah?", ("sabbatical",)),
+        ("Does Catalyst give paternity leave to adoptive parents?", ("paternity",)),  # "give" is no kind
+        ("catalyst leave for marriage / wedding leave", ("wedding",)),  # "catalyst" names the policy
+        ("What is female special care leave?", ("special care",)),  # at most two words
+        ("How many earned leaves can I carry over?", ("earned",)),
+    ],
+)
+def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
+    item = asked_item(question, document_names={"catalyst", "physicswallah", "leave", "policy"})
+    assert item is not None
+    assert item.kind == "leave"
+    assert item.alternatives == kinds
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["What is leave without pay?", "Do I get any extra leave for seniority?", "How do I apply for leave?"],
+)
+def test_a_question_about_leave_in_general_names_no_kind(question: str) -> None:
+    assert asked_item(question) is None
+
+
+def passage(file: str, title: str, text: str) -> ScoredChunk:
+    return ScoredChunk(Chunk(f"{file}:1", file, 1, title, "", text, "0" * 64), 0.6)
+
+
+CATALYST = passage("catalyst_leave_policy.pdf", "Catalyst HR Policies", "Sick leave needs a certificate.")
+PW = passage("physicswallah_leave_policy.pdf", "Leave Policy", "Wedding leave is 3 days.")
+
+
+@pytest.mark.parametrize(
+    ("question", "named"),
+    [
+        ("wedding leave at Catalyst", {"catalyst_leave_policy.pdf"}),
+        ("physics wallah wedding leave", {"physicswallah_leave_policy.pdf"}),  # two words, one name
+        ("wedding leave at PW", set()),  # an acronym names nothing
+        ("how much leave do I get", set()),  # "leave" is in both names: it names neither
+    ],
+)
+def test_which_retrieved_documents_a_question_names(question: str, named: set[str]) -> None:
+    assert named_files(question, [CATALYST, PW]) == named
+
+
+def test_a_kind_of_leave_must_be_in_the_named_employers_policy() -> None:
+    # Physics Wallah's wedding leave does not answer a question about Catalyst's.
+    catalyst = unmentioned_item("wedding leave at Catalyst", [CATALYST, PW], [], None)
+    assert catalyst is not None
+    assert catalyst.phrase == "wedding leave"
+    assert unmentioned_item("wedding leave at Physics Wallah", [CATALYST, PW], [], None) is None
+    assert unmentioned_item("wedding leave at PW", [CATALYST, PW], [], None) is None  # no name: every passage

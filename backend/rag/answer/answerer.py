@@ -29,7 +29,7 @@ from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
 from backend.rag.answer.asked_figure import AskedFigure
-from backend.rag.answer.asked_item import AskedItem, asked_item, item_mentioned
+from backend.rag.answer.asked_item import AskedItem, unmentioned_item
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
 from backend.rag.answer.extractive import (
     Extract,
@@ -398,9 +398,7 @@ class PolicyAnswerer:
             answers = bool(extract.quotes) and self._gate.answers(
                 extract.relevance, extract.coverage, bool(unknown)
             )
-            item = asked_item(standalone)
-            texts = " ".join(passage_texts(sources, extract.quotes))
-            unmentioned = item if item is not None and not item_mentioned(item, texts, corpus) else None
+            unmentioned = unmentioned_item(standalone, sources, extract.quotes, corpus)
             if not answers or extract.unstated is not None or unmentioned is not None:
                 return AnswerStream(
                     standalone_question=standalone,

@@ -1,4 +1,4 @@
-"""The item a coverage question asks about, and whether the retrieved policy text mentions it.
+"""The item a question asks about, and whether the retrieved policy text mentions it.
 
 "Does Health Plus cover a doula?", "Is LASIK covered?", "Does PerksPlus cover pet insurance?" name one
 item. When the passages retrieved for it never mention that item, whatever they say about the plan's
@@ -10,17 +10,25 @@ It is a rule on the question's wording, like ``asked_figure``: questions that ar
 coverage question ("what's the deductible if I cover my whole family") are left to the relevance gate.
 An item may name alternatives ("IVF or other fertility treatment"); one mentioned is enough. A term
 counts as mentioned in its own spelling, its plural, or as a prefix of five letters or more ("chemo" in
-"chemotherapy"). At least half of an alternative's rarity-weighted terms must be mentioned, so "pet
+"chemotherapy"). More than half of an alternative's rarity-weighted terms must be mentioned, so "pet
 insurance" is not mentioned by a page about workers' compensation insurance.
+
+A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
+its own kinds, so when the question names a policy ("wedding leave at Catalyst") the item must be
+mentioned in that policy's passages: another employer's wedding leave does not answer it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
+from typing import Literal
 
-from backend.rag.answer.extractive import TermStatistics, question_term_weights
+from backend.rag.answer.extractive import Quote, TermStatistics, passage_texts, question_term_weights
+from backend.rag.answer.named_documents import name_terms, named_files
 from backend.rag.index.bm25 import tokenize
+from backend.rag.types import ScoredChunk
 
 _VERBS = (
     r"(?:cover|covers|pay\s+for|pays\s+for|pay\s+towards|reimburse|reimburses|offer|offers|include|"
@@ -44,20 +52,56 @@ _ITEM_END = re.compile(
 _ALTERNATIVES = re.compile(r"\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
+# "[jury duty] leave", "[female special care] leave": up to two words before "leave", read backwards
+# until a word that names no kind of leave ("give paternity leave" is "paternity").
+_KIND_OF_LEAVE = re.compile(r"((?:[\w-]+\s+){1,2})leaves?\b", re.IGNORECASE)
+_NOT_A_KIND = frozenset(
+    {
+        *("the", "a", "an", "any", "my", "our", "your", "their", "of", "for", "at", "in", "on", "is", "are"),
+        *("there", "what", "how", "much", "many", "day", "days", "week", "weeks", "paid", "unpaid", "extra"),
+        *("give", "gives", "get", "take", "have", "has", "apply", "avail", "grant", "use", "much", "more"),
+        *("total", "all", "any", "some", "annual", "yearly", "per", "year", "month", "do", "does", "can"),
+    }
+)
 MIN_MENTIONED_SHARE = 0.5
 _MIN_PREFIX = 5
 
 
 @dataclass(frozen=True)
 class AskedItem:
-    """The item a coverage question names, and its alternatives."""
+    """The item a question names, and its alternatives."""
 
-    phrase: str  # as the question words it, letters and digits only ("a doula", "pet insurance")
+    phrase: str  # as the question words it, letters and digits only ("doula", "pet insurance")
     alternatives: tuple[str, ...]
+    kind: Literal["coverage", "leave"] = "coverage"
 
 
-def asked_item(question: str) -> AskedItem | None:
-    """The item ``question`` asks coverage of, or None when it is not worded as a coverage question."""
+def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem | None:
+    """The item ``question`` asks coverage of, or the kind of leave it asks about; None for neither.
+
+    ``document_names`` are words that name a policy ("catalyst"): they are not a kind of leave.
+    """
+    return _covered_item(question) or _kind_of_leave(question, document_names)
+
+
+def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
+    kinds: list[str] = []
+    for match in _KIND_OF_LEAVE.finditer(question):
+        words: list[str] = []
+        for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
+            terms = tokenize(word)
+            if word.lower() in _NOT_A_KIND or not terms or set(terms) & set(document_names):
+                break
+            words.insert(0, word)
+        if words:
+            kinds.append(" ".join(words))
+    kinds = list(dict.fromkeys(kinds))
+    if not kinds:
+        return None
+    return AskedItem(" or ".join(f"{k} leave" for k in kinds), tuple(kinds), "leave")
+
+
+def _covered_item(question: str) -> AskedItem | None:
     last = _SENTENCE.split(question.strip())[-1]
     match = _ASKS_DOES_COVER.search(last) or _ASKS_IS_COVERED.search(last)
     if match is None:
@@ -90,6 +134,23 @@ def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = No
         weights = question_term_weights(alternative, terms)
         total = sum(weights.values())
         mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
-        if total > 0 and mentioned / total >= MIN_MENTIONED_SHARE:
+        if total > 0 and mentioned / total > MIN_MENTIONED_SHARE:
             return True
     return False
+
+
+def unmentioned_item(
+    question: str, sources: Sequence[ScoredChunk], quotes: Sequence[Quote], terms: TermStatistics | None
+) -> AskedItem | None:
+    """The item ``question`` asks about when none of the passages (or quotes) it may be answered from
+    mentions it; None when it asks about none, or one is mentioned."""
+    names = set().union(*(name_terms(s.chunk.file, s.chunk.title) for s in sources))
+    item = asked_item(question, names)
+    if item is None:
+        return None
+    if item.kind == "leave":
+        named = named_files(question, sources)
+        if named:  # only the named employer's policy defines its kinds of leave
+            sources = [s for s in sources if s.chunk.file in named]
+            quotes = [q for q in quotes if q.file in named]
+    return None if item_mentioned(item, " ".join(passage_texts(sources, quotes)), terms) else item

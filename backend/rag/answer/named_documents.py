@@ -1,0 +1,35 @@
+"""Which of the retrieved documents a question names: "at Catalyst", "on Health Plus", "physics wallah".
+
+A document is named by a word of its file name or title that no other retrieved document's name
+shares ("catalyst", "standard", "perksplus"); words every policy's name has ("leave", "policy") name
+none. Two adjacent question words also match one name word ("physics wallah" names
+``physicswallah_leave_policy.pdf``). Acronyms the question invents ("PW") name nothing: the check then
+falls back to every retrieved passage, never to none.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections import Counter
+from collections.abc import Sequence
+
+from backend.rag.index.bm25 import tokenize
+from backend.rag.types import ScoredChunk
+
+
+def name_terms(file: str, title: str) -> set[str]:
+    """The words of a document's file name (without extension, split at ``_ - .``) and title."""
+    stem = re.sub(r"\.pdf$", "", file, flags=re.IGNORECASE)
+    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', stem)} {title}"))
+
+
+def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
+    """The files among ``sources`` whose distinctive name words the question uses."""
+    names: dict[str, set[str]] = {}
+    for source in sources:
+        names.setdefault(source.chunk.file, name_terms(source.chunk.file, source.chunk.title))
+    shared = Counter(term for terms in names.values() for term in terms)
+    raw = re.findall(r"\w+", question.lower())  # unstemmed: "physics" + "wallah" = "physicswallah"
+    asked = set(tokenize(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}
+    return {file for file, terms in names.items() if any(t in asked and shared[t] == 1 for t in terms)}
