@@ -59,9 +59,8 @@ class RefusalGate:
 # Two rules on the question's wording refuse first, whatever the gate: a figure asked for that no unit
 # states (``asked_figure``), and an item (a covered service, a kind of leave) no passage mentions
 # (``asked_item``). Together, on dev, they refuse 0.647 of unanswerable and 0.044 of answerable
-# questions. Near misses worded like real questions ("jury duty leave" is caught; "a second opinion
-# abroad" is not) still score like them, so the gate itself mostly stops the clearly unrelated; the
-# README quotes the test split.
+# questions. Near misses that name no item ("the notice period at Catalyst") still score like real
+# answers, so the gate itself mostly stops the clearly unrelated; the README quotes the test split.
 LOCAL_GATE = RefusalGate(
     min_score=LOCAL_MIN_SCORE, min_relevance=0.70, min_coverage=0.0, min_coverage_unknown_terms=0.0
 )
