@@ -54,7 +54,9 @@ _SENTENCE = re.compile(r"(?<=[.?!])\s+")
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
 # "[jury duty] leave", "[female special care] leave": up to two words before "leave", read backwards
 # until a word that names no kind of leave ("give paternity leave" is "paternity").
-_KIND_OF_LEAVE = re.compile(r"((?:[\w-]+\s+){1,2})leaves?\b", re.IGNORECASE)
+# Words are bounded in length and must start at a word boundary, so a long run of word characters is
+# scanned once, not once per starting position (the question is untrusted input).
+_KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
 _NOT_A_KIND = frozenset(
     {
         *("the", "a", "an", "any", "my", "our", "your", "their", "of", "for", "at", "in", "on", "is", "are"),
