@@ -7,7 +7,7 @@ import streamlit as st
 from backend.chat.conversation import Conversation, Turn
 from backend.documents.service import version_note
 from backend.metering.figures import AnswerFigures, streamed_answer_figures
-from backend.rag.answer.answerer import Answer, AnswerStream
+from backend.rag.answer.answerer import MAX_QUESTION_CHARS, Answer, AnswerStream
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.index.store import IndexFormatError, IndexNotFoundError
 from backend.shutdown import until_stopped
@@ -128,7 +128,9 @@ for turn_no, turn in enumerate(conversation.turns):
             if turn.answer is not None:
                 footer(turn, turn_no)
 
-if question := st.chat_input("Ask about the company's policies", disabled=stats is None):
+if question := st.chat_input(
+    "Ask about the company's policies", max_chars=MAX_QUESTION_CHARS, disabled=stats is None
+):
     past = conversation.messages()
     conversation.add_user(question)
     with st.chat_message("user"):

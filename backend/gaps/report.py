@@ -66,7 +66,7 @@ def group_questions(
     for members in cluster_vectors(vectors, threshold):
         asked = [r for m in members for r in by_text[texts[m]]]
         counts: Counter[str] = Counter(r.signal for r in asked)
-        by_frequency = sorted(members, key=lambda m: (-len(by_text[texts[m]]), m))
+        by_frequency = sorted(members, key=lambda m: (-len({r.answer_id for r in by_text[texts[m]]}), m))
         groups.append(
             GapGroup(
                 key=group_key(firsts[members[0]]),

@@ -9,7 +9,8 @@ import pytest
 from langchain_core.language_models.fake_chat_models import FakeListChatModel
 from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, SystemMessage
 
-from backend.rag.answer.answerer import REFUSAL, PolicyAnswerer
+from backend.errors import user_message
+from backend.rag.answer.answerer import MAX_QUESTION_CHARS, REFUSAL, PolicyAnswerer, QuestionTooLongError
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.extractive import Extractor
 from backend.rag.answer.thresholds import RefusalGate
@@ -210,6 +211,28 @@ def test_a_coverage_question_about_an_item_no_passage_mentions_is_refused_naming
     assert doula.text == f"{REFUSAL} The closest passages, in Leave Policy, don't mention doula."
     assert doula.unmentioned_item == "doula"
     assert doula.sources == [MASSAGE]  # listed under the refusal, so the reader sees what was close
+
+
+def test_a_refusal_by_the_gate_is_not_put_down_to_a_wording_rule() -> None:
+    # The gate refuses first, so the answer says nothing about the figure, and the eval does not count
+    # the refusal as the figure rule's.
+    strict = RefusalGate(min_score=MIN_SCORE, min_relevance=99.0)
+    answer = extractive(FakeRetriever([MASSAGE]), strict).answer(
+        "How many massage therapy sessions can I get?"
+    )
+    assert answer.refused
+    assert "don't state" not in answer.text
+    assert (answer.unstated_figure, answer.unmentioned_item) == ("", "")
+
+
+def test_a_question_over_the_length_limit_gets_one_sentence_and_no_search() -> None:
+    retriever = FakeRetriever([MASSAGE])
+    with pytest.raises(QuestionTooLongError) as raised:
+        extractive(retriever).stream("Is massage covered? " * 200)
+    assert user_message(raised.value) == (
+        f"Questions are limited to {MAX_QUESTION_CHARS:,} characters; ask about one thing at a time."
+    )
+    assert retriever.queries == []
 
 
 def test_the_wording_rules_are_offline_only_a_bedrock_model_answers_from_the_passages() -> None:

@@ -23,6 +23,10 @@ from backend.rag.answer.asked_figure import asked_figure
         ("standard plan urgent care copay", "amount", "an amount"),
         ("How much life insurance does Contoso provide?", "amount", "an amount"),
         ("how much does health plus cost per paycheck", "amount", "an amount"),
+        ("how many more days of leave can I take?", "count", "a number of days"),  # "more" is no unit
+        ("What is the premium for Health Plus?", "amount", "an amount"),
+        # a follow-up searched after the previous question asks what its own sentence asks
+        ("Is massage covered? How many sessions can I get?", "count", "a number of sessions"),
     ],
 )
 def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: str) -> None:
@@ -41,6 +45,8 @@ def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: 
         "How much EL do I earn?",  # an accrual: left to the relevance gate
         "how many?",  # nothing is named as counted
         "Who does the VP of Sales report to?",
+        "Is the premium plan better than the standard one?",  # "premium" as an adjective
+        "How many massage therapy sessions can I get? Is it covered under Standard?",
     ],
 )
 def test_a_question_that_asks_for_no_figure(question: str) -> None:
@@ -68,6 +74,17 @@ def test_a_question_that_asks_for_no_figure(question: str) -> None:
         ("standard plan urgent care copay", "Hotel limit: INR 9,000", True),
         ("standard plan urgent care copay", "Urgent care is subject to a copay.", False),
         ("What's the salary range for a Director of Sales?", "The salary is competitive.", False),
+        ("What is the copay for a preventive visit?", "Preventive care is covered in full.", True),
+        ("How long is the notice period?", "You must give a week of notice.", True),  # "a" week
+        ("How long is the notice period?", "Serve a one-month notice.", True),
+        ("how many times can I see a chiropractor?", "Up to 20 visits per year.", True),
+        ("how many times can I see a chiropractor?", "One check-up is covered once a year.", True),
+        ("how many times can I see a chiropractor?", "Chiropractic care is covered.", False),
+        ("how many chiropractor visits do I get?", "Each visit must be with a licensed chiropractor.", False),
+        # "a" is a count only of a duration ("a week")
+        ("how many chiropractor visits do I get?", "Book a visit with a chiropractor.", False),
+        # a long run of "1,1,1…" in a policy is scanned once
+        ("How many days of leave?", "1," * 20_000 + " leave", False),
     ],
 )
 def test_whether_a_text_states_the_figure_asked_for(question: str, text: str, stated: bool) -> None:

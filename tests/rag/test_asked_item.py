@@ -51,6 +51,14 @@ class Rarity:
             "travel",
             ("my travel",),
         ),  # the last sentence
+        # a list names alternatives
+        (
+            "Does Health Plus cover glasses, contacts, or LASIK?",
+            "glasses, contacts, or LASIK",
+            ("glasses", "contacts", "LASIK"),
+        ),
+        # a run of spaces (untrusted input) is one space: read once, not once per starting position
+        ("Is a" + " " * 20_000 + "doula covered?", "doula", ("a doula",)),
         # Only words reach the refusal sentence: no link or emphasis from the question is echoed.
         ("Does it cover **bold** [x](http://example.com)?", "bold x", ("bold x",)),
     ],
@@ -70,6 +78,8 @@ def test_the_item_a_coverage_question_names(
         "What's the in-network deductible if I cover my whole family?",  # not worded as a coverage question
         "How many days do I get?",
         "Does Health Plus cover?",  # no item
+        # an offline follow-up is searched after the previous question; what it asks is its own
+        "How many massage therapy sessions can I get? Is it covered under Standard?",
     ],
 )
 def test_questions_naming_no_covered_item_or_kind_of_leave_name_no_item(question: str) -> None:
@@ -112,6 +122,7 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("catalyst leave for marriage / wedding leave", ("wedding",)),  # "catalyst" names the policy
         ("What is female special care leave?", ("special care",)),  # at most two words
         ("How many earned leaves can I carry over?", ("earned",)),
+        ("Can I take two days of jury duty leave?", ("jury duty",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
@@ -123,7 +134,17 @@ def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str
 
 @pytest.mark.parametrize(
     "question",
-    ["What is leave without pay?", "Do I get any extra leave for seniority?", "How do I apply for leave?"],
+    [
+        "What is leave without pay?",
+        "Do I get any extra leave for seniority?",
+        "How do I apply for leave?",
+        # how much, which, or what happens to leave is no kind of leave
+        "What happens to unused leave at Physics Wallah?",
+        "Can I cancel approved leave?",
+        "Does PW allow leave encashment?",
+        "Can I combine two leave types?",
+        "a" * 20_000 + " leave",
+    ],
 )
 def test_a_question_about_leave_in_general_names_no_kind(question: str) -> None:
     assert asked_item(question) is None
@@ -144,6 +165,7 @@ PW = passage("physicswallah_leave_policy.pdf", "Leave Policy", "Wedding leave is
         ("physics wallah wedding leave", {"physicswallah_leave_policy.pdf"}),  # two words, one name
         ("wedding leave at PW", set()),  # an acronym names nothing
         ("how much leave do I get", set()),  # "leave" is in both names: it names neither
+        ("What is the HR policy on wedding leave?", set()),  # "HR" says what a document is, not whose
     ],
 )
 def test_which_retrieved_documents_a_question_names(question: str, named: set[str]) -> None:

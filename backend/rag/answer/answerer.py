@@ -28,6 +28,7 @@ from typing import Any, Literal, Protocol
 from langchain_core.language_models.chat_models import BaseChatModel
 from langchain_core.messages import BaseMessage
 
+from backend.errors import SentenceError
 from backend.rag.answer.asked_figure import AskedFigure
 from backend.rag.answer.asked_item import AskedItem, unmentioned_item
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
@@ -60,9 +61,14 @@ __all__ = ["REFUSAL", "Answer", "AnswerStream", "PolicyAnswerer"]
 DEFAULT_MAX_CONTEXT_CHARS = 12_000
 RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
 MAX_SEARCHED_TITLES = 3
+MAX_QUESTION_CHARS = 2000  # the page's input allows no more; other callers get QuestionTooLongError
 REWRITE_FUSION_WEIGHTS = (2.0, 1.0)  # (standalone rewrite, the follow-up as asked)
 
 Method = Literal["extractive", "generative", "refusal"]
+
+
+class QuestionTooLongError(SentenceError, ValueError):
+    """A question over ``MAX_QUESTION_CHARS``: its message is the sentence to show."""
 
 
 class CorpusView(TermStatistics, Neighbours, Protocol):
@@ -182,9 +188,12 @@ class AnswerStream:
         model: BaseChatModel | None = None,
         messages: Sequence[BaseMessage] = (),
         unknown_terms: Sequence[str] = (),
+        unstated: AskedFigure | None = None,
         unmentioned: AskedItem | None = None,
     ) -> None:
         self.standalone_question = standalone_question
+        # Why a refusal was given, when a wording rule gave it (the figure or item the passages lack).
+        self._unstated = unstated
         self._unmentioned = unmentioned
         self.sources = sources
         self._extract = extract
@@ -304,12 +313,8 @@ class AnswerStream:
             relevance=self._extract.relevance if self._extract else 0.0,
             coverage=self._extract.coverage if self._extract else 0.0,
             unknown_terms=self._unknown_terms,
-            unstated_figure=(
-                self._extract.unstated.described()
-                if refused and self._extract and self._extract.unstated and self._model is None
-                else ""
-            ),
-            unmentioned_item=self._unmentioned.phrase if refused and self._unmentioned else "",
+            unstated_figure=self._unstated.described() if self._unstated else "",
+            unmentioned_item=self._unmentioned.phrase if self._unmentioned else "",
         )
 
     def result(self) -> Answer:
@@ -384,6 +389,10 @@ class PolicyAnswerer:
         """Rewrite, retrieve and extract now; a generated answer calls the model only when iterated."""
         if not question.strip():
             raise ValueError("Ask a question first.")
+        if len(question) > MAX_QUESTION_CHARS:
+            raise QuestionTooLongError(
+                f"Questions are limited to {MAX_QUESTION_CHARS:,} characters; ask about one thing at a time."
+            )
         standalone = self.standalone_question(question, history)
         sources = self.retrieve(question.strip(), standalone)
         corpus = self._corpus()
@@ -398,19 +407,17 @@ class PolicyAnswerer:
             answers = bool(extract.quotes) and self._gate.answers(
                 extract.relevance, extract.coverage, bool(unknown)
             )
-            unmentioned = unmentioned_item(standalone, sources, extract.quotes, corpus)
-            if not answers or extract.unstated is not None or unmentioned is not None:
+            # The wording rules explain a refusal only when the gate let the passages through.
+            unmentioned = unmentioned_item(standalone, sources, extract.quotes, corpus) if answers else None
+            unstated = extract.unstated if answers else None
+            if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(
                     standalone_question=standalone,
                     sources=sources,
                     extract=extract,
-                    refusal=refusal_text(
-                        sources,
-                        titles,
-                        extract.unstated if answers else None,
-                        unmentioned if answers else None,
-                    ),
+                    refusal=refusal_text(sources, titles, unstated, unmentioned),
                     unknown_terms=unknown,
+                    unstated=unstated,
                     unmentioned=unmentioned,
                 )
             return AnswerStream(

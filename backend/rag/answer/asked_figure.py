@@ -17,20 +17,35 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from backend.rag.answer.wording import asked_sentence
+
 FigureKind = Literal["amount", "count"]
 
 _TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
-# A number as policies write it: digits ("05", "1,000", "1.5"), words, or "a"/"one" before a unit.
+# A number as policies write it: digits ("05", "1,000", "1.5") or words. A number starts where no
+# digit, comma or point precedes it, so a long run of "1,1,1…" in a policy is scanned once (policy text
+# comes from uploaded PDFs).
 _NUMBER = (
-    r"(?:\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|fifteen|"
-    r"twenty|thirty|forty|fifty|sixty|ninety|hundred)"
+    r"(?:(?<![\d,.])\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
+    r"twelve|thirteen|fourteen|fifteen|sixteen|eighteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
+    r"ninety|hundred)"
 )
-# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days"
-_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]+\))?\s+(?:[\w-]+\s+){{0,2}}{unit}\b"
-_AMOUNT = re.compile(r"\$|₹|\bINR\b|\bRs\.?|\brupees?\b|\bdollars?\b|\d\s?%|\bper\s?cent\b", re.IGNORECASE)
+# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "a one-month notice"
+_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:[\w-]{{1,30}}\s+){{0,2}}{unit}\b"
+# "a week" is a duration, but "a visit" is no number of visits.
+_A_DURATION = re.compile(r"\ban?[\s-]+(?:hours?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
+# Also "once a year", "twice": the answer to "how many times".
+_TIMES = re.compile(r"\b(?:once|twice|thrice)\b", re.IGNORECASE)
+_AMOUNT = re.compile(
+    r"\$|₹|€|£|\bINR\b|\bRs\.?|\brupees?\b|\bdollars?\b|\beuros?\b|\bpounds?\b|\d\s?%|\bper\s?cent\b|"
+    r"\bfree\b|\bno\s+(?:cost|charge|copay|co-pay)\b|\b(?:covered\s+in\s+full|fully\s+covered)\b",
+    re.IGNORECASE,
+)
 
 _ASKS_AMOUNT = re.compile(
-    r"\b(?:salary|salaries|wages?|pay\s+range|price|premiums?|co-?pays?|co-?insurance|"
+    # "premium" and "price" as nouns: "the premium plan" asks no amount.
+    r"\b(?:salary|salaries|wages?|pay\s+range|(?:price|premiums?)(?!\s+(?:plan|tier|option|version))|"
+    r"co-?pays?|co-?insurance|"
     r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance))\b",
     re.IGNORECASE,
 )
@@ -46,6 +61,8 @@ _PHRASE_END = frozenset(
     }
 )
 
+_QUALIFIERS = frozenset(("more", "extra", "additional", "total", "paid", "unpaid"))
+_ANY_UNIT = r"[\w-]{1,30}"
 _COUNTED_IN_TIME = frozenset(
     ("hour", "day", "week", "month", "year", "leave", "holiday", "vacation", "off", "el", "cl", "sl", "pl")
 )
@@ -63,6 +80,10 @@ class AskedFigure:
         """Whether ``text`` gives a figure of this kind."""
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
+        if self.unit == _ANY_UNIT and _TIMES.search(text):
+            return True
+        if _TIME_UNITS in self.unit and _A_DURATION.search(text):
+            return True
         pattern = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{self.unit})")
         return re.search(pattern, text, re.IGNORECASE) is not None
 
@@ -75,6 +96,7 @@ class AskedFigure:
 
 def asked_figure(question: str) -> AskedFigure | None:
     """The figure ``question`` asks for, or None when it asks for none (or not unambiguously)."""
+    question = asked_sentence(question)
     if _ASKS_HOW_IT_WORKS.search(question):
         return None
     count = _ASKS_COUNT.search(question)
@@ -88,8 +110,12 @@ def asked_figure(question: str) -> AskedFigure | None:
             words.append(word)
         if not words:
             return None
+        while len(words) > 1 and words[0].lower() in _QUALIFIERS:  # "how many [more] days"
+            words = words[1:]
         head = re.sub(r"(?<=[a-z])s$", "", words[-1].lower())
         counted = rf"{re.escape(head)}s?"
+        if head == "time":  # "how many times": any count of anything answers it
+            return AskedFigure("count", _ANY_UNIT, " ".join(words).lower())
         if head in _COUNTED_IN_TIME:
             # Leave is counted in days, and days may be given as weeks or months; visits only as visits.
             counted = f"{counted}|{_TIME_UNITS}"

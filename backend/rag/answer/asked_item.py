@@ -27,6 +27,7 @@ from typing import Literal
 
 from backend.rag.answer.extractive import Quote, TermStatistics, passage_texts, question_term_weights
 from backend.rag.answer.named_documents import name_terms, named_files
+from backend.rag.answer.wording import asked_sentence
 from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
 
@@ -46,25 +47,38 @@ _ASKS_IS_COVERED = re.compile(
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
 _ITEM_END = re.compile(
     r"\s+(?:on|under|with|at|in|by|through|from|if|when|as|for|before|after|during|while|so|because|to)"
-    r"\s+.*$|[,;:?!(].*$",
+    r"\s+.*$|[;:?!(].*$",
     re.IGNORECASE,
 )
-_ALTERNATIVES = re.compile(r"\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
-_SENTENCE = re.compile(r"(?<=[.?!])\s+")
+# "glasses, contacts, or LASIK": a list names alternatives too.
+_ALTERNATIVES = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
+MAX_ITEM_WORDS = 8  # what the refusal sentence echoes of the question
 # "[jury duty] leave", "[female special care] leave": up to two words before "leave", read backwards
 # until a word that names no kind of leave ("give paternity leave" is "paternity").
 # Words are bounded in length and must start at a word boundary, so a long run of word characters is
 # scanned once, not once per starting position (the question is untrusted input).
 _KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
+# Words that say how much, which or what happens to leave, not what kind it is ("unused leave",
+# "cancel approved leave"). A kind is what a policy would name as a heading: "sabbatical", "jury duty".
 _NOT_A_KIND = frozenset(
     {
-        *("the", "a", "an", "any", "my", "our", "your", "their", "of", "for", "at", "in", "on", "is", "are"),
-        *("there", "what", "how", "much", "many", "day", "days", "week", "weeks", "paid", "unpaid", "extra"),
-        *("give", "gives", "get", "take", "have", "has", "apply", "avail", "grant", "use", "much", "more"),
-        *("total", "all", "any", "some", "annual", "yearly", "per", "year", "month", "do", "does", "can"),
+        *("the", "a", "an", "any", "my", "our", "your", "their", "his", "her", "this", "that", "these"),
+        *("of", "for", "at", "in", "on", "is", "are", "or", "and", "to", "with", "from", "about", "there"),
+        *("what", "which", "how", "much", "many", "more", "less", "most", "all", "some", "no", "every"),
+        *("day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours", "per"),
+        *("paid", "unpaid", "extra", "additional", "total", "whole", "full", "half", "long", "longer"),
+        *("short", "shorter", "maximum", "minimum", "max", "min", "annual", "yearly", "monthly", "own"),
+        *("unused", "used", "remaining", "leftover", "pending", "approved", "rejected", "cancelled"),
+        *("accumulated", "accrued", "balance", "current", "next", "previous", "last", "first", "same"),
+        *("other", "another", "such", "each", "new", "entire", "give", "gives", "get", "gets", "take"),
+        *("taking", "took", "have", "has", "had", "apply", "applied", "avail", "availed", "grant"),
+        *("granted", "use", "cancel", "combine", "club", "allow", "allows", "allowed", "carry"),
+        *("encash", "request", "requested", "approve", "lose", "lapse", "do", "does", "can", "will"),
+        *("company", "employee", "employees", "staff", "member", "members"),
     }
 )
+_NUMBER_WORDS = frozenset(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))
 MIN_MENTIONED_SHARE = 0.5
 _MIN_PREFIX = 5
 
@@ -88,11 +102,13 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
     kinds: list[str] = []
-    for match in _KIND_OF_LEAVE.finditer(question):
+    for match in _KIND_OF_LEAVE.finditer(" ".join(question.split())):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
             terms = tokenize(word)
-            if word.lower() in _NOT_A_KIND or not terms or set(terms) & set(document_names):
+            if word.lower() in _NOT_A_KIND or word.lower() in _NUMBER_WORDS or word.isdigit():
+                break
+            if not terms or set(terms) & set(document_names):
                 break
             words.insert(0, word)
         if words:
@@ -104,14 +120,14 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
 
 
 def _covered_item(question: str) -> AskedItem | None:
-    last = _SENTENCE.split(question.strip())[-1]
-    match = _ASKS_DOES_COVER.search(last) or _ASKS_IS_COVERED.search(last)
+    asked = asked_sentence(question)
+    match = _ASKS_DOES_COVER.search(asked) or _ASKS_IS_COVERED.search(asked)
     if match is None:
         return None
-    # Only words reach the refusal sentence: the phrase is the user's text shown back to them.
-    item = re.sub(r"[^\w\s'-]", " ", _ITEM_END.sub("", match.group(1).strip()))
-    item = " ".join(item.split())
-    alternatives = tuple(a for a in (_ALTERNATIVES.split(item)) if tokenize(a))
+    # Only words (and the commas of a list) reach the refusal sentence: it shows the user's text back.
+    item = re.sub(r"[^\w\s,'-]", " ", _ITEM_END.sub("", match.group(1).strip()))
+    item = " ".join(item.split()[:MAX_ITEM_WORDS]).strip(" ,")
+    alternatives = tuple(a for a in _ALTERNATIVES.split(item) if tokenize(a))
     if not alternatives:
         return None
     return AskedItem(_LEADING_ARTICLE.sub("", item), alternatives)

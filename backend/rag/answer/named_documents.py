@@ -1,8 +1,9 @@
 """Which of the retrieved documents a question names: "at Catalyst", "on Health Plus", "physics wallah".
 
 A document is named by a word of its file name or title that no other retrieved document's name
-shares ("catalyst", "standard", "perksplus"); words every policy's name has ("leave", "policy") name
-none. Two adjacent question words also match one name word ("physics wallah" names
+shares ("catalyst", "standard", "perksplus"); words that say what kind of document it is ("HR",
+"policy", "handbook") name none, even when only one title has them: "the HR policy on wedding leave"
+names no employer. Two adjacent question words also match one name word ("physics wallah" names
 ``physicswallah_leave_policy.pdf``). Acronyms the question invents ("PW") name nothing: the check then
 falls back to every retrieved passage, never to none.
 """
@@ -17,11 +18,19 @@ from collections.abc import Sequence
 from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
 
+# What a document is, not whose: never a name (stemmed as ``tokenize`` stems them).
+_KIND_OF_DOCUMENT = frozenset(
+    tokenize(
+        "hr policy policies plan benefit details employee program handbook guide leave document manual "
+        "rules company description options packages library"
+    )
+)
+
 
 def name_terms(file: str, title: str) -> set[str]:
     """The words of a document's file name (without extension, split at ``_ - .``) and title."""
     stem = re.sub(r"\.pdf$", "", file, flags=re.IGNORECASE)
-    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', stem)} {title}"))
+    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', stem)} {title}")) - _KIND_OF_DOCUMENT
 
 
 def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
