@@ -98,6 +98,8 @@ def test_split_row_takes_at_most_one_value_per_value_column() -> None:
         ("Use it within sixty days.", ["within Sixty (60) days"], ()),
         ("Use it within 60 days.", ["within sixty days"], ()),  # words in the policy, digits here
         ("Use it within ninety days.", ["within 60 days"], ("90",)),  # an invented spelled-out figure
+        ("Up to eighteen visits a year.", ["Up to 12 visits a year"], ("18",)),
+        ("Up to eighteen visits a year.", ["Up to 18 visits a year"], ()),
         (
             "1. Ask HR.\n2. File the form [h.pdf#page=7].",
             ["Ask HR and file the form."],

@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass
 from typing import Literal
 
+from backend.rag.answer.numbers import WORD_NUMBER_ALTERNATION
 from backend.rag.answer.wording import asked_sentence
 
 FigureKind = Literal["amount", "count"]
@@ -25,15 +26,11 @@ _TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 # A number as policies write it: digits ("05", "1,000", "1.5") or words. A number starts where no
 # digit, comma or point precedes it, so a long run of "1,1,1…" in a policy is scanned once (policy text
 # comes from uploaded PDFs).
-_NUMBER = (
-    r"(?:(?<![\d,.])\d[\d,]*(?:\.\d+)?|one|two|three|four|five|six|seven|eight|nine|ten|eleven|"
-    r"twelve|thirteen|fourteen|fifteen|sixteen|eighteen|twenty|thirty|forty|fifty|sixty|seventy|eighty|"
-    r"ninety|hundred)"
-)
+_NUMBER = rf"(?:(?<![\d,.])\d[\d,]*(?:\.\d+)?|{WORD_NUMBER_ALTERNATION})"
 # "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "a one-month notice"
 _COUNT_OF = r"\b{number}\b(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:[\w-]{{1,30}}\s+){{0,2}}{unit}\b"
 # "a week" is a duration, but "a visit" is no number of visits.
-_A_DURATION = re.compile(r"\ban?[\s-]+(?:hours?|days?|weeks?|months?|years?)\b", re.IGNORECASE)
+_A_DURATION = re.compile(rf"\ban?[\s-]+{_TIME_UNITS}\b", re.IGNORECASE)
 # Also "once a year", "twice": the answer to "how many times".
 _TIMES = re.compile(r"\b(?:once|twice|thrice)\b", re.IGNORECASE)
 _AMOUNT = re.compile(
@@ -63,6 +60,7 @@ _PHRASE_END = frozenset(
 
 _QUALIFIERS = frozenset(("more", "extra", "additional", "total", "paid", "unpaid"))
 _ANY_UNIT = r"[\w-]{1,30}"
+# Leave is counted in days, and days may be given as weeks or months; visits only as visits.
 _COUNTED_IN_TIME = frozenset(
     ("hour", "day", "week", "month", "year", "leave", "holiday", "vacation", "off", "el", "cl", "sl", "pl")
 )
@@ -70,21 +68,27 @@ _COUNTED_IN_TIME = frozenset(
 
 @dataclass(frozen=True)
 class AskedFigure:
-    """What a question asks for: an amount (money or a percentage) or a count of ``unit``."""
+    """What a question asks for: an amount (money or a percentage), or a count of ``counted``."""
 
     kind: FigureKind
-    unit: str = ""  # a regex alternation of what is counted ("sessions?|hours?|days?|…"); "" for amounts
+    counted: str = ""  # what is counted, singular ("session", "day", "time"); "" for "how long"
     phrase: str = ""  # how the question names it, for the refusal sentence ("massage therapy sessions")
 
     def stated_in(self, text: str) -> bool:
         """Whether ``text`` gives a figure of this kind."""
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
-        if self.unit == _ANY_UNIT and _TIMES.search(text):
-            return True
-        if _TIME_UNITS in self.unit and _A_DURATION.search(text):
-            return True
-        pattern = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{self.unit})")
+        if self.counted == "time":  # "how many times": any count of anything answers it
+            if _TIMES.search(text):
+                return True
+            units = _ANY_UNIT
+        else:
+            in_time = not self.counted or self.counted in _COUNTED_IN_TIME  # "how long", "how many days"
+            if in_time and _A_DURATION.search(text):
+                return True
+            own = [rf"{re.escape(self.counted)}s?"] if self.counted else []
+            units = "|".join([*own, _TIME_UNITS] if in_time else own)
+        pattern = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{units})")
         return re.search(pattern, text, re.IGNORECASE) is not None
 
     def described(self) -> str:
@@ -102,7 +106,7 @@ def asked_figure(question: str) -> AskedFigure | None:
     count = _ASKS_COUNT.search(question)
     if count is not None:
         if count.group(1).lower() == "long":
-            return AskedFigure("count", _TIME_UNITS)
+            return AskedFigure("count")
         words: list[str] = []
         for word in count.group(2).split():
             if word.lower() in _PHRASE_END:
@@ -113,13 +117,7 @@ def asked_figure(question: str) -> AskedFigure | None:
         while len(words) > 1 and words[0].lower() in _QUALIFIERS:  # "how many [more] days"
             words = words[1:]
         head = re.sub(r"(?<=[a-z])s$", "", words[-1].lower())
-        counted = rf"{re.escape(head)}s?"
-        if head == "time":  # "how many times": any count of anything answers it
-            return AskedFigure("count", _ANY_UNIT, " ".join(words).lower())
-        if head in _COUNTED_IN_TIME:
-            # Leave is counted in days, and days may be given as weeks or months; visits only as visits.
-            counted = f"{counted}|{_TIME_UNITS}"
-        return AskedFigure("count", counted, " ".join(words).lower())
+        return AskedFigure("count", head, " ".join(words).lower())
     if _ASKS_AMOUNT.search(question):
         return AskedFigure("amount")
     return None

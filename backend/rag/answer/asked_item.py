@@ -26,7 +26,8 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.rag.answer.extractive import Quote, TermStatistics, passage_texts, question_term_weights
-from backend.rag.answer.named_documents import name_terms, named_files
+from backend.rag.answer.named_documents import named_files, names_by_file
+from backend.rag.answer.numbers import WORD_NUMBERS
 from backend.rag.answer.wording import asked_sentence
 from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
@@ -78,7 +79,6 @@ _NOT_A_KIND = frozenset(
         *("company", "employee", "employees", "staff", "member", "members"),
     }
 )
-_NUMBER_WORDS = frozenset(("one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten"))
 MIN_MENTIONED_SHARE = 0.5
 _MIN_PREFIX = 5
 
@@ -102,13 +102,14 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
     kinds: list[str] = []
+    names = set(document_names)
     for match in _KIND_OF_LEAVE.finditer(" ".join(question.split())):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
             terms = tokenize(word)
-            if word.lower() in _NOT_A_KIND or word.lower() in _NUMBER_WORDS or word.isdigit():
+            if word.lower() in _NOT_A_KIND or word.lower() in WORD_NUMBERS or word.isdigit():
                 break
-            if not terms or set(terms) & set(document_names):
+            if not terms or set(terms) & names:
                 break
             words.insert(0, word)
         if words:
@@ -162,8 +163,7 @@ def unmentioned_item(
 ) -> AskedItem | None:
     """The item ``question`` asks about when none of the passages (or quotes) it may be answered from
     mentions it; None when it asks about none, or one is mentioned."""
-    names = set().union(*(name_terms(s.chunk.file, s.chunk.title) for s in sources))
-    item = asked_item(question, names)
+    item = asked_item(question, set().union(*names_by_file(sources).values()))
     if item is None:
         return None
     if item.kind == "leave":

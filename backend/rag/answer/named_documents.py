@@ -14,6 +14,7 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Sequence
+from pathlib import PurePath
 
 from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
@@ -29,15 +30,21 @@ _KIND_OF_DOCUMENT = frozenset(
 
 def name_terms(file: str, title: str) -> set[str]:
     """The words of a document's file name (without extension, split at ``_ - .``) and title."""
-    stem = re.sub(r"\.pdf$", "", file, flags=re.IGNORECASE)
-    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', stem)} {title}")) - _KIND_OF_DOCUMENT
+    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', PurePath(file).stem)} {title}")) - _KIND_OF_DOCUMENT
+
+
+def names_by_file(sources: Sequence[ScoredChunk]) -> dict[str, set[str]]:
+    """Each retrieved file's name words, once per file however many of its passages were retrieved."""
+    names: dict[str, set[str]] = {}
+    for source in sources:
+        if source.chunk.file not in names:
+            names[source.chunk.file] = name_terms(source.chunk.file, source.chunk.title)
+    return names
 
 
 def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     """The files among ``sources`` whose distinctive name words the question uses."""
-    names: dict[str, set[str]] = {}
-    for source in sources:
-        names.setdefault(source.chunk.file, name_terms(source.chunk.file, source.chunk.title))
+    names = names_by_file(sources)
     shared = Counter(term for terms in names.values() for term in terms)
     raw = re.findall(r"\w+", question.lower())  # unstemmed: "physics" + "wallah" = "physicswallah"
     asked = set(tokenize(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}

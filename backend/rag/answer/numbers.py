@@ -15,7 +15,8 @@ _CITATION = re.compile(r"\[[^\[\]\n]*?\.pdf[^\[\]\n]*?\]", re.IGNORECASE)
 _NUMBER = re.compile(r"(?<![\w.])(\d{1,3}(?:,\d{2,3})+|\d+)(?:\.(\d+))?(?![\w])")
 _LIST_NUMBER = re.compile(r"^\s*(\d+)[.)]\s", re.MULTILINE)
 _SECTION_NUMBER = re.compile(r"(?<![\w.,])\d+\.\d+(?:\.\d+)*\s+(?=[A-Z])")
-_WORD_NUMBERS = {
+# Numbers as policies spell them out; the wording rules (``asked_figure``, ``asked_item``) read these too.
+WORD_NUMBERS = {
     "one": 1,
     "two": 2,
     "three": 3,
@@ -28,17 +29,25 @@ _WORD_NUMBERS = {
     "ten": 10,
     "eleven": 11,
     "twelve": 12,
+    "thirteen": 13,
+    "fourteen": 14,
     "fifteen": 15,
+    "sixteen": 16,
+    "eighteen": 18,
     "twenty": 20,
     "thirty": 30,
     "forty": 40,
     "forty-five": 45,
     "fifty": 50,
     "sixty": 60,
+    "seventy": 70,
+    "eighty": 80,
     "ninety": 90,
     "hundred": 100,
 }
-_WORD_NUMBER = re.compile(r"\b(" + "|".join(sorted(_WORD_NUMBERS, key=len, reverse=True)) + r")\b", re.I)
+# Longest first, so "forty-five" is read whole rather than as "forty".
+WORD_NUMBER_ALTERNATION = "|".join(sorted(WORD_NUMBERS, key=len, reverse=True))
+_WORD_NUMBER = re.compile(rf"\b({WORD_NUMBER_ALTERNATION})\b", re.I)
 
 
 @dataclass(frozen=True)
@@ -66,7 +75,7 @@ def figures(text: str) -> dict[float, str]:
 
 
 def _spoken(text: str) -> set[float]:
-    return {float(_WORD_NUMBERS[m.group(1).lower()]) for m in _WORD_NUMBER.finditer(text)}
+    return {float(WORD_NUMBERS[m.group(1).lower()]) for m in _WORD_NUMBER.finditer(text)}
 
 
 def check_numbers(answer: str, passages: Iterable[str]) -> NumberCheck:
