@@ -10,8 +10,9 @@
    is a refusal that names the policies searched, and no model is called.
 3. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
    the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
-   refusal too. So is a question asking for a figure ("how many sessions", "the copay") that no unit
-   close to the best one states: the refusal says which figure the closest passages don't give.
+   refusal too. Offline, so is a question asking for a figure ("how many sessions", "the copay") that no
+   unit close to the best one states, and one about an item ("a doula", "sabbatical leave") that no
+   passage mentions: the refusal says which figure or item the closest passages lack.
 4. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
    each citing its page. With one (Bedrock) the model answers from the delimited passages; its citations
    are checked against what was retrieved, and every figure it states is checked against the passages.
