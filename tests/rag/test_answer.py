@@ -199,6 +199,24 @@ def test_a_unit_that_states_the_figure_asked_for_joins_the_quotes() -> None:
     assert answer.unstated_figure == ""
 
 
+def test_a_figure_of_something_else_does_not_answer_how_many_of_the_thing_asked() -> None:
+    # Maternity leave is counted in days too, but it is not a number of work-from-home days.
+    maternity = scored(
+        "catalyst.pdf", 6, "Maternity leave is 182 days for the first two children.", 0.7, "Maternity Leave"
+    )
+    remote = scored("catalyst.pdf", 9, "Work from home is allowed 2 days a week.", 0.6, "Work From Home")
+
+    alone = extractive(FakeRetriever([maternity])).answer("How many work-from-home days do I get?")
+    with_remote = extractive(FakeRetriever([maternity, remote])).answer(
+        "How many work-from-home days do I get?"
+    )
+
+    assert alone.refused
+    assert alone.unstated_figure == "a number of work-from-home days"
+    assert not with_remote.refused
+    assert "2 days a week" in with_remote.text
+
+
 def test_a_coverage_question_about_an_item_no_passage_mentions_is_refused_naming_it() -> None:
     answerer = extractive(FakeRetriever([MASSAGE]))
 

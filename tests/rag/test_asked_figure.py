@@ -91,3 +91,19 @@ def test_whether_a_text_states_the_figure_asked_for(question: str, text: str, st
     asked = asked_figure(question)
     assert asked is not None
     assert asked.stated_in(text) is stated
+
+
+@pytest.mark.parametrize(
+    ("question", "qualifier"),
+    [
+        ("How many work-from-home days per week are Catalyst employees allowed?", "work-from-home"),
+        ("how many massage therapy sessions can I get with health plus", "massage therapy"),
+        ("How many days of bereavement leave can I take?", ""),  # "of …" is left to retrieval
+        ("how many more days of leave can I take?", ""),
+        ("How long do I have to file an appeal?", ""),
+    ],
+)
+def test_what_the_counted_thing_is_said_to_be(question: str, qualifier: str) -> None:
+    asked = asked_figure(question)
+    assert asked is not None
+    assert asked.qualifier == qualifier

@@ -38,9 +38,7 @@ from backend.rag.answer.extractive import (
     Extractor,
     Neighbours,
     Quote,
-    TermStatistics,
     compose,
-    missing_rare_terms,
     passage_texts,
 )
 from backend.rag.answer.followup import contextual_question, needs_context
@@ -53,6 +51,7 @@ from backend.rag.answer.prompt import (
     rewrite_messages,
     select_context,
 )
+from backend.rag.answer.terms import TermStatistics, missing_rare_terms
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.retrieve.fusion import reciprocal_rank_fusion
 from backend.rag.types import Chunk, PolicyRetriever, ScoredChunk

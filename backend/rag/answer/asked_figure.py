@@ -72,6 +72,9 @@ class AskedFigure:
 
     kind: FigureKind
     counted: str = ""  # what is counted, singular ("session", "day", "time"); "" for "how long"
+    # What the question says about the counted thing, which the figure's unit must mention too
+    # ("work-from-home" in "how many work-from-home days"); "" when it names only the unit.
+    qualifier: str = ""
     phrase: str = ""  # how the question names it, for the refusal sentence ("massage therapy sessions")
 
     def stated_in(self, text: str) -> bool:
@@ -117,7 +120,8 @@ def asked_figure(question: str) -> AskedFigure | None:
         while len(words) > 1 and words[0].lower() in _QUALIFIERS:  # "how many [more] days"
             words = words[1:]
         head = re.sub(r"(?<=[a-z])s$", "", words[-1].lower())
-        return AskedFigure("count", head, " ".join(words).lower())
+        qualifier = " ".join(words[:-1]).lower()
+        return AskedFigure("count", head, qualifier=qualifier, phrase=" ".join(words).lower())
     if _ASKS_AMOUNT.search(question):
         return AskedFigure("amount")
     return None

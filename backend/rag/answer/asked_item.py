@@ -25,9 +25,10 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backend.rag.answer.extractive import Quote, TermStatistics, passage_texts, question_term_weights
+from backend.rag.answer.extractive import Quote, passage_texts
 from backend.rag.answer.named_documents import named_files, names_by_file
 from backend.rag.answer.numbers import WORD_NUMBERS
+from backend.rag.answer.terms import TermStatistics, mentions
 from backend.rag.answer.wording import asked_sentence
 from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
@@ -79,8 +80,6 @@ _NOT_A_KIND = frozenset(
         *("company", "employee", "employees", "staff", "member", "members"),
     }
 )
-MIN_MENTIONED_SHARE = 0.5
-_MIN_PREFIX = 5
 
 
 @dataclass(frozen=True)
@@ -134,28 +133,9 @@ def _covered_item(question: str) -> AskedItem | None:
     return AskedItem(_LEADING_ARTICLE.sub("", item), alternatives)
 
 
-def _mentioned(term: str, present: set[str]) -> bool:
-    if term in present:
-        return True
-    if len(term) < _MIN_PREFIX:
-        return False
-    return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
-
-
 def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = None) -> bool:
-    """Whether ``text`` mentions one of the item's alternatives (see the module docstring).
-
-    ``terms`` supplies the local index's spelling correction and rarity; without it every term weighs
-    the same.
-    """
-    present = set(terms.query_terms(text) if terms else tokenize(text))
-    for alternative in item.alternatives:
-        weights = question_term_weights(alternative, terms)
-        total = sum(weights.values())
-        mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
-        if total > 0 and mentioned / total > MIN_MENTIONED_SHARE:
-            return True
-    return False
+    """Whether ``text`` mentions one of the item's alternatives (see the module docstring)."""
+    return mentions(text, item.alternatives, terms)
 
 
 def unmentioned_item(

@@ -24,8 +24,8 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
+from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
-from backend.rag.index.bm25 import tokenize
 from backend.rag.retrieve.hybrid import normalise
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -45,14 +45,6 @@ WHOLE_PAGES = 2
 FOLLOWING_SENTENCES = 2
 NEIGHBOUR_SHARE = 0.5
 _ENDS_SENTENCE = (".", "!", "?", ":")
-
-
-class TermStatistics(Protocol):
-    """What the local index knows about words: rarity and the spelling it uses."""
-
-    def idf(self, term: str) -> float | None: ...
-
-    def query_terms(self, text: str) -> list[str]: ...
 
 
 class Neighbours(Protocol):
@@ -217,13 +209,39 @@ class Extractor:
             ranked, neighbours, word_budget=self.word_budget, margin=self.margin, max_pages=self.max_pages
         )
         asked = asked_figure(question)
-        if asked is None or asked.stated_in("\n".join(line for q in quotes for line in q.lines)):
+        if asked is None:
             return Extract(quotes, ranked[0], ranked)
-        # The quotes miss the figure asked for; a unit that states it and scores within the margin
-        # joins them (the budget chose shorter units over it), else the figure is not in the passages.
+        return self._with_figure(asked, quotes, ranked, terms, neighbours)
+
+    def _with_figure(
+        self,
+        asked: AskedFigure,
+        quotes: list[Quote],
+        ranked: list[ScoredUnit],
+        terms: TermStatistics | None,
+        neighbours: Neighbours | None,
+    ) -> Extract:
+        """The extract for a question that asks for a figure: the quotes when they state it, else the
+        quotes and a unit within the margin that states it, else the quotes and the figure unstated."""
+
+        def states(text: str, where: str) -> bool:
+            # Of the thing asked about, too: a number of days under a heading about working from home
+            # answers "how many work-from-home days"; a number of days of maternity leave does not.
+            if not asked.stated_in(text):
+                return False
+            return not asked.qualifier or mentions(f"{where} {text}", [asked.qualifier], terms)
+
+        if any(states(line, q.section) for q in quotes for line in q.lines):
+            return Extract(quotes, ranked[0], ranked)
+        # A unit that states it and scores within the margin joins the quotes (the budget chose shorter
+        # units over it); with none, the passages are on the topic but don't give the figure.
         floor = ranked[0].score - self.margin
         stating = next(
-            (s for s in ranked if s.score >= floor and asked.stated_in(f"{s.unit.context} {s.unit.text}")),
+            (
+                s
+                for s in ranked
+                if s.score >= floor and states(f"{s.unit.context} {s.unit.text}", s.unit.chunk.section)
+            ),
             None,
         )
         if stating is None:
@@ -231,33 +249,6 @@ class Extractor:
         quoted = {line for q in quotes for line in q.lines}
         block = [u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted]
         return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
-
-
-def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:
-    """The question's terms with their IDF (unknown words weigh as much as the rarest indexed one)."""
-    words = terms.query_terms(question) if terms else list(dict.fromkeys(tokenize(question)))
-    if terms is None:
-        return dict.fromkeys(words, 1.0)
-    known = [w for w in (terms.idf(t) for t in words) if w is not None]
-    rarest = max(known, default=1.0)
-    return {t: (terms.idf(t) or rarest) for t in words}
-
-
-def term_coverage(weights: dict[str, float], text: str, terms: TermStatistics | None) -> float:
-    """Share (0..1) of the question's IDF weight whose terms occur in ``text``."""
-    total = sum(weights.values())
-    if total <= 0:
-        return 0.0
-    present = set(terms.query_terms(text)) if terms else set(tokenize(text))
-    return sum(w for t, w in weights.items() if t in present) / total
-
-
-def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -> list[str]:
-    """Question terms the whole index has never seen (after spelling correction) and ``text`` lacks."""
-    if terms is None:
-        return []
-    present = set(terms.query_terms(text))
-    return [t for t in terms.query_terms(question) if terms.idf(t) is None and t not in present]
 
 
 def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:

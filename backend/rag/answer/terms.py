@@ -1,0 +1,78 @@
+"""The question's words, weighed by rarity, and whether a text mentions them.
+
+Both the unit scorer (``extractive``) and the wording rules (``asked_item``, ``asked_figure``) weigh a
+question's words by their rarity in the local index, so "hotel" counts more than "policy", and read a
+misspelling the way the index does ("acupunture" as "acupuncture").
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol
+
+from backend.rag.index.bm25 import tokenize
+
+# A phrase is mentioned when more than this share of its rarity-weighted terms are.
+MIN_MENTIONED_SHARE = 0.5
+# A term counts as mentioned in its own spelling, its plural, or as a prefix of this many letters or
+# more ("chemo" in "chemotherapy").
+_MIN_PREFIX = 5
+
+
+class TermStatistics(Protocol):
+    """What the local index knows about words: rarity and the spelling it uses."""
+
+    def idf(self, term: str) -> float | None: ...
+
+    def query_terms(self, text: str) -> list[str]: ...
+
+
+def question_term_weights(question: str, terms: TermStatistics | None) -> dict[str, float]:
+    """The question's terms with their IDF (unknown words weigh as much as the rarest indexed one)."""
+    words = terms.query_terms(question) if terms else list(dict.fromkeys(tokenize(question)))
+    if terms is None:
+        return dict.fromkeys(words, 1.0)
+    known = [w for w in (terms.idf(t) for t in words) if w is not None]
+    rarest = max(known, default=1.0)
+    return {t: (terms.idf(t) or rarest) for t in words}
+
+
+def term_coverage(weights: dict[str, float], text: str, terms: TermStatistics | None) -> float:
+    """Share (0..1) of the question's IDF weight whose terms occur in ``text``."""
+    total = sum(weights.values())
+    if total <= 0:
+        return 0.0
+    present = set(terms.query_terms(text)) if terms else set(tokenize(text))
+    return sum(w for t, w in weights.items() if t in present) / total
+
+
+def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -> list[str]:
+    """Question terms the whole index has never seen (after spelling correction) and ``text`` lacks."""
+    if terms is None:
+        return []
+    present = set(terms.query_terms(text))
+    return [t for t in terms.query_terms(question) if terms.idf(t) is None and t not in present]
+
+
+def _mentioned(term: str, present: set[str]) -> bool:
+    if term in present:
+        return True
+    if len(term) < _MIN_PREFIX:
+        return False
+    return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
+
+
+def mentions(text: str, phrases: Iterable[str], terms: TermStatistics | None = None) -> bool:
+    """Whether ``text`` mentions one of ``phrases``: more than half of its rarity-weighted terms.
+
+    ``terms`` supplies the local index's spelling correction and rarity; without it every term weighs
+    the same.
+    """
+    present = set(terms.query_terms(text) if terms else tokenize(text))
+    for phrase in phrases:
+        weights = question_term_weights(phrase, terms)
+        total = sum(weights.values())
+        mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
+        if total > 0 and mentioned / total > MIN_MENTIONED_SHARE:
+            return True
+    return False
