@@ -289,6 +289,33 @@ def test_a_sentence_that_runs_across_the_page_break_is_completed_and_both_pages_
     assert answer.citations == [Citation("h.pdf", 4), Citation("h.pdf", 5)]
 
 
+def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:
+    # The address's first lines are short and title-cased after a colon, so ingest read them as the
+    # next passage's headings; a quote that stopped at "By mail:" would tell the reader nothing.
+    first = scored("plan.pdf", 7, "You can file an appeal by mail:", 0.7, "Filing an Appeal")
+    second = scored(
+        "plan.pdf",
+        8,
+        "123 Main Street\nAnytown, USA 12345\nWe reply within 30 days. Other text follows here.",
+        0.3,
+        "Northwind Health > Attn: Appeals Department",
+    )
+    corpus = FakeCorpus([first.chunk, second.chunk], ["Plan"])
+    answerer = extractive(FakeRetriever([first]), corpus=lambda: corpus)
+
+    answer = answerer.answer("Where do I mail an appeal?")
+
+    assert answer.quotes[0].lines == (
+        "You can file an appeal by mail:",
+        "Northwind Health",
+        "Attn: Appeals Department",
+        "123 Main Street",
+        "Anytown, USA 12345",
+        "We reply within 30 days.",
+    )
+    assert answer.citations == [Citation("plan.pdf", 7), Citation("plan.pdf", 8)]
+
+
 # -- follow-ups --------------------------------------------------------------------------------------
 def test_offline_follow_up_searches_the_question_and_the_contextual_question() -> None:
     retriever = FakeRetriever([EARNED])

@@ -299,7 +299,31 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
             if first is not None:
                 lines[-1] = f"{lines[-1]} {first.text}"
                 continued_on = nxt.page
+    elif last.text.rstrip().endswith(":") and neighbours is not None:
+        # "…through one of the following methods: By mail:" ends its passage; what it introduces (the
+        # address, the list) starts the next one, and a quote that stops at the colon tells nothing.
+        nxt = neighbours.next_chunk(chunk)
+        if nxt is not None and last.index == len(units_of(chunk)) - 1 and nxt.page - chunk.page in (0, 1):
+            lines.extend(_introduced(chunk, nxt))
+            continued_on = nxt.page if nxt.page != chunk.page else None
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
+
+
+def _introduced(chunk: Chunk, nxt: Chunk) -> list[str]:
+    """The lines at the start of ``nxt`` that complete a lead-in ending ``chunk``: the headings that
+    begin ``nxt`` (short lines after a colon read as headings: "Attn: Appeals Department"), then its
+    units up to the first that ends a sentence."""
+    here = [p.strip() for p in chunk.section.split(">")]
+    there = [p.strip() for p in nxt.section.split(">")]
+    shared = 0
+    while shared < min(len(here), len(there)) and here[shared] == there[shared]:
+        shared += 1
+    lines = [p for p in there[shared:] if p]
+    for unit in units_of(nxt)[:MAX_LIST_ITEMS]:
+        lines.append(unit.text)
+        if unit.kind == "sentence" and unit.text.rstrip().endswith(_ENDS_SENTENCE):
+            break
+    return lines
 
 
 def select_quotes(
