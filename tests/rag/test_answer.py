@@ -14,6 +14,7 @@ from backend.rag.answer.answerer import MAX_QUESTION_CHARS, REFUSAL, PolicyAnswe
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.extractive import Extractor
 from backend.rag.answer.thresholds import RefusalGate
+from backend.rag.retrieve.initialisms import spell_out
 from backend.rag.types import Chunk, ScoredChunk
 from tests.fakes import PromptRecorder, fake_chat_model
 from tests.rag.fakes import HashingEmbeddings
@@ -72,9 +73,12 @@ class FakeRetriever:
 class FakeCorpus:
     """Term statistics and neighbours for a handful of chunks."""
 
-    def __init__(self, chunks: list[Chunk], titles: list[str]) -> None:
+    def __init__(
+        self, chunks: list[Chunk], titles: list[str], initialisms: dict[str, str] | None = None
+    ) -> None:
         self._chunks = chunks
         self.titles = titles
+        self._initialisms = initialisms or {}
 
     def idf(self, term: str) -> float | None:
         from backend.rag.index.bm25 import tokenize
@@ -93,6 +97,9 @@ class FakeCorpus:
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
         later = [c for c in self._chunks if c.file == chunk.file and c.page == chunk.page + 1]
         return later[0] if later else None
+
+    def spell_out(self, text: str) -> str:
+        return spell_out(text, self._initialisms)
 
 
 def generative(model: Any, retriever: FakeRetriever, **kwargs: Any) -> PolicyAnswerer:
@@ -314,6 +321,21 @@ def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> 
         "We reply within 30 days.",
     )
     assert answer.citations == [Citation("plan.pdf", 7), Citation("plan.pdf", 8)]
+
+
+def test_a_kind_of_leave_at_an_employer_named_by_its_initials_is_answered_from_its_policy() -> None:
+    catalyst = scored("catalyst_leave_policy.pdf", 6, "Paternity leave is 5 days.", 0.7, "Paternity Leave")
+    pw = scored("physicswallah_leave_policy.pdf", 1, "Paternity leave is 4 days.", 0.5, "Leave types")
+    corpus = FakeCorpus([catalyst.chunk, pw.chunk], ["Leave Policy"], {"PW": "Physics Wallah"})
+    retriever = FakeRetriever([catalyst, pw])
+    answerer = extractive(retriever, corpus=lambda: corpus)
+
+    answer = answerer.answer("paternity leave at PW - how long?")
+
+    assert retriever.queries[0][0] == "paternity leave at Physics Wallah - how long?"
+    assert "4 days" in answer.text
+    assert "5 days" not in answer.text  # Catalyst's paternity leave, though it scored higher
+    assert answer.citations == [Citation("physicswallah_leave_policy.pdf", 1)]
 
 
 # -- follow-ups --------------------------------------------------------------------------------------

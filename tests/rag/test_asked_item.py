@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.answer.asked_item import asked_item, item_mentioned, unmentioned_item
+from backend.rag.answer.asked_item import asked_item, item_mentioned, owner_sources, unmentioned_item
 from backend.rag.answer.named_documents import named_files
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -163,7 +163,7 @@ PW = passage("physicswallah_leave_policy.pdf", "Leave Policy", "Wedding leave is
     [
         ("wedding leave at Catalyst", {"catalyst_leave_policy.pdf"}),
         ("physics wallah wedding leave", {"physicswallah_leave_policy.pdf"}),  # two words, one name
-        ("wedding leave at PW", set()),  # an acronym names nothing
+        ("wedding leave at PW", set()),  # initials name nothing (the corpus spells them out first)
         ("how much leave do I get", set()),  # "leave" is in both names: it names neither
         ("What is the HR policy on wedding leave?", set()),  # "HR" says what a document is, not whose
     ],
@@ -179,3 +179,18 @@ def test_a_kind_of_leave_must_be_in_the_named_employers_policy() -> None:
     assert catalyst.phrase == "wedding leave"
     assert unmentioned_item("wedding leave at Physics Wallah", [CATALYST, PW], [], None) is None
     assert unmentioned_item("wedding leave at PW", [CATALYST, PW], [], None) is None  # no name: every passage
+
+
+@pytest.mark.parametrize(
+    ("question", "owned"),
+    [
+        ("wedding leave at Physics Wallah", [PW]),  # Catalyst's wedding leave is no answer
+        ("sick leave at catalyst - is a certificate needed?", [CATALYST]),
+        ("wedding leave at Acme", [CATALYST, PW]),  # a name no retrieved policy has: all of them
+        ("How do I claim travel expenses at Physics Wallah?", [CATALYST, PW]),  # no kind of leave
+    ],
+)
+def test_a_kind_of_leave_is_answered_from_the_named_employers_policy(
+    question: str, owned: list[ScoredChunk]
+) -> None:
+    assert owner_sources(question, [CATALYST, PW]) == owned

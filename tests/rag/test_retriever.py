@@ -17,6 +17,7 @@ DOCS = {
     "dental.pdf": [["Dental", "Root canal treatment after an accident is covered by the plan."]],
     "travel.pdf": [["Travel", "Flights under six hours are booked in economy class."]],
     "gym.pdf": [["Wellness", "The gym membership is reimbursed up to one thousand dollars."]],
+    "acmetools_policy.pdf": [["Overview", "Acme Tools gives every employee a birthday off."]],
 }
 
 
@@ -61,7 +62,7 @@ def test_keyword_only_match_is_still_found(index_dir: Path) -> None:
 
 def test_k_and_empty_queries(index_dir: Path) -> None:
     retriever = HybridRetriever(IndexStore(index_dir), HashingEmbeddings(), embedding_model="hash")
-    assert len(retriever.search("leave", 10)) == 4  # never more than the index holds
+    assert len(retriever.search("leave", 10)) == len(DOCS)  # never more than the index holds
     assert retriever.search("   ", 3) == []
     assert retriever.search("leave", 0) == []
 
@@ -87,3 +88,9 @@ def test_query_dimension_mismatch_is_refused(index_dir: Path) -> None:
     retriever = HybridRetriever(IndexStore(index_dir), HashingEmbeddings(dim=32))
     with pytest.raises(IndexFormatError, match="dimensions"):
         retriever.search("leave", 1)
+
+
+def test_the_corpus_spells_out_initials_of_a_documents_owner(index_dir: Path) -> None:
+    corpus = HybridRetriever(IndexStore(index_dir), HashingEmbeddings(), embedding_model="hash").corpus()
+    assert corpus.spell_out("birthday off at AT?") == "birthday off at Acme Tools?"
+    assert corpus.spell_out("is it at home") == "is it at home"

@@ -2,18 +2,21 @@
 
 ``PolicyAnswerer`` takes its retriever, extractor and (optionally) chat models through the constructor:
 
-1. **Follow-ups.** A question is rewritten only when it cannot stand alone (``followup.needs_context``);
+1. **Names.** With the local index, initials of a document's owner are spelled out first ("leave at
+   PW" is searched as "leave at Physics Wallah"; ``retrieve.initialisms``).
+2. **Follow-ups.** A question is rewritten only when it cannot stand alone (``followup.needs_context``);
    then both the question and its rewrite are searched and the results fused, so a rewrite can add
    context but never lose what the question alone finds. Without a rewrite model (offline) the rewrite
    is the previous question followed by the follow-up: a 135M model's rewrites changed the topic.
-2. **Retrieval gate.** Passages scoring below ``gate.min_score`` are dropped; with none left the answer
+3. **Retrieval gate.** Passages scoring below ``gate.min_score`` are dropped; with none left the answer
    is a refusal that names the policies searched, and no model is called.
-3. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
+4. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
    the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
    refusal too. Offline, so is a question asking for a figure ("how many sessions", "the copay") that no
    unit close to the best one states, and one about an item ("a doula", "sabbatical leave") that no
-   passage mentions: the refusal says which figure or item the closest passages lack.
-4. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
+   passage mentions: the refusal says which figure or item the closest passages lack. A question about
+   a kind of leave at a named employer is answered from that employer's policy alone.
+5. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
    each citing its page. With one (Bedrock) the model answers from the delimited passages; its citations
    are checked against what was retrieved, and every figure it states is checked against the passages.
    A failed check keeps the answer but adds a visible warning and the cited quotes under it.
@@ -31,7 +34,7 @@ from langchain_core.messages import BaseMessage
 
 from backend.errors import SentenceError
 from backend.rag.answer.asked_figure import AskedFigure
-from backend.rag.answer.asked_item import AskedItem, unmentioned_item
+from backend.rag.answer.asked_item import AskedItem, owner_sources, unmentioned_item
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
 from backend.rag.answer.extractive import (
     Extract,
@@ -75,6 +78,8 @@ class CorpusView(TermStatistics, Neighbours, Protocol):
     """Term statistics, neighbouring passages and titles of the local index (``retrieve.corpus.Corpus``)."""
 
     titles: list[str]
+
+    def spell_out(self, text: str) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -393,15 +398,19 @@ class PolicyAnswerer:
             raise QuestionTooLongError(
                 f"Questions are limited to {MAX_QUESTION_CHARS:,} characters; ask about one thing at a time."
             )
+        corpus = self._corpus()
+        if corpus is not None:  # "leave at PW": search for the name the policy uses
+            question = corpus.spell_out(question)
         standalone = self.standalone_question(question, history)
         sources = self.retrieve(question.strip(), standalone)
-        corpus = self._corpus()
         titles = corpus.titles if corpus is not None else []
         if not sources:
             return AnswerStream(
                 standalone_question=standalone, sources=[], extract=None, refusal=refusal_text([], titles)
             )
-        extract = self._extractor.extract(standalone, sources, terms=corpus, neighbours=corpus)
+        extract = self._extractor.extract(
+            standalone, owner_sources(standalone, sources), terms=corpus, neighbours=corpus
+        )
         unknown = missing_rare_terms(standalone, corpus, " ".join(s.chunk.text for s in sources))
         if self.extractive:
             answers = bool(extract.quotes) and self._gate.answers(

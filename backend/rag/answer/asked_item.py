@@ -152,3 +152,15 @@ def unmentioned_item(
             sources = [s for s in sources if s.chunk.file in named]
             quotes = [q for q in quotes if q.file in named]
     return None if item_mentioned(item, " ".join(passage_texts(sources, quotes)), terms) else item
+
+
+def owner_sources(question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """The passages a question about a kind of leave may be answered from: those of the employer it
+    names ("paternity leave at Physics Wallah"), when any were retrieved; else all of them. Another
+    employer's paternity leave is no answer, however well it matches."""
+    item = asked_item(question, set().union(*names_by_file(sources).values()))
+    if item is None or item.kind != "leave":
+        return list(sources)
+    named = named_files(question, sources)
+    owned = [s for s in sources if s.chunk.file in named]
+    return owned or list(sources)

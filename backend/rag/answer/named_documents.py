@@ -4,8 +4,9 @@ A document is named by a word of its file name or title that no other retrieved 
 shares ("catalyst", "standard", "perksplus"); words that say what kind of document it is ("HR",
 "policy", "handbook") name none, even when only one title has them: "the HR policy on wedding leave"
 names no employer. Two adjacent question words also match one name word ("physics wallah" names
-``physicswallah_leave_policy.pdf``). Acronyms the question invents ("PW") name nothing: the check then
-falls back to every retrieved passage, never to none.
+``physicswallah_leave_policy.pdf``). Initials ("PW") are spelled out before this runs
+(``retrieve.initialisms``); a name no retrieved document has names nothing, and the rules then fall back
+to every retrieved passage, never to none.
 """
 
 from __future__ import annotations

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from backend.rag.index.store import LoadedIndex
+from backend.rag.retrieve.initialisms import document_initialisms, spell_out
 from backend.rag.types import Chunk
 
 
@@ -22,6 +23,7 @@ class Corpus:
                 self._next[previous.chunk_id] = chunk
             previous = chunk
         self.titles = sorted({f.title or f.file for f in index.manifest.files})
+        self._initialisms = document_initialisms(index.chunks)
 
     def idf(self, term: str) -> float | None:
         return self._bm25.idf(term)
@@ -34,3 +36,7 @@ class Corpus:
 
     def next_chunk(self, chunk: Chunk) -> Chunk | None:
         return self._next.get(chunk.chunk_id)
+
+    def spell_out(self, text: str) -> str:
+        """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah")."""
+        return spell_out(text, self._initialisms)
