@@ -57,6 +57,19 @@ class Rarity:
             "glasses, contacts, or LASIK",
             ("glasses", "contacts", "LASIK"),
         ),
+        # spending a benefit on something, being reimbursed for it, whether one exists at all
+        (
+            "Can I use PerksPlus to buy a standing desk for my home office?",
+            "standing desk",
+            ("a standing desk",),
+        ),
+        ("Can I claim my gym fees on PerksPlus?", "gym fees", ("my gym fees",)),  # ends at "on"
+        ("how do I get reimbursed for mileage when I drive", "mileage", ("mileage",)),
+        (
+            "is there a high deductible plan option",
+            "high deductible plan option",
+            ("high deductible plan option",),
+        ),
         # a run of spaces (untrusted input) is one space: read once, not once per starting position
         ("Is a" + " " * 20_000 + "doula covered?", "doula", ("a doula",)),
         # Only words reach the refusal sentence: no link or emphasis from the question is echoed.
@@ -78,6 +91,8 @@ def test_the_item_a_coverage_question_names(
         "What's the in-network deductible if I cover my whole family?",  # not worded as a coverage question
         "How many days do I get?",
         "Does Health Plus cover?",  # no item
+        "Can I use my remaining leave during notice?",  # using leave is not spending a benefit on an item
+        "What is there to know about the dental plan?",
         # an offline follow-up is searched after the previous question; what it asks is its own
         "How many massage therapy sessions can I get? Is it covered under Standard?",
     ],

@@ -1,10 +1,12 @@
 """The item a question asks about, and whether the retrieved policy text mentions it.
 
 "Does Health Plus cover a doula?", "Is LASIK covered?", "Does PerksPlus cover pet insurance?" name one
-item. When the passages retrieved for it never mention that item, whatever they say about the plan's
-coverage does not answer the question, however closely the rest of the question matches them ("Does
-Health Plus cover" matches every page of the Health Plus booklet). Such near misses score like real
-answers, so the relevance gate cannot stop them; this check can, because it looks only at the item.
+item, and so do "Can I use PerksPlus to buy a standing desk?", "how do I get reimbursed for mileage?"
+and "Is there a high-deductible plan?". When the passages retrieved for it never mention that item,
+whatever they say about the plan's coverage does not answer the question, however closely the rest of
+the question matches them ("Does Health Plus cover" matches every page of the Health Plus booklet). Such
+near misses score like real answers, so the relevance gate cannot stop them; this check can, because it
+looks only at the item.
 
 It is a rule on the question's wording, like ``asked_figure``: questions that are not worded as a
 coverage question ("what's the deductible if I cover my whole family") are left to the relevance gate.
@@ -46,6 +48,15 @@ _ASKS_DOES_COVER = re.compile(
 _ASKS_IS_COVERED = re.compile(
     r"^\s*(?:is|are)\s+(?:there\s+)?(.+?)\s+(?:covered|included|reimbursed|offered)\b", re.IGNORECASE
 )
+# "Can I use PerksPlus to buy a standing desk…", "Can I claim my gym fees…", "…spend it on a bike?"
+_ASKS_CAN_USE_FOR = re.compile(
+    r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:use\b.*?\b(?:to\s+(?:buy|pay\s+for)|for|on)|claim|spend\b.*?\bon)"
+    r"\s+(.+)$",
+    re.IGNORECASE,
+)
+_ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
+# "Is there a high deductible plan option?": whether the policies have one at all.
+_ASKS_IS_THERE = re.compile(r"^\s*(?:is|are)\s+there\s+(?:a|an|any)\s+(.+)$", re.IGNORECASE)
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
 _ITEM_END = re.compile(
     r"\s+(?:on|under|with|at|in|by|through|from|if|when|as|for|before|after|during|while|so|because|to)"
@@ -121,7 +132,20 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
 
 def _covered_item(question: str) -> AskedItem | None:
     asked = asked_sentence(question)
-    match = _ASKS_DOES_COVER.search(asked) or _ASKS_IS_COVERED.search(asked)
+    match = next(
+        (
+            m
+            for pattern in (
+                _ASKS_DOES_COVER,
+                _ASKS_IS_COVERED,
+                _ASKS_CAN_USE_FOR,
+                _ASKS_REIMBURSED_FOR,
+                _ASKS_IS_THERE,
+            )
+            if (m := pattern.search(asked))
+        ),
+        None,
+    )
     if match is None:
         return None
     # Only words (and the commas of a list) reach the refusal sentence: it shows the user's text back.
