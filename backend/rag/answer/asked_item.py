@@ -71,6 +71,9 @@ MAX_ITEM_WORDS = 8  # what the refusal sentence echoes of the question
 # until a word that names no kind of leave ("give paternity leave" is "paternity").
 # Words are bounded in length and must start at a word boundary, so a long run of word characters is
 # scanned once, not once per starting position (the question is untrusted input).
+_LEAVE_AT_END = re.compile(r"\bleaves?$", re.IGNORECASE)
+# "sick or casual leave": each word before "or" is a kind too.
+_KIND_BEFORE_OR = re.compile(r"(?<![\w-])([\w-]{1,40})\s*(?:,|/|\bor\b|\band\b)\s*$", re.IGNORECASE)
 _KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
 # Words that say how much, which or what happens to leave, not what kind it is ("unused leave",
 # "cancel approved leave"). A kind is what a policy would name as a heading: "sabbatical", "jury duty".
@@ -107,27 +110,42 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 
     ``document_names`` are words that name a policy ("catalyst"): they are not a kind of leave.
     """
-    return _covered_item(question) or _kind_of_leave(question, document_names)
+    covered = _covered_item(question)
+    if covered is not None and not _LEAVE_AT_END.search(covered.phrase):
+        return covered
+    # "Is there a wedding leave at Catalyst?" asks about a kind of leave, which only the named
+    # employer's policy defines.
+    return _kind_of_leave(question, document_names) or covered
 
 
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
     kinds: list[str] = []
     names = set(document_names)
-    for match in _KIND_OF_LEAVE.finditer(" ".join(question.split())):
+    text = " ".join(question.split())
+    for match in _KIND_OF_LEAVE.finditer(text):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
-            terms = tokenize(word)
-            if word.lower() in _NOT_A_KIND or word.lower() in WORD_NUMBERS or word.isdigit():
-                break
-            if not terms or set(terms) & names:
+            if not _is_kind_word(word, names):
                 break
             words.insert(0, word)
         if words:
             kinds.append(" ".join(words))
+            if len(words) == 1:  # "sick or casual leave": read the word before "or" as a kind too
+                before = _KIND_BEFORE_OR.search(text[: match.start(1) + match.group(1).index(words[0])])
+                if before and _is_kind_word(before.group(1), names):
+                    kinds.insert(len(kinds) - 1, before.group(1))
     kinds = list(dict.fromkeys(kinds))
     if not kinds:
         return None
     return AskedItem(" or ".join(f"{k} leave" for k in kinds), tuple(kinds), "leave")
+
+
+def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
+    lower = word.lower()
+    if lower in _NOT_A_KIND or lower in WORD_NUMBERS or word.isdigit():
+        return False
+    terms = tokenize(word)
+    return bool(terms) and not set(terms) & set(document_names)
 
 
 def _covered_item(question: str) -> AskedItem | None:
