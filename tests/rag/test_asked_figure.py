@@ -83,6 +83,10 @@ def test_a_question_that_asks_for_no_figure(question: str) -> None:
         ("how many chiropractor visits do I get?", "Each visit must be with a licensed chiropractor.", False),
         # "a" is a count only of a duration ("a week")
         ("how many chiropractor visits do I get?", "Book a visit with a chiropractor.", False),
+        # care is counted in visits, sessions or treatments, whichever the policy says
+        ("how many massage sessions a year?", "Up to 12 visits per year are covered.", True),
+        ("how many physio visits?", "Physical therapy is limited to 20 sessions.", True),
+        ("how many massage sessions a year?", "Massage is limited to 2 hours.", False),
         # a long run of "1,1,1…" in a policy is scanned once
         ("How many days of leave?", "1," * 20_000 + " leave", False),
     ],

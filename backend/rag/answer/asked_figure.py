@@ -58,6 +58,10 @@ _PHRASE_END = frozenset(
     }
 )
 
+# Care is counted in visits, sessions or treatments, as the policy happens to say: "12 visits" answers
+# "how many acupuncture sessions".
+_CARE = ("visit", "session", "treatment", "appointment")
+_SAME_COUNT = dict.fromkeys(_CARE, _CARE)
 _QUALIFIERS = frozenset(("more", "extra", "additional", "total", "paid", "unpaid"))
 _ANY_UNIT = r"[\w-]{1,30}"
 # Leave is counted in days, and days may be given as weeks or months; visits only as visits.
@@ -89,7 +93,8 @@ class AskedFigure:
             in_time = not self.counted or self.counted in _COUNTED_IN_TIME  # "how long", "how many days"
             if in_time and _A_DURATION.search(text):
                 return True
-            own = [rf"{re.escape(self.counted)}s?"] if self.counted else []
+            counted = _SAME_COUNT.get(self.counted, (self.counted,)) if self.counted else ()
+            own = [rf"{re.escape(c)}s?" for c in counted]
             units = "|".join([*own, _TIME_UNITS] if in_time else own)
         pattern = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{units})")
         return re.search(pattern, text, re.IGNORECASE) is not None
