@@ -142,6 +142,7 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("Can I take sick or casual leave during my notice?", ("sick", "casual")),  # either answers
         ("comp-off/casual leave rules", ("comp-off", "casual")),
         ("Is there a wedding leave at Catalyst?", ("wedding",)),  # a kind of leave, not a covered item
+        ("physics wallah study leave for exams", ("study",)),  # two words of one name are no kind
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:

@@ -121,7 +121,7 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
     kinds: list[str] = []
     names = set(document_names)
-    text = " ".join(question.split())
+    text = _joined_names(" ".join(question.split()), names)
     for match in _KIND_OF_LEAVE.finditer(text):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
@@ -138,6 +138,19 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
     if not kinds:
         return None
     return AskedItem(" or ".join(f"{k} leave" for k in kinds), tuple(kinds), "leave")
+
+
+def _joined_names(text: str, names: Collection[str]) -> str:
+    """``text`` with two words that make one name written as one ("physics wallah" → "physicswallah"),
+    so neither half is read as a kind of leave."""
+    words = text.split(" ")
+    out: list[str] = []
+    for word in words:
+        if out and f"{out[-1]}{word}".lower() in names:
+            out[-1] = f"{out[-1]}{word}"
+        else:
+            out.append(word)
+    return " ".join(out)
 
 
 def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
