@@ -117,6 +117,9 @@ RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "las
         ("Does Health Plus cover IVF or other fertility treatment?", "Fertility treatment is covered.", True),
         ("Does Health Plus cover IVF?", "Fertility treatment is covered.", False),
         ("Does Standard cover LASIK?", "Vision exams are covered once a year.", False),
+        # a short word is mentioned by its inflections: "ski" in "Skiing"
+        ("Can I use PerksPlus for ski lessons?", "Skiing and snowboarding lessons are covered.", True),
+        ("Can I use PerksPlus for ski lessons?", "Sketching lessons are not covered.", False),
         # half of an item is not a mention of it: "duty" alone is not jury duty
         ("jury duty leave at Catalyst", "Resume your duty when the leave ends.", False),
         ("jury duty leave at Catalyst", "Jury duty leave is paid.", True),
@@ -214,3 +217,32 @@ def test_a_kind_of_leave_is_answered_from_the_named_employers_policy(
     question: str, owned: list[ScoredChunk]
 ) -> None:
     assert owner_sources(question, [CATALYST, PW]) == owned
+
+
+class OnePage:
+    """Neighbours: every passage of one page."""
+
+    def __init__(self, *chunks: Chunk) -> None:
+        self.chunks = chunks
+
+    def page_chunks(self, file: str, page: int) -> list[Chunk]:
+        return [c for c in self.chunks if (c.file, c.page) == (file, page)]
+
+    def next_chunk(self, chunk: Chunk) -> Chunk | None:
+        return None
+
+
+def test_an_item_mentioned_elsewhere_on_a_retrieved_page_is_mentioned() -> None:
+    # Retrieval returns one passage per page; the table naming birthday leave is another passage of it.
+    table = Chunk(
+        "physicswallah_leave_policy.pdf:1:3",
+        PW.chunk.file,
+        1,
+        "Leave Policy",
+        "",
+        "BL - Birthday Leave",
+        "0" * 64,
+    )
+    question = "physics wallah birthday leave"
+    assert unmentioned_item(question, [CATALYST, PW], [], None) is not None
+    assert unmentioned_item(question, [CATALYST, PW], [], None, OnePage(PW.chunk, table)) is None

@@ -417,7 +417,9 @@ class PolicyAnswerer:
                 extract.relevance, extract.coverage, bool(unknown)
             )
             # The wording rules explain a refusal only when the gate let the passages through.
-            unmentioned = unmentioned_item(standalone, sources, extract.quotes, corpus) if answers else None
+            unmentioned = (
+                unmentioned_item(standalone, sources, extract.quotes, corpus, corpus) if answers else None
+            )
             unstated = extract.unstated if answers else None
             if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(

@@ -27,7 +27,7 @@ from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal
 
-from backend.rag.answer.extractive import Quote, passage_texts
+from backend.rag.answer.extractive import Neighbours, Quote, passage_texts
 from backend.rag.answer.named_documents import named_files, names_by_file
 from backend.rag.answer.numbers import WORD_NUMBERS
 from backend.rag.answer.terms import TermStatistics, mentions
@@ -194,10 +194,17 @@ def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = No
 
 
 def unmentioned_item(
-    question: str, sources: Sequence[ScoredChunk], quotes: Sequence[Quote], terms: TermStatistics | None
+    question: str,
+    sources: Sequence[ScoredChunk],
+    quotes: Sequence[Quote],
+    terms: TermStatistics | None,
+    neighbours: Neighbours | None = None,
 ) -> AskedItem | None:
-    """The item ``question`` asks about when none of the passages (or quotes) it may be answered from
-    mentions it; None when it asks about none, or one is mentioned."""
+    """The item ``question`` asks about when none of the pages (or quotes) it may be answered from
+    mentions it; None when it asks about none, or one is mentioned.
+
+    A retrieved passage stands for its whole page when ``neighbours`` can give the page's other
+    passages: the extract quotes from them too, and a table's first row is often a passage of its own."""
     item = asked_item(question, set().union(*names_by_file(sources).values()))
     if item is None:
         return None
@@ -206,7 +213,11 @@ def unmentioned_item(
         if named:  # only the named employer's policy defines its kinds of leave
             sources = [s for s in sources if s.chunk.file in named]
             quotes = [q for q in quotes if q.file in named]
-    return None if item_mentioned(item, " ".join(passage_texts(sources, quotes)), terms) else item
+    texts = passage_texts(sources, quotes)
+    if neighbours is not None:
+        pages = dict.fromkeys((s.chunk.file, s.chunk.page) for s in sources)
+        texts += [f"{c.title} {c.section} {c.text}" for page in pages for c in neighbours.page_chunks(*page)]
+    return None if item_mentioned(item, " ".join(texts), terms) else item
 
 
 def owner_sources(question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:

@@ -14,9 +14,11 @@ from backend.rag.index.bm25 import tokenize
 
 # A phrase is mentioned when more than this share of its rarity-weighted terms are.
 MIN_MENTIONED_SHARE = 0.5
-# A term counts as mentioned in its own spelling, its plural, or as a prefix of this many letters or
-# more ("chemo" in "chemotherapy").
+# A term counts as mentioned in its own spelling, its plural, an inflection ("skiing"), or as a prefix
+# of this many letters or more ("chemo" in "chemotherapy").
 _MIN_PREFIX = 5
+# A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
+_ENDINGS = ("ing", "er", "ers", "ed")
 
 
 class TermStatistics(Protocol):
@@ -57,6 +59,8 @@ def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -
 def _mentioned(term: str, present: set[str]) -> bool:
     if term in present:
         return True
+    if any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS):
+        return True  # "ski" in "skiing", "swim" in "swimming"
     if len(term) < _MIN_PREFIX:
         return False
     return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
