@@ -9,8 +9,10 @@ from backend.rag.answer.thresholds import (
     LOCAL_MIN_SCORE,
     RERANK_MIN_SCORE,
     TITAN_MIN_SCORE,
+    RefusalGate,
     min_score_for,
 )
+from backend.rag.types import Chunk, ScoredChunk
 from backend.settings import load_settings
 
 
@@ -27,3 +29,23 @@ from backend.settings import load_settings
 )
 def test_min_score_for(overrides: dict[str, object], expected: float) -> None:
     assert min_score_for(load_settings(**overrides)) == expected
+
+
+def _hit(score: float, **signals: float) -> ScoredChunk:
+    chunk = Chunk("f.pdf:3:0", "f.pdf", 3, "Leave Policy", "", "The sandwich rule counts holidays.", "0" * 64)
+    return ScoredChunk(chunk, score, signals)
+
+
+@pytest.mark.parametrize(
+    ("hit", "kept"),
+    [
+        (_hit(0.31), True),
+        (_hit(0.29), False),
+        (_hit(0.2, dense_rank=1, bm25_rank=1), True),  # both searches put it first
+        (_hit(0.2, dense_rank=1, bm25_rank=2), False),
+        (_hit(0.2, dense_rank=2, bm25_rank=1), False),
+        (_hit(0.2, bm25_rank=1), False),  # keyword search alone is not enough
+    ],
+)
+def test_the_retrieval_gate_keeps_a_passage_both_searches_rank_first(hit: ScoredChunk, kept: bool) -> None:
+    assert RefusalGate(min_score=0.3).keeps(hit) is kept

@@ -8,8 +8,8 @@
    then both the question and its rewrite are searched and the results fused, so a rewrite can add
    context but never lose what the question alone finds. Without a rewrite model (offline) the rewrite
    is the previous question followed by the follow-up: a 135M model's rewrites changed the topic.
-3. **Retrieval gate.** Passages scoring below ``gate.min_score`` are dropped; with none left the answer
-   is a refusal that names the policies searched, and no model is called.
+3. **Retrieval gate.** Passages scoring below ``gate.min_score`` are dropped (``RefusalGate.keeps``);
+   with none left the answer is a refusal that names the policies searched, and no model is called.
 4. **Answer gate.** The passages are cut into sentences, list items and table rows and scored against
    the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
    refusal too. Offline, so is a question asking for a figure ("how many sessions", "the copay") that no
@@ -388,7 +388,7 @@ class PolicyAnswerer:
             # the running, so a bad rewrite cannot lose what the question alone finds.
             fused = reciprocal_rank_fusion(pages, weights=REWRITE_FUSION_WEIGHTS)
             found = [by_page[key] for key, _ in fused[: self._k]]
-        return [s for s in found if s.score >= self._gate.min_score]
+        return [s for s in found if self._gate.keeps(s)]
 
     def stream(self, question: str, history: Sequence[BaseMessage] = ()) -> AnswerStream:
         """Rewrite, retrieve and extract now; a generated answer calls the model only when iterated."""
