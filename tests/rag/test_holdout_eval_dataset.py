@@ -1,6 +1,6 @@
-"""The held-out HR evaluation set is well-formed, its citations are provably right, and its facts can be
-scored. Written blind by a helper who saw neither the other sets nor the system (``eval/README.md``); every
-question is in the test split, reported only."""
+"""The held-out HR evaluation sets are well-formed, their citations are provably right, and their facts can
+be scored. Each was written blind by a helper who saw neither the other sets nor the system
+(``eval/README.md``); every question is in the test split, reported only."""
 
 from __future__ import annotations
 
@@ -15,20 +15,31 @@ import pytest
 from tests.rag.eval_corpus import ALL_DOCS, normalise, pdf_pages_or_skip
 from tests.rag.test_blind_eval_dataset import KEYS, VAGUE_ANSWER, _answerable, _read_jsonl, _states
 
-REPO_ROOT = Path(__file__).resolve().parents[2]
-DATASET = REPO_ROOT / "eval" / "holdout_questions.jsonl"
-DRAFT = REPO_ROOT / "eval" / "holdout_questions.draft.jsonl"
+EVAL = Path(__file__).resolve().parents[2] / "eval"
+# (questions, blind draft, id prefix)
+SETS = {
+    "holdout": (EVAL / "holdout_questions.jsonl", EVAL / "holdout_questions.draft.jsonl", "h"),
+    "holdout2": (EVAL / "holdout2_questions.jsonl", EVAL / "holdout2_questions.draft.jsonl", "k"),
+}
+ANSWERABLE = [
+    pytest.param(record, id=record["id"])
+    for dataset, _, _ in SETS.values()
+    for record in _answerable(_read_jsonl(dataset))
+]
 
 
 @pytest.fixture(scope="module")
-def records() -> list[dict[str, Any]]:
-    return _read_jsonl(DATASET)
+def pdf_pages() -> Callable[[str], tuple[str, ...]]:
+    return pdf_pages_or_skip()
 
 
-def test_every_line_has_the_documented_fields_and_is_test_only(records: list[dict[str, Any]]) -> None:
+@pytest.mark.parametrize("name", SETS)
+def test_every_line_has_the_documented_fields_and_is_test_only(name: str) -> None:
+    dataset, _, prefix = SETS[name]
+    records = _read_jsonl(dataset)
     for record in records:
         assert list(record) == KEYS, record
-        assert re.fullmatch(r"h\d{3}", record["id"]), record["id"]
+        assert re.fullmatch(rf"{prefix}\d{{3}}", record["id"]), record["id"]
         assert record["split"] == "test"
         assert record["question"].strip()
         assert record["answer"].strip()
@@ -38,24 +49,27 @@ def test_every_line_has_the_documented_fields_and_is_test_only(records: list[dic
             assert record["source_quote"].strip(), record["id"]
             assert 1 <= len(record["facts"]) <= 3, record["id"]
         else:
-            assert (record["citations"], record["facts"], record["source_quote"]) == ([], [], ""), record[
-                "id"
-            ]
+            empty = (record["citations"], record["facts"], record["source_quote"])
+            assert empty == ([], [], ""), record["id"]
     assert len({r["id"] for r in records}) == len(records)
 
 
-def test_set_is_large_enough(records: list[dict[str, Any]]) -> None:
+@pytest.mark.parametrize("name", SETS)
+def test_set_is_large_enough(name: str) -> None:
+    records = _read_jsonl(SETS[name][0])
     answerable = _answerable(records)
     assert len(answerable) >= 40
     assert len(records) - len(answerable) >= 20
 
 
-def test_final_questions_are_word_for_word_blind_draft_questions(records: list[dict[str, Any]]) -> None:
-    draft = Counter(row["question"] for row in _read_jsonl(DRAFT))
-    assert not Counter(record["question"] for record in records) - draft
+@pytest.mark.parametrize("name", SETS)
+def test_final_questions_are_word_for_word_blind_draft_questions(name: str) -> None:
+    dataset, draft, _ = SETS[name]
+    drafted = Counter(row["question"] for row in _read_jsonl(draft))
+    assert not Counter(record["question"] for record in _read_jsonl(dataset)) - drafted
 
 
-@pytest.mark.parametrize("record", _answerable(_read_jsonl(DATASET)), ids=lambda record: record["id"])
+@pytest.mark.parametrize("record", ANSWERABLE)
 def test_facts_are_stated_by_the_reference_answer_and_not_by_a_refusal(record: dict[str, Any]) -> None:
     refusal = f'I could not find an answer to "{record["question"]}" in the policies that were searched.'
     for fact in record["facts"]:
@@ -66,7 +80,7 @@ def test_facts_are_stated_by_the_reference_answer_and_not_by_a_refusal(record: d
         assert not _states(fact, VAGUE_ANSWER), f"{record['id']}: a vague answer states {fact}"
 
 
-@pytest.mark.parametrize("record", _answerable(_read_jsonl(DATASET)), ids=lambda record: record["id"])
+@pytest.mark.parametrize("record", ANSWERABLE)
 def test_source_quote_and_every_fact_are_on_the_cited_pages(
     record: dict[str, Any], pdf_pages: Callable[[str], tuple[str, ...]]
 ) -> None:
@@ -76,8 +90,3 @@ def test_source_quote_and_every_fact_are_on_the_cited_pages(
     assert any(normalise(record["source_quote"]) in page for page in cited), record["id"]
     for fact in record["facts"]:
         assert _states(fact, " ".join(cited)), f"{record['id']}: {fact} is on none of its cited pages"
-
-
-@pytest.fixture(scope="module")
-def pdf_pages() -> Callable[[str], tuple[str, ...]]:
-    return pdf_pages_or_skip()
