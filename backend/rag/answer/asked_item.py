@@ -67,13 +67,14 @@ _ITEM_END = re.compile(
 _ALTERNATIVES = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
 MAX_ITEM_WORDS = 8  # what the refusal sentence echoes of the question
+# A covered item that is a kind of leave ("Is there a wedding leave…") is read as one.
+_LEAVE_AT_END = re.compile(r"\bleaves?$", re.IGNORECASE)
+# "sick or casual leave": each word before "or" is a kind too.
+_KIND_BEFORE_OR = re.compile(r"(?<![\w-])([\w-]{1,40})\s*(?:,|/|\bor\b|\band\b)\s*$", re.IGNORECASE)
 # "[jury duty] leave", "[female special care] leave": up to two words before "leave", read backwards
 # until a word that names no kind of leave ("give paternity leave" is "paternity").
 # Words are bounded in length and must start at a word boundary, so a long run of word characters is
 # scanned once, not once per starting position (the question is untrusted input).
-_LEAVE_AT_END = re.compile(r"\bleaves?$", re.IGNORECASE)
-# "sick or casual leave": each word before "or" is a kind too.
-_KIND_BEFORE_OR = re.compile(r"(?<![\w-])([\w-]{1,40})\s*(?:,|/|\bor\b|\band\b)\s*$", re.IGNORECASE)
 _KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
 # Words that say how much, which or what happens to leave, not what kind it is ("unused leave",
 # "cancel approved leave"). A kind is what a policy would name as a heading: "sabbatical", "jury duty".
