@@ -7,6 +7,7 @@ sentence on stderr and exit non-zero; there are no tracebacks for expected failu
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 import time
@@ -137,13 +138,20 @@ class Context:
         """
         from backend.providers import InferenceParams, build_chat_model
         from backend.rag.answer.factory import build_answerer
-        from backend.rag.answer.thresholds import RefusalGate, min_score_for
+        from backend.rag.answer.thresholds import gate_for
 
         settings = self.settings if k is None else self.settings.model_copy(update={"rag_top_k": k})
         chat_model = None
         if settings.provider != "local":
             chat_model = self.chat_model or build_chat_model(settings, InferenceParams(temperature=0.0))
-        gate = RefusalGate(min_score_for(settings)) if permissive else None
+        # The path's own retrieval gate, and no answer gate.
+        gate = (
+            dataclasses.replace(
+                gate_for(settings), min_relevance=0.0, min_coverage=0.0, min_coverage_unknown_terms=0.0
+            )
+            if permissive
+            else None
+        )
         return build_answerer(
             settings, self.retriever(), self.get_embeddings(), chat_model=chat_model, gate=gate
         )

@@ -318,8 +318,7 @@ def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> 
         "Attn: Appeals Department",
         "123 Main Street",
         "Anytown, USA 12345",
-        "We reply within 30 days.",
-    )
+    )  # the sentence after the address is not part of what "by mail:" introduced
     assert answer.citations == [Citation("plan.pdf", 7), Citation("plan.pdf", 8)]
 
 
@@ -336,6 +335,51 @@ def test_a_kind_of_leave_at_an_employer_named_by_its_initials_is_answered_from_i
     assert "4 days" in answer.text
     assert "5 days" not in answer.text  # Catalyst's paternity leave, though it scored higher
     assert answer.citations == [Citation("physicswallah_leave_policy.pdf", 1)]
+
+
+def test_a_follow_up_about_an_employer_named_by_initials_earlier_is_answered_from_its_policy() -> None:
+    catalyst = scored("catalyst_leave_policy.pdf", 6, "Paternity leave is 5 days.", 0.7, "Paternity Leave")
+    pw = scored("physicswallah_leave_policy.pdf", 1, "Paternity leave is 4 days.", 0.5, "Leave types")
+    corpus = FakeCorpus([catalyst.chunk, pw.chunk], ["Leave Policy"], {"PW": "Physics Wallah"})
+    retriever = FakeRetriever([catalyst, pw])
+    history: list[BaseMessage] = [HumanMessage("Is there paternity leave at PW?"), AIMessage("…")]
+
+    answer = extractive(retriever, corpus=lambda: corpus).answer("How long is it?", history)
+
+    assert answer.standalone_question == "Is there paternity leave at Physics Wallah? How long is it?"
+    assert "4 days" in answer.text
+    assert "5 days" not in answer.text
+
+
+def test_a_count_of_something_at_a_named_employer_is_found_in_its_policy() -> None:
+    # "Catalyst" names the document, so the unit need not say it: "how many Catalyst holidays".
+    holidays = scored(
+        "catalyst_leave_policy.pdf", 4, "Employees get 10 paid holidays a year.", 0.7, "Holidays"
+    )
+
+    answer = extractive(FakeRetriever([holidays])).answer("How many Catalyst holidays do I get?")
+
+    assert not answer.refused
+    assert "10 paid holidays" in answer.text
+
+
+def test_a_lead_in_repeated_at_the_start_of_the_next_passage_is_quoted_once_with_its_list() -> None:
+    # The splitter carries a passage's last sentences into the next one on the same page; the list the
+    # lead-in opens ends where the text moves on.
+    lead = "Here are some tips to get requests processed in a timely manner:"
+    first = scored("plan.pdf", 7, f"Call us any time. {lead}", 0.7, "Tips")
+    items = "• Submit the form early.\n• Include the doctor's notes."
+    second = scored("plan.pdf", 8, f"{lead}\n{items}\nThe Group and You is the next topic.", 0.3, "Tips")
+    corpus = FakeCorpus([first.chunk, second.chunk], ["Plan"])
+
+    answer = extractive(FakeRetriever([first]), corpus=lambda: corpus).answer(
+        "tips to get requests processed in a timely manner?"
+    )
+
+    assert answer.text.count(lead) == 1
+    assert "Submit the form early." in answer.text
+    assert "Include the doctor's notes." in answer.text
+    assert "The Group and You" not in answer.text
 
 
 # -- follow-ups --------------------------------------------------------------------------------------

@@ -65,11 +65,6 @@ class Rarity:
         ),
         ("Can I claim my gym fees on PerksPlus?", "gym fees", ("my gym fees",)),  # ends at "on"
         ("how do I get reimbursed for mileage when I drive", "mileage", ("mileage",)),
-        (
-            "is there a high deductible plan option",
-            "high deductible plan option",
-            ("high deductible plan option",),
-        ),
         # a run of spaces (untrusted input) is one space: read once, not once per starting position
         ("Is a" + " " * 20_000 + "doula covered?", "doula", ("a doula",)),
         # Only words reach the refusal sentence: no link or emphasis from the question is echoed.
@@ -92,6 +87,9 @@ def test_the_item_a_coverage_question_names(
         "How many days do I get?",
         "Does Health Plus cover?",  # no item
         "Can I use my remaining leave during notice?",  # using leave is not spending a benefit on an item
+        # a generic head noun is no item: "way", "deadline" (no "is there a …" rule)
+        "Is there any way to encash unused EL at Physics Wallah?",
+        "Is there a deadline to submit a claim?",
         "What is there to know about the dental plan?",
         # an offline follow-up is searched after the previous question; what it asks is its own
         "How many massage therapy sessions can I get? Is it covered under Standard?",
@@ -120,6 +118,8 @@ RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "las
         # a short word is mentioned by its inflections: "ski" in "Skiing"
         ("Can I use PerksPlus for ski lessons?", "Skiing and snowboarding lessons are covered.", True),
         ("Can I use PerksPlus for ski lessons?", "Sketching lessons are not covered.", False),
+        # only a short word's own inflections: "care" is not mentioned by "career"
+        ("Does PerksPlus cover child care?", "Career coaching for your child is covered.", False),
         # half of an item is not a mention of it: "duty" alone is not jury duty
         ("jury duty leave at Catalyst", "Resume your duty when the leave ends.", False),
         ("jury duty leave at Catalyst", "Jury duty leave is paid.", True),
@@ -146,6 +146,11 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("comp-off/casual leave rules", ("comp-off", "casual")),
         ("Is there a wedding leave at Catalyst?", ("wedding",)),  # a kind of leave, not a covered item
         ("physics wallah study leave for exams", ("study",)),  # two words of one name are no kind
+        ("Physics Wallah's study leave", ("study",)),  # a possessive is no word
+        ("can I take sick, casual or earned leave?", ("sick", "casual", "earned")),
+        # the verb of a coverage question is no kind of leave
+        ("Does Catalyst provide bereavement leave?", ("bereavement",)),
+        ("Does Catalyst offer paternity leave?", ("paternity",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
@@ -246,3 +251,11 @@ def test_an_item_mentioned_elsewhere_on_a_retrieved_page_is_mentioned() -> None:
     question = "physics wallah birthday leave"
     assert unmentioned_item(question, [CATALYST, PW], [], None) is not None
     assert unmentioned_item(question, [CATALYST, PW], [], None, OnePage(PW.chunk, table)) is None
+
+
+def test_a_long_run_of_kinds_of_leave_is_read_once() -> None:
+    # The question is untrusted: each "leave" looks back only a few words for listed kinds, so this
+    # reads in milliseconds (searching the whole prefix each time took 1.4 s at this length).
+    item = asked_item("sick leave " * 2_000)
+    assert item is not None
+    assert item.alternatives == ("sick",)

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 
 from backend.rag.answer.thresholds import (
     KNOWLEDGE_BASE_MIN_SCORE,
+    LOCAL_GATE,
     LOCAL_MIN_SCORE,
     RERANK_MIN_SCORE,
     TITAN_MIN_SCORE,
     RefusalGate,
+    gate_for,
     min_score_for,
 )
 from backend.rag.types import Chunk, ScoredChunk
@@ -47,5 +51,14 @@ def _hit(score: float, **signals: float) -> ScoredChunk:
         (_hit(0.2, bm25_rank=1), False),  # keyword search alone is not enough
     ],
 )
-def test_the_retrieval_gate_keeps_a_passage_both_searches_rank_first(hit: ScoredChunk, kept: bool) -> None:
-    assert RefusalGate(min_score=0.3).keeps(hit) is kept
+def test_the_local_retrieval_gate_keeps_a_passage_both_searches_rank_first(
+    hit: ScoredChunk, kept: bool
+) -> None:
+    assert dataclasses.replace(LOCAL_GATE, min_score=0.3).keeps(hit) is kept
+
+
+def test_off_the_local_path_only_the_score_counts() -> None:
+    # A reranked passage keeps its first-stage ranks; the reranker's low score is the judgement.
+    reranked = _hit(0.001, dense_rank=1, bm25_rank=1)
+    assert not RefusalGate(min_score=RERANK_MIN_SCORE).keeps(reranked)
+    assert not gate_for(load_settings(provider="bedrock")).keeps(_hit(0.1, dense_rank=1, bm25_rank=1))

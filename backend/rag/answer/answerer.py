@@ -14,8 +14,8 @@
    the question (``extractive.Extractor``); when the best of them doesn't answer it, the answer is a
    refusal too. Offline, so is a question asking for a figure ("how many sessions", "the copay") that no
    unit close to the best one states, and one about an item ("a doula", "sabbatical leave") that no
-   passage mentions: the refusal says which figure or item the closest passages lack. A question about
-   a kind of leave at a named employer is answered from that employer's policy alone.
+   passage mentions: the refusal says which figure or item the closest passages lack. Offline, a
+   question about a kind of leave at a named employer is quoted from that employer's policy alone.
 5. **The answer.** Without a chat model (the offline default) it is the extract itself: quotes, verbatim,
    each citing its page. With one (Bedrock) the model answers from the delimited passages; its citations
    are checked against what was retrieved, and every figure it states is checked against the passages.
@@ -402,6 +402,8 @@ class PolicyAnswerer:
         if corpus is not None:  # "leave at PW": search for the name the policy uses
             question = corpus.spell_out(question)
         standalone = self.standalone_question(question, history)
+        if corpus is not None:  # …also when it was said earlier in the conversation
+            standalone = corpus.spell_out(standalone)
         sources = self.retrieve(question.strip(), standalone)
         titles = corpus.titles if corpus is not None else []
         if not sources:

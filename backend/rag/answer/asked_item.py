@@ -1,19 +1,19 @@
 """The item a question asks about, and whether the retrieved policy text mentions it.
 
 "Does Health Plus cover a doula?", "Is LASIK covered?", "Does PerksPlus cover pet insurance?" name one
-item, and so do "Can I use PerksPlus to buy a standing desk?", "how do I get reimbursed for mileage?"
-and "Is there a high-deductible plan?". When the passages retrieved for it never mention that item,
-whatever they say about the plan's coverage does not answer the question, however closely the rest of
-the question matches them ("Does Health Plus cover" matches every page of the Health Plus booklet). Such
-near misses score like real answers, so the relevance gate cannot stop them; this check can, because it
-looks only at the item.
+item, and so do "Can I use PerksPlus to buy a standing desk?" and "how do I get reimbursed for
+mileage?". When the passages retrieved for it never mention that item, whatever they say about the
+plan's coverage does not answer the question, however closely the rest of the question matches them
+("Does Health Plus cover" matches every page of the Health Plus booklet). Such near misses score like
+real answers, so the relevance gate cannot stop them; this check can, because it looks only at the item.
 
 It is a rule on the question's wording, like ``asked_figure``: questions that are not worded as a
 coverage question ("what's the deductible if I cover my whole family") are left to the relevance gate.
-An item may name alternatives ("IVF or other fertility treatment"); one mentioned is enough. A term
-counts as mentioned in its own spelling, its plural, or as a prefix of five letters or more ("chemo" in
-"chemotherapy"). More than half of an alternative's rarity-weighted terms must be mentioned, so "pet
-insurance" is not mentioned by a page about workers' compensation insurance.
+An item may name alternatives ("IVF or other fertility treatment"); one mentioned is enough. What
+counts as a mention is ``terms.mentions``: more than half of an alternative's rarity-weighted terms, each
+in its own spelling, its plural, an inflection ("ski" in "skiing") or a shared prefix of five letters or
+more ("chemo" in "chemotherapy"). So "pet insurance" is not mentioned by a page about workers'
+compensation insurance. A retrieved passage stands for its whole page.
 
 A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
 its own kinds, so when the question names a policy ("wedding leave at Catalyst") the item must be
@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.rag.answer.extractive import Neighbours, Quote, passage_texts
-from backend.rag.answer.named_documents import named_files, names_by_file
+from backend.rag.answer.named_documents import join_split_names, named_files, names_by_file
 from backend.rag.answer.numbers import WORD_NUMBERS
 from backend.rag.answer.terms import TermStatistics, mentions
 from backend.rag.answer.wording import asked_sentence
@@ -55,8 +55,6 @@ _ASKS_CAN_USE_FOR = re.compile(
     re.IGNORECASE,
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
-# "Is there a high deductible plan option?": whether the policies have one at all.
-_ASKS_IS_THERE = re.compile(r"^\s*(?:is|are)\s+there\s+(?:a|an|any)\s+(.+)$", re.IGNORECASE)
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
 _ITEM_END = re.compile(
     r"\s+(?:on|under|with|at|in|by|through|from|if|when|as|for|before|after|during|while|so|because|to)"
@@ -67,6 +65,9 @@ _ITEM_END = re.compile(
 _ALTERNATIVES = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
 MAX_ITEM_WORDS = 8  # what the refusal sentence echoes of the question
+MAX_LISTED_KINDS = 4
+_LISTED_WINDOW = 50  # characters: a listed kind and its separator
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 # A covered item that is a kind of leave ("Is there a wedding leave…") is read as one.
 _LEAVE_AT_END = re.compile(r"\bleaves?$", re.IGNORECASE)
 # "sick or casual leave": each word before "or" is a kind too.
@@ -93,6 +94,9 @@ _NOT_A_KIND = frozenset(
         *("granted", "use", "cancel", "combine", "club", "allow", "allows", "allowed", "carry"),
         *("encash", "request", "requested", "approve", "lose", "lapse", "do", "does", "can", "will"),
         *("company", "employee", "employees", "staff", "member", "members"),
+        # the verbs of a coverage question: "Does Catalyst provide bereavement leave?"
+        *("cover", "covers", "pay", "pays", "reimburse", "reimburses", "offer", "offers", "include"),
+        *("includes", "provide", "provides", "towards"),
     }
 )
 
@@ -122,7 +126,8 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
     kinds: list[str] = []
     names = set(document_names)
-    text = _joined_names(" ".join(question.split()), names)
+    # "Physics Wallah's study leave": a possessive is no word of its own.
+    text = join_split_names(_POSSESSIVE.sub("", " ".join(question.split())), names)
     for match in _KIND_OF_LEAVE.finditer(text):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):
@@ -130,28 +135,21 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
                 break
             words.insert(0, word)
         if words:
-            kinds.append(" ".join(words))
-            if len(words) == 1:  # "sick or casual leave": read the word before "or" as a kind too
-                before = _KIND_BEFORE_OR.search(text[: match.start(1) + match.group(1).index(words[0])])
-                if before and _is_kind_word(before.group(1), names):
-                    kinds.insert(len(kinds) - 1, before.group(1))
+            listed: list[str] = []
+            if len(words) == 1:  # "sick, casual or earned leave": the words listed before are kinds too
+                end = match.start(1) + match.group(1).index(words[0])
+                for _ in range(MAX_LISTED_KINDS):
+                    # only the last few characters are searched: the question is untrusted input
+                    before = _KIND_BEFORE_OR.search(text[max(0, end - _LISTED_WINDOW) : end])
+                    if before is None or not _is_kind_word(before.group(1), names):
+                        break
+                    listed.insert(0, before.group(1))
+                    end -= len(before.group(0))
+            kinds.extend([*listed, " ".join(words)])
     kinds = list(dict.fromkeys(kinds))
     if not kinds:
         return None
     return AskedItem(" or ".join(f"{k} leave" for k in kinds), tuple(kinds), "leave")
-
-
-def _joined_names(text: str, names: Collection[str]) -> str:
-    """``text`` with two words that make one name written as one ("physics wallah" → "physicswallah"),
-    so neither half is read as a kind of leave."""
-    words = text.split(" ")
-    out: list[str] = []
-    for word in words:
-        if out and f"{out[-1]}{word}".lower() in names:
-            out[-1] = f"{out[-1]}{word}"
-        else:
-            out.append(word)
-    return " ".join(out)
 
 
 def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
@@ -164,20 +162,8 @@ def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
 
 def _covered_item(question: str) -> AskedItem | None:
     asked = asked_sentence(question)
-    match = next(
-        (
-            m
-            for pattern in (
-                _ASKS_DOES_COVER,
-                _ASKS_IS_COVERED,
-                _ASKS_CAN_USE_FOR,
-                _ASKS_REIMBURSED_FOR,
-                _ASKS_IS_THERE,
-            )
-            if (m := pattern.search(asked))
-        ),
-        None,
-    )
+    patterns = (_ASKS_DOES_COVER, _ASKS_IS_COVERED, _ASKS_CAN_USE_FOR, _ASKS_REIMBURSED_FOR)
+    match = next((m for pattern in patterns if (m := pattern.search(asked))), None)
     if match is None:
         return None
     # Only words (and the commas of a list) reach the refusal sentence: it shows the user's text back.

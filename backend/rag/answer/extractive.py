@@ -15,6 +15,7 @@ does and scores within the margin joins them; with no such unit the extract says
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -24,6 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
+from backend.rag.answer.named_documents import names_by_file, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.retrieve.hybrid import normalise
@@ -211,6 +213,9 @@ class Extractor:
         asked = asked_figure(question)
         if asked is None:
             return Extract(quotes, ranked[0], ranked)
+        # "How many Catalyst holidays": the employer is named by the document, not by the unit's text.
+        names = set().union(*names_by_file(sources).values())
+        asked = dataclasses.replace(asked, qualifier=without_names(asked.qualifier, names))
         return self._with_figure(asked, quotes, ranked, terms, neighbours)
 
     def _with_figure(
@@ -312,16 +317,23 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
 def _introduced(chunk: Chunk, nxt: Chunk) -> list[str]:
     """The lines at the start of ``nxt`` that complete a lead-in ending ``chunk``: the headings that
     begin ``nxt`` (short lines after a colon read as headings: "Attn: Appeals Department"), then its
-    units up to the first that ends a sentence."""
+    units: the list or table it introduces, or text up to the first full sentence."""
     here = [p.strip() for p in chunk.section.split(">")]
     there = [p.strip() for p in nxt.section.split(">")]
     shared = 0
     while shared < min(len(here), len(there)) and here[shared] == there[shared]:
         shared += 1
     lines = [p for p in there[shared:] if p]
-    for unit in units_of(nxt)[:MAX_LIST_ITEMS]:
-        lines.append(unit.text)
-        if unit.kind == "sentence" and unit.text.rstrip().endswith(_ENDS_SENTENCE):
+    listed = False
+    for unit in [u for u in units_of(nxt) if u.text not in chunk.text][:MAX_LIST_ITEMS]:
+        # (units the splitter carried over from ``chunk`` are skipped: ``nxt`` may repeat the lead-in)
+        if unit.kind in ("row", "item", "header"):
+            listed = True
+        elif listed:
+            break  # the list is over
+        # Bullets go as in any quote; rows stay verbatim, since an address is no "label: value" row.
+        lines.append(unit.rendered() if unit.kind == "item" else unit.text)
+        if unit.kind == "sentence" and unit.text.rstrip().endswith((".", "!", "?")):
             break
     return lines
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from pathlib import PurePath
 
 from backend.rag.index.bm25 import tokenize
@@ -50,3 +50,22 @@ def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     raw = re.findall(r"\w+", question.lower())  # unstemmed: "physics" + "wallah" = "physicswallah"
     asked = set(tokenize(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}
     return {file for file, terms in names.items() if any(t in asked and shared[t] == 1 for t in terms)}
+
+
+def join_split_names(text: str, names: Collection[str]) -> str:
+    """``text`` with two words that make one name written as one ("physics wallah" → "physicswallah"),
+    so neither half reads as a word of its own ("wallah" as a kind of leave)."""
+    words = text.split(" ")
+    out: list[str] = []
+    for word in words:
+        if out and f"{out[-1]}{word}".lower() in names:
+            out[-1] = f"{out[-1]}{word}"
+        else:
+            out.append(word)
+    return " ".join(out)
+
+
+def without_names(phrase: str, names: Collection[str]) -> str:
+    """``phrase`` without the words that name a document ("catalyst holidays" → "holidays")."""
+    words = join_split_names(phrase, names).split()
+    return " ".join(w for w in words if not set(tokenize(w)) & set(names))

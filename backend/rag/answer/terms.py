@@ -1,8 +1,9 @@
 """The question's words, weighed by rarity, and whether a text mentions them.
 
-Both the unit scorer (``extractive``) and the wording rules (``asked_item``, ``asked_figure``) weigh a
-question's words by their rarity in the local index, so "hotel" counts more than "policy", and read a
-misspelling the way the index does ("acupunture" as "acupuncture").
+The unit scorer (``extractive``), the item rule (``asked_item``) and the check that a figure is of the
+thing asked (``Extractor._with_figure``) weigh a question's words by their rarity in the local index, so
+"hotel" counts more than "policy", and read a misspelling the way the index does ("acupunture" as
+"acupuncture").
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ MIN_MENTIONED_SHARE = 0.5
 # of this many letters or more ("chemo" in "chemotherapy").
 _MIN_PREFIX = 5
 # A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
-_ENDINGS = ("ing", "er", "ers", "ed")
+_ENDINGS = ("ing", "ed")
 
 
 class TermStatistics(Protocol):
@@ -59,10 +60,10 @@ def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -
 def _mentioned(term: str, present: set[str]) -> bool:
     if term in present:
         return True
-    if any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS):
-        return True  # "ski" in "skiing", "swim" in "swimming"
     if len(term) < _MIN_PREFIX:
-        return False
+        # A short word, too short to match by prefix, is mentioned by its inflections: "ski" in
+        # "skiing", "swim" in "swimming" (not "care" in "career").
+        return any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS)
     return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
 
 

@@ -45,13 +45,19 @@ class RefusalGate:
     min_relevance: float = 0.0
     min_coverage: float = 0.0
     min_coverage_unknown_terms: float = 0.0
+    # Local hybrid search only: a passage that both the keyword and the embedding search rank first
+    # passes whatever its cosine. MiniLM scores a short question about a term of art ("What is the
+    # sandwich rule?") low against the one passage that defines it, which keyword search finds too.
+    # Off the local path a reranker's or Knowledge Base's score is the judgement (a reranked passage
+    # keeps its first-stage ranks), so the threshold alone decides.
+    keep_first_for_both: bool = False
 
     def keeps(self, source: ScoredChunk) -> bool:
-        """Whether a retrieved passage passes the retrieval gate: its score reaches ``min_score``, or
-        both searches ranked it first. MiniLM scores a short question about a term of art ("What is the
-        sandwich rule?") low against the one passage that defines it, which keyword search finds too."""
-        first_for_both = source.signals.get("bm25_rank") == 1 and source.signals.get("dense_rank") == 1
-        return source.score >= self.min_score or first_for_both
+        """Whether a retrieved passage passes the retrieval gate."""
+        if source.score >= self.min_score:
+            return True
+        first = source.signals.get("bm25_rank") == 1 and source.signals.get("dense_rank") == 1
+        return self.keep_first_for_both and first
 
     def low_confidence(self, relevance: float) -> bool:
         """An answer given, but close to the gate: the knowledge-gap report lists it for HR."""
@@ -71,7 +77,11 @@ class RefusalGate:
 # questions. Near misses that name no item ("the notice period at Catalyst") still score like real
 # answers, so the gate itself mostly stops the clearly unrelated; the README quotes the test split.
 LOCAL_GATE = RefusalGate(
-    min_score=LOCAL_MIN_SCORE, min_relevance=0.70, min_coverage=0.0, min_coverage_unknown_terms=0.0
+    min_score=LOCAL_MIN_SCORE,
+    min_relevance=0.70,
+    min_coverage=0.0,
+    min_coverage_unknown_terms=0.0,
+    keep_first_for_both=True,
 )
 
 
