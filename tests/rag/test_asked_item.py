@@ -108,6 +108,8 @@ RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "las
         ("Does Health Plus cover a doula?", "Maternity care covers delivery and midwives.", False),
         ("Does Health Plus cover a doula?", "Doulas are not covered.", True),  # plural folded
         ("Is chemo covered?", "Chemotherapy is covered when medically necessary.", True),  # a prefix
+        # but a shorter word in the text is another word
+        ("Do I get birthday leave?", "Leave falling before or after the birth of a child.", False),
         # the common half of a rare item is not a mention of it
         ("Does PerksPlus cover pet insurance?", "Workers' compensation insurance covers injuries.", False),
         ("Does PerksPlus cover pet insurance?", "Pet insurance is not a PerksPlus expense.", True),

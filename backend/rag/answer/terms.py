@@ -15,8 +15,10 @@ from backend.rag.index.bm25 import tokenize
 
 # A phrase is mentioned when more than this share of its rarity-weighted terms are.
 MIN_MENTIONED_SHARE = 0.5
-# A term counts as mentioned in its own spelling, its plural, an inflection ("skiing"), or as a prefix
-# of this many letters or more ("chemo" in "chemotherapy").
+# A term counts as mentioned in its own spelling, its plural, an inflection ("skiing"), or as the
+# prefix, this many letters or more, of a word in the text ("chemo" in "chemotherapy"). Not the other
+# way round: people clip words, policies write them out, and a shorter word in the text is usually
+# another word ("birth" does not mention "birthday").
 _MIN_PREFIX = 5
 # A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
 _ENDINGS = ("ing", "ed")
@@ -64,7 +66,7 @@ def _mentioned(term: str, present: set[str]) -> bool:
         # A short word, too short to match by prefix, is mentioned by its inflections: "ski" in
         # "skiing", "swim" in "swimming" (not "care" in "career").
         return any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS)
-    return any(len(p) >= _MIN_PREFIX and (p.startswith(term) or term.startswith(p)) for p in present)
+    return any(len(p) >= _MIN_PREFIX and p.startswith(term) for p in present)
 
 
 def mentions(text: str, phrases: Iterable[str], terms: TermStatistics | None = None) -> bool:
