@@ -28,7 +28,7 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.rag.answer.extractive import Neighbours, Quote, passage_texts
-from backend.rag.answer.named_documents import join_split_names, named_files, names_by_file
+from backend.rag.answer.named_documents import document_names, join_split_names, named_files
 from backend.rag.answer.numbers import WORD_NUMBERS
 from backend.rag.answer.terms import TermStatistics, mentions
 from backend.rag.answer.wording import asked_sentence
@@ -192,14 +192,13 @@ def unmentioned_item(
 
     A retrieved passage stands for its whole page when ``neighbours`` can give the page's other
     passages: the extract quotes from them too, and a table's first row is often a passage of its own."""
-    item = asked_item(question, set().union(*names_by_file(sources).values()))
+    item = asked_item(question, document_names(sources))
     if item is None:
         return None
-    if item.kind == "leave":
-        named = named_files(question, sources)
-        if named:  # only the named employer's policy defines its kinds of leave
-            sources = [s for s in sources if s.chunk.file in named]
-            quotes = [q for q in quotes if q.file in named]
+    owned = _owned(item, question, sources)
+    if len(owned) < len(sources):  # only the named employer's policy defines its kinds of leave
+        files = {s.chunk.file for s in owned}
+        sources, quotes = owned, [q for q in quotes if q.file in files]
     texts = passage_texts(sources, quotes)
     if neighbours is not None:
         pages = dict.fromkeys((s.chunk.file, s.chunk.page) for s in sources)
@@ -211,9 +210,13 @@ def owner_sources(question: str, sources: Sequence[ScoredChunk]) -> list[ScoredC
     """The passages a question about a kind of leave may be answered from: those of the employer it
     names ("paternity leave at Physics Wallah"), when any were retrieved; else all of them. Another
     employer's paternity leave is no answer, however well it matches."""
-    item = asked_item(question, set().union(*names_by_file(sources).values()))
+    return _owned(asked_item(question, document_names(sources)), question, sources)
+
+
+def _owned(item: AskedItem | None, question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """``sources`` of the employer ``question`` names when ``item`` is a kind of leave and any of its
+    passages were retrieved; else all of them."""
     if item is None or item.kind != "leave":
         return list(sources)
     named = named_files(question, sources)
-    owned = [s for s in sources if s.chunk.file in named]
-    return owned or list(sources)
+    return [s for s in sources if s.chunk.file in named] or list(sources)

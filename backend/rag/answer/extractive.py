@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.named_documents import names_by_file, without_names
+from backend.rag.answer.named_documents import document_names, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.retrieve.hybrid import normalise
@@ -214,8 +214,8 @@ class Extractor:
         if asked is None:
             return Extract(quotes, ranked[0], ranked)
         # "How many Catalyst holidays": the employer is named by the document, not by the unit's text.
-        names = set().union(*names_by_file(sources).values())
-        asked = dataclasses.replace(asked, qualifier=without_names(asked.qualifier, names))
+        qualifier = without_names(asked.qualifier, document_names(sources))
+        asked = dataclasses.replace(asked, qualifier=qualifier)
         return self._with_figure(asked, quotes, ranked, terms, neighbours)
 
     def _with_figure(

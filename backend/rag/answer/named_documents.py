@@ -43,6 +43,11 @@ def names_by_file(sources: Sequence[ScoredChunk]) -> dict[str, set[str]]:
     return names
 
 
+def document_names(sources: Sequence[ScoredChunk]) -> set[str]:
+    """Every name word of the retrieved files ("catalyst", "physicswallah")."""
+    return set().union(*names_by_file(sources).values())
+
+
 def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     """The files among ``sources`` whose distinctive name words the question uses."""
     names = names_by_file(sources)
