@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Iterator
 from typing import Any
 
@@ -294,6 +295,31 @@ def test_a_sentence_that_runs_across_the_page_break_is_completed_and_both_pages_
 
     assert "Claims must be filed within ninety days of the payment, with a receipt." in answer.text
     assert answer.citations == [Citation("h.pdf", 4), Citation("h.pdf", 5)]
+
+
+def test_the_figure_on_the_page_before_in_the_same_section_answers_a_count_question() -> None:
+    # The section runs from page 17 onto page 18; only page 18 was retrieved, and the count is on 17.
+    section = "Covered services: Acupuncture"
+    limit = scored("plus.pdf", 17, "In network, up to 12 visits per year are covered.", 0.3, section)
+    rest = scored("plus.pdf", 18, "Out of network: $25 per visit, one hour per visit.", 0.6, section)
+    other = scored("plus.pdf", 16, "Allergy testing is covered in 3 visits.", 0.3, "Allergy testing")
+    question = "how many acupuncture visits a year?"
+
+    def answer(chunks: list[Chunk]) -> Any:
+        corpus = FakeCorpus(chunks, ["Health Plus"])
+        return extractive(FakeRetriever([rest]), corpus=lambda: corpus).answer(question)
+
+    joined = answer([limit.chunk, rest.chunk])
+    elsewhere = answer([dataclasses.replace(limit.chunk, section="Allergy testing"), rest.chunk])
+    unrelated = answer([other.chunk, rest.chunk])
+
+    assert not joined.refused
+    assert "up to 12 visits per year are covered" in joined.text
+    assert Citation("plus.pdf", 17) in joined.citations
+    # Another section on the page before is not this section's text, and "per visit" is no count.
+    for refused in (elsewhere, unrelated):
+        assert refused.refused
+        assert refused.unstated_figure == "a number of acupuncture visits"
 
 
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:

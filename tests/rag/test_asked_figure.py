@@ -25,6 +25,13 @@ from backend.rag.answer.asked_figure import asked_figure
         ("how much does health plus cost per paycheck", "amount", "an amount"),
         ("how many more days of leave can I take?", "count", "a number of days"),  # "more" is no unit
         ("What is the premium for Health Plus?", "amount", "an amount"),
+        ("Health Plus out of pocket max", "amount", "an amount"),
+        ("Health Plus dialysis coverage percentage", "amount", "an amount"),
+        ("What's the in-network deductible on Health Plus?", "amount", "an amount"),
+        ("chiropracter visits standard plan limit", "count", "a number of visits"),
+        ("What's the deadline to appeal?", "count", "how long"),
+        ("Do I get comp off, and by when must I use it?", "count", "how long"),
+        ("how soon will I hear back?", "count", "how long"),
         # a follow-up searched after the previous question asks what its own sentence asks
         ("Is massage covered? How many sessions can I get?", "count", "a number of sessions"),
     ],
@@ -47,6 +54,7 @@ def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: 
         "Who does the VP of Sales report to?",
         "Is the premium plan better than the standard one?",  # "premium" as an adjective
         "How many massage therapy sessions can I get? Is it covered under Standard?",
+        "is there a high deductible health plan option",  # "deductible" as an adjective
     ],
 )
 def test_a_question_that_asks_for_no_figure(question: str) -> None:
@@ -87,6 +95,13 @@ def test_a_question_that_asks_for_no_figure(question: str) -> None:
         ("how many massage sessions a year?", "Up to 12 visits per year are covered.", True),
         ("how many physio visits?", "Physical therapy is limited to 20 sessions.", True),
         ("how many massage sessions a year?", "Massage is limited to 2 hours.", False),
+        # a number of something per visit is no number of visits
+        ("how many acupuncture visits?", "Services are limited to one hour per visit.", False),
+        ("how many acupuncture visits?", "The plan pays up to $25 for each visit.", False),
+        ("how many acupuncture visits?", "Up to 12 in-network visits per year.", True),
+        ("Health Plus out of pocket max", "The out-of-pocket maximum is $4,000 per year.", True),
+        ("Health Plus out of pocket max", "The maximum includes deductibles and copays.", False),
+        ("What's the deadline to appeal?", "Appeal within 60 days of the denial.", True),
         # a long run of "1,1,1…" in a policy is scanned once
         ("How many days of leave?", "1," * 20_000 + " leave", False),
     ],

@@ -7,7 +7,9 @@ where the plan covers urgent care but names no copay) are exactly those. So the 
 figure of the asked kind, or the answer says the policies don't state it. This is a rule on the
 question's wording, not a model's judgement: it cannot invent a figure, only decline to pretend.
 
-Only wordings that unambiguously ask for a figure count; "how does the copay work" asks how, and
+Besides "how many/how much/how long", a deadline ("by when", "how soon") asks how long, and a limit,
+maximum, percentage or deductible asks for an amount, or for a count when the question names what is
+counted ("chiropractor visits … limit"). Only wordings that unambiguously ask for a figure count; "how does the copay work" asks how, and
 "how much EL do I earn" is left to the relevance gate (an accrual reads as "1.5 per month" or a table).
 """
 
@@ -27,8 +29,11 @@ _TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 # digit, comma or point precedes it, so a long run of "1,1,1…" in a policy is scanned once (policy text
 # comes from uploaded PDFs).
 _NUMBER = rf"(?:(?<![\d,.])\d[\d,]*(?:\.\d+)?|{WORD_NUMBER_ALTERNATION})"
-# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "a one-month notice"
-_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:[\w-]{{1,30}}\s+){{0,2}}{unit}\b"
+# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "a one-month notice". The words
+# between the number and the unit describe what is counted; "per", "a" or "for" between them say the
+# number counts something else: "one hour per visit" is no number of visits, "$25 for each visit" neither.
+_BETWEEN = r"(?!(?:per|each|every|a|an|for|of|in|to|after|before|within)(?![\w-]))[\w-]{{1,30}}\s+"
+_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:" + _BETWEEN + r"){{0,2}}{unit}\b"
 # "a week" is a duration, but "a visit" is no number of visits.
 _A_DURATION = re.compile(rf"\ban?[\s-]+{_TIME_UNITS}\b", re.IGNORECASE)
 # Also "once a year", "twice": the answer to "how many times".
@@ -47,6 +52,18 @@ _ASKS_AMOUNT = re.compile(
     re.IGNORECASE,
 )
 _ASKS_COUNT = re.compile(r"\bhow\s+(many|long)\b((?:\s+[\w-]+){0,4})", re.IGNORECASE)
+# "What's the deadline to appeal", "by when must I use it", "how soon will I hear back": how long.
+_ASKS_WHEN_BY = re.compile(r"\b(?:deadlines?|by\s+when|how\s+soon|how\s+quickly)\b", re.IGNORECASE)
+# "out of pocket max", "dialysis coverage percentage", "the family deductible": an amount, unless the
+# question names what a limit counts ("chiropractor visits … limit", "maximum leave at one stretch").
+# "deductible" as an adjective ("a high deductible plan") asks no amount.
+_ASKS_LIMIT = re.compile(
+    r"\b(?:limits?|max|maximum|cap|percentage|percent|deductibles?(?!\s+(?:health|plan|option)))\b",
+    re.IGNORECASE,
+)
+_COUNTED_NOUN = re.compile(
+    r"\b(visits?|sessions?|treatments?|appointments?|days?|weeks?|months?|hours?|leaves?)\b", re.IGNORECASE
+)
 # "how does the split copay work" asks for a mechanism, not an amount.
 _ASKS_HOW_IT_WORKS = re.compile(r"^\s*how\s+(?:does|do)\b.*\bworks?\b", re.IGNORECASE)
 # Words that end the counted noun phrase: "how many [massage therapy sessions] can I get".
@@ -129,4 +146,13 @@ def asked_figure(question: str) -> AskedFigure | None:
         return AskedFigure("count", head, qualifier=qualifier, phrase=" ".join(words).lower())
     if _ASKS_AMOUNT.search(question):
         return AskedFigure("amount")
+    if _ASKS_WHEN_BY.search(question):
+        return AskedFigure("count")
+    if _ASKS_LIMIT.search(question):
+        counted = _COUNTED_NOUN.search(question)
+        if counted is None:
+            return AskedFigure("amount")
+        noun = counted.group(1).lower()
+        head = noun[:-1] if noun.endswith("s") else noun
+        return AskedFigure("count", head, phrase=noun)
     return None

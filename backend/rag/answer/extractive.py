@@ -141,13 +141,16 @@ class Extractor:
         self.max_pages = max_pages
 
     def candidates(self, sources: Sequence[ScoredChunk], neighbours: Neighbours | None) -> list[Unit]:
-        """Units of each retrieved passage, and of every passage on the best pages, each once."""
+        """Units of each retrieved passage, and of every passage on the best pages and of their sections
+        on the pages either side, each once."""
         seen: set[str] = set()
         units: list[Unit] = []
         for rank, source in enumerate(sources):
             chunk = source.chunk
             whole = neighbours is not None and rank < self.whole_pages
             siblings = neighbours.page_chunks(chunk.file, chunk.page) if neighbours and whole else []
+            if neighbours is not None and whole:
+                siblings += section_continuation(chunk, neighbours)
             for passage in siblings or [chunk]:
                 if passage.chunk_id in seen:
                     continue
@@ -254,6 +257,24 @@ class Extractor:
         quoted = {line for q in quotes for line in q.lines}
         block = [u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted]
         return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
+
+
+def section_continuation(chunk: Chunk, neighbours: Neighbours) -> list[Chunk]:
+    """The passages of ``chunk``'s section on the pages before and after it: a section that runs across
+    a page break ("Acupuncture", pp. 17-18) is retrieved by one page, and its figure may be on the other."""
+    if not chunk.section:
+        return []
+    here = neighbours.page_chunks(chunk.file, chunk.page)
+    before = neighbours.page_chunks(chunk.file, chunk.page - 1) if chunk.page > 1 else []
+    after = neighbours.page_chunks(chunk.file, chunk.page + 1)
+    # Only where the section runs on across the break: the last passage before it and the first after
+    # it, when both sides of the break are in the section.
+    joined = []
+    if here and before and here[0].section == chunk.section and before[-1].section == chunk.section:
+        joined.append(before[-1])
+    if here and after and here[-1].section == chunk.section and after[0].section == chunk.section:
+        joined.append(after[0])
+    return joined
 
 
 def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
@@ -385,7 +406,16 @@ def select_quotes(
     by_part: dict[tuple[str, str], list[Unit]] = {}
     for unit in chosen:  # passages (and their tables) in the order their first unit was chosen
         by_part.setdefault((unit.chunk.chunk_id, _table_of(unit)), []).append(unit)
-    return [_quote(sorted(units, key=lambda u: u.index), neighbours) for units in by_part.values()]
+    quotes: list[Quote] = []
+    shown: set[str] = set()
+    for units in by_part.values():
+        # A quote may already show a unit: the list a lead-in at the end of its passage introduces is
+        # quoted with it, and the next passage of its section may have been chosen too.
+        fresh = [u for u in sorted(units, key=lambda u: u.index) if u.rendered() not in shown]
+        if fresh:
+            quotes.append(_quote(fresh, neighbours))
+            shown.update(quotes[-1].lines)
+    return quotes
 
 
 def _table_of(unit: Unit) -> str:
