@@ -322,6 +322,30 @@ def test_the_figure_on_the_page_before_in_the_same_section_answers_a_count_quest
         assert refused.unstated_figure == "a number of acupuncture visits"
 
 
+def test_an_amount_must_come_with_what_the_question_asks_the_amount_of() -> None:
+    # A percentage in a tips section about the maximum is not the maximum.
+    tips = scored(
+        "plus.pdf",
+        15,
+        "Reaching the out-of-pocket maximum takes planning. Preventive care is covered at 100%.",
+        0.7,
+        "Tips for reaching the out-of-pocket maximum",
+    )
+    amount = scored("plus.pdf", 108, "The out-of-pocket maximum is $4,000 per year.", 0.5, "Terms")
+
+    corpus = FakeCorpus([tips.chunk, amount.chunk], ["Health Plus"])
+
+    def answer(found: list[ScoredChunk]) -> Any:
+        return extractive(FakeRetriever(found), corpus=lambda: corpus).answer("Health Plus out of pocket max")
+
+    alone, both = answer([tips]), answer([tips, amount])
+
+    assert alone.refused
+    assert alone.unstated_figure == "an amount"
+    assert not both.refused
+    assert "out-of-pocket maximum is $4,000 per year" in both.text
+
+
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:
     # The address's first lines are short and title-cased after a colon, so ingest read them as the
     # next passage's headings; a quote that stopped at "By mail:" would tell the reader nothing.

@@ -55,6 +55,7 @@ def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: 
         "Is the premium plan better than the standard one?",  # "premium" as an adjective
         "How many massage therapy sessions can I get? Is it covered under Standard?",
         "is there a high deductible health plan option",  # "deductible" as an adjective
+        "How do I pay my part of the health insurance premium?",  # asks how, not how much
     ],
 )
 def test_a_question_that_asks_for_no_figure(question: str) -> None:

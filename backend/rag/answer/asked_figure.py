@@ -9,8 +9,9 @@ question's wording, not a model's judgement: it cannot invent a figure, only dec
 
 Besides "how many/how much/how long", a deadline ("by when", "how soon") asks how long, and a limit,
 maximum, percentage or deductible asks for an amount, or for a count when the question names what is
-counted ("chiropractor visits … limit"). Only wordings that unambiguously ask for a figure count; "how does the copay work" asks how, and
-"how much EL do I earn" is left to the relevance gate (an accrual reads as "1.5 per month" or a table).
+counted ("chiropractor visits … limit"). Only wordings that unambiguously ask for a figure count; "how
+does the copay work" and "how do I pay my premium" ask how, and "how much EL do I earn" is left to
+the relevance gate (an accrual reads as "1.5 per month" or a table).
 """
 
 from __future__ import annotations
@@ -64,8 +65,11 @@ _ASKS_LIMIT = re.compile(
 _COUNTED_NOUN = re.compile(
     r"\b(visits?|sessions?|treatments?|appointments?|days?|weeks?|months?|hours?|leaves?)\b", re.IGNORECASE
 )
-# "how does the split copay work" asks for a mechanism, not an amount.
-_ASKS_HOW_IT_WORKS = re.compile(r"^\s*how\s+(?:does|do)\b.*\bworks?\b", re.IGNORECASE)
+# "how does the split copay work" asks for a mechanism, not an amount, and "how do I pay my part of
+# the premium" a procedure.
+_ASKS_HOW_IT_WORKS = re.compile(
+    r"^\s*how\s+(?:(?:does|do)\b.*\bworks?\b|(?:do|can|should)\s+(?:i|we|you)\b)", re.IGNORECASE
+)
 # Words that end the counted noun phrase: "how many [massage therapy sessions] can I get".
 _PHRASE_END = frozenset(
     {

@@ -28,6 +28,7 @@ from backend.rag.answer.citations import Citation
 from backend.rag.answer.named_documents import document_names, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
+from backend.rag.index.bm25 import tokenize
 from backend.rag.retrieve.hybrid import normalise
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -47,6 +48,12 @@ WHOLE_PAGES = 2
 FOLLOWING_SENTENCES = 2
 NEIGHBOUR_SHARE = 0.5
 _ENDS_SENTENCE = (".", "!", "?", ":")
+# A quoted amount must come with one of the question's this many rarest terms, not counting the words
+# that ask for the figure.
+TOPIC_TERMS = 2
+_FIGURE_WORDS = frozenset(
+    tokenize("much many cost costs pay paid spend charge price amount max maximum limit percentage percent")
+)
 
 
 class Neighbours(Protocol):
@@ -217,7 +224,15 @@ class Extractor:
         if asked is None:
             return Extract(quotes, ranked[0], ranked)
         # "How many Catalyst holidays": the employer is named by the document, not by the unit's text.
-        qualifier = without_names(asked.qualifier, document_names(sources))
+        names = document_names(sources)
+        qualifier = without_names(asked.qualifier, names)
+        if asked.kind == "amount" and terms is not None:
+            # An amount is of the question's rarest terms: "out of pocket max" is not answered by
+            # "preventive care is covered at 100%" on the same page. (Without the index's statistics
+            # no term is rarer than another.)
+            weights = question_term_weights(question, terms)
+            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS]
+            qualifier = " ".join(sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS])
         asked = dataclasses.replace(asked, qualifier=qualifier)
         return self._with_figure(asked, quotes, ranked, terms, neighbours)
 
@@ -237,9 +252,24 @@ class Extractor:
             # answers "how many work-from-home days"; a number of days of maternity leave does not.
             if not asked.stated_in(text):
                 return False
-            return not asked.qualifier or mentions(f"{where} {text}", [asked.qualifier], terms)
+            if not asked.qualifier:
+                return True
+            # A count's qualifier is one phrase ("work-from-home"); an amount's, terms either of which
+            # will do.
+            phrases = [asked.qualifier] if asked.kind == "count" else asked.qualifier.split()
+            return mentions(f"{where} {text}", phrases, terms)
 
-        if any(states(line, q.section) for q in quotes for line in q.lines):
+        # An amount is read with its table header or list lead-in, not its section: "preventive care is
+        # covered at 100%" under "Tips for reaching the out-of-pocket maximum" states no maximum.
+        unit_of = {s.unit.rendered(): s.unit for s in ranked}
+
+        def line_states(line: str, quote: Quote) -> bool:
+            if asked.kind == "count":
+                return states(line, quote.section)
+            unit = unit_of.get(line)
+            return states(line, f"{unit.context} {unit.lead_in}" if unit else "")
+
+        if any(line_states(line, q) for q in quotes for line in q.lines):
             return Extract(quotes, ranked[0], ranked)
         # A unit that states it and scores within the margin joins the quotes (the budget chose shorter
         # units over it); with none, the passages are on the topic but don't give the figure.
@@ -248,7 +278,10 @@ class Extractor:
             (
                 s
                 for s in ranked
-                if s.score >= floor and states(f"{s.unit.context} {s.unit.text}", s.unit.chunk.section)
+                if s.score >= floor
+                and states(
+                    f"{s.unit.context} {s.unit.text}", s.unit.chunk.section if asked.kind == "count" else ""
+                )
             ),
             None,
         )
