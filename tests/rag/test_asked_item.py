@@ -99,7 +99,7 @@ def test_questions_naming_no_covered_item_or_kind_of_leave_name_no_item(question
     assert asked_item(question) is None
 
 
-RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "lasik"})
+RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "lasik", "hair", "vaccine"})
 
 
 @pytest.mark.parametrize(
@@ -125,6 +125,15 @@ RARE = Rarity({"pet", "doula", "chemo", "chemotherapy", "ivf", "fertility", "las
         # half of an item is not a mention of it: "duty" alone is not jury duty
         ("jury duty leave at Catalyst", "Resume your duty when the leave ends.", False),
         ("jury duty leave at Catalyst", "Jury duty leave is paid.", True),
+        # an item of several words is mentioned by them together, not scattered over the page
+        (
+            "is hair loss treatment covered?",
+            "Facial hair removal is not covered. Weight loss treatment is covered.",
+            False,
+        ),
+        ("is hair loss treatment covered?", "Treatment for hair loss is covered.", True),
+        ("Does Health Plus cover travel vaccines?", "Vaccines during prenatal care are covered.", False),
+        ("Does Health Plus cover travel vaccines?", "Vaccines for travel abroad are covered.", True),
     ],
 )
 def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: bool) -> None:

@@ -10,10 +10,12 @@ real answers, so the relevance gate cannot stop them; this check can, because it
 It is a rule on the question's wording, like ``asked_figure``: questions that are not worded as a
 coverage question ("what's the deductible if I cover my whole family") are left to the relevance gate.
 An item may name alternatives ("IVF or other fertility treatment"); one mentioned is enough. What
-counts as a mention is ``terms.mentions``: more than half of an alternative's rarity-weighted terms, each
-in its own spelling, its plural, an inflection ("ski" in "skiing") or a shared prefix of five letters or
-more ("chemo" in "chemotherapy"). So "pet insurance" is not mentioned by a page about workers'
-compensation insurance. A retrieved passage stands for its whole page.
+counts as a mention is ``terms.mentions``: more than half of an alternative's rarity-weighted terms (two
+or more of them within a few words of each other in one sentence, when it has several), each in its
+own spelling, its plural, an inflection ("ski" in "skiing") or a shared prefix of five letters or more
+("chemo" in "chemotherapy"). So "pet insurance" is not mentioned by a page about workers' compensation
+insurance, nor "hair loss treatment" by "facial hair removal" and "weight loss" on one page. A retrieved
+passage stands for its whole page.
 
 A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
 its own kinds, so when the question names a policy ("wedding leave at Catalyst") the item must be
@@ -177,7 +179,7 @@ def _covered_item(question: str) -> AskedItem | None:
 
 def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = None) -> bool:
     """Whether ``text`` mentions one of the item's alternatives (see the module docstring)."""
-    return mentions(text, item.alternatives, terms)
+    return mentions(text, item.alternatives, terms, together=True)
 
 
 def unmentioned_item(

@@ -8,6 +8,7 @@ thing asked (``Extractor._with_figure``) weigh a question's words by their rarit
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Protocol
 
@@ -22,6 +23,9 @@ MIN_MENTIONED_SHARE = 0.5
 _MIN_PREFIX = 5
 # A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
 _ENDINGS = ("ing", "ed")
+# Terms of a phrase are near when they fall within its length plus this many words, in one sentence.
+NEAR_SLACK = 2
+_SENTENCE_BREAK = re.compile(r"[.!?;:\n]+")
 
 
 class TermStatistics(Protocol):
@@ -69,17 +73,42 @@ def _mentioned(term: str, present: set[str]) -> bool:
     return any(len(p) >= _MIN_PREFIX and p.startswith(term) for p in present)
 
 
-def mentions(text: str, phrases: Iterable[str], terms: TermStatistics | None = None) -> bool:
+def mentions(
+    text: str, phrases: Iterable[str], terms: TermStatistics | None = None, *, together: bool = False
+) -> bool:
     """Whether ``text`` mentions one of ``phrases``: more than half of its rarity-weighted terms.
 
     ``terms`` supplies the local index's spelling correction and rarity; without it every term weighs
-    the same.
+    the same. With ``together``, a phrase of several terms is mentioned only by at least two of them
+    within a few words of each other: "hair loss treatment" is not mentioned by "facial hair removal"
+    and "weight loss" on one page, nor "travel vaccines" by "vaccines" alone.
     """
     present = set(terms.query_terms(text) if terms else tokenize(text))
+    ordered: list[list[str]] | None = None
     for phrase in phrases:
         weights = question_term_weights(phrase, terms)
         total = sum(weights.values())
         mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
-        if total > 0 and mentioned / total > MIN_MENTIONED_SHARE:
+        if total <= 0 or mentioned / total <= MIN_MENTIONED_SHARE:
+            continue
+        if not together or len(weights) < 2:
+            return True
+        if ordered is None:  # each sentence's terms in order: a phrase does not run across sentences
+            ordered = [tokenize(sentence) for sentence in _SENTENCE_BREAK.split(text)]
+        if any(_near(weights, sentence) for sentence in ordered):
+            return True
+    return False
+
+
+def _near(weights: dict[str, float], ordered: list[str]) -> bool:
+    """Whether two or more of the weighted terms, more than half the weight, fall in one window."""
+    total = sum(weights.values())
+    window = len(weights) + NEAR_SLACK
+    hits = [{t for t in weights if _mentioned(t, {token})} for token in ordered]
+    for start, found in enumerate(hits):
+        if not found:
+            continue
+        seen = set().union(*hits[start : start + window])
+        if len(seen) >= 2 and sum(weights[t] for t in seen) / total > MIN_MENTIONED_SHARE:
             return True
     return False
