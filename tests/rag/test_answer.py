@@ -16,6 +16,7 @@ from backend.rag.answer.citations import Citation
 from backend.rag.answer.extractive import Extractor
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.retrieve.initialisms import spell_out
+from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
 from tests.fakes import PromptRecorder, fake_chat_model
 from tests.rag.fakes import HashingEmbeddings
@@ -35,6 +36,10 @@ def scored(file: str, page: int, text: str, score: float, section: str = "2. Ear
         content_hash="0" * 64,
     )
     return ScoredChunk(chunk=chunk, score=score)
+
+
+def retitled(source: ScoredChunk, title: str) -> ScoredChunk:
+    return ScoredChunk(dataclasses.replace(source.chunk, title=title), source.score)
 
 
 EARNED = scored(
@@ -101,6 +106,10 @@ class FakeCorpus:
 
     def spell_out(self, text: str) -> str:
         return spell_out(text, self._initialisms)
+
+    def owned_files(self, text: str) -> frozenset[str]:
+        documents = {c.file: c.title for c in self._chunks}
+        return owned_files(text, owner_groups(documents))
 
 
 def generative(model: Any, retriever: FakeRetriever, **kwargs: Any) -> PolicyAnswerer:
@@ -332,6 +341,9 @@ def test_an_amount_must_come_with_what_the_question_asks_the_amount_of() -> None
         "Tips for reaching the out-of-pocket maximum",
     )
     amount = scored("plus.pdf", 108, "The out-of-pocket maximum is $4,000 per year.", 0.5, "Terms")
+    tips, amount = (
+        ScoredChunk(dataclasses.replace(c.chunk, title="Health Plus"), c.score) for c in (tips, amount)
+    )
 
     corpus = FakeCorpus([tips.chunk, amount.chunk], ["Health Plus"])
 
@@ -344,6 +356,30 @@ def test_an_amount_must_come_with_what_the_question_asks_the_amount_of() -> None
     assert alone.unstated_figure == "an amount"
     assert not both.refused
     assert "out-of-pocket maximum is $4,000 per year" in both.text
+
+
+def test_a_question_naming_an_employer_is_answered_from_its_policies_or_refused() -> None:
+    acme = scored("acme_leave_policy.pdf", 3, "Sabbatical leave is 30 days after 5 years.", 0.7, "Sabbatical")
+    acme = retitled(acme, "Acme Leave Policy")
+    globex = scored("globex_handbook.pdf", 9, "Staff may take a sabbatical of 60 days.", 0.4, "Sabbatical")
+    globex = retitled(globex, "Globex Handbook")
+    corpus = FakeCorpus([acme.chunk, globex.chunk], ["Acme Leave Policy", "Globex Handbook"])
+
+    def answer(retriever: FakeRetriever) -> Any:
+        return extractive(retriever, corpus=lambda: corpus, k=1).answer("sabbatical at globex")
+
+    # Globex's passage ranks below Acme's: a wider search finds it.
+    wider = FakeRetriever([acme, globex])
+    found = answer(wider)
+    assert not found.refused
+    assert "60 days" in found.text
+    assert "30 days" not in found.text
+    assert wider.queries == [("sabbatical at globex", 1), ("sabbatical at globex", 4)]
+    # With none of Globex's passages anywhere, Acme's rules are no answer.
+    other = answer(FakeRetriever([acme]))
+    assert other.refused
+    assert "another organisation's policies" in other.text
+    assert "30 days" not in other.text
 
 
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:

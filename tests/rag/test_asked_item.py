@@ -6,6 +6,7 @@ import pytest
 
 from backend.rag.answer.asked_item import asked_item, item_mentioned, owner_sources, unmentioned_item
 from backend.rag.answer.named_documents import named_files
+from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
 
 
@@ -209,6 +210,81 @@ PW = passage("physicswallah_leave_policy.pdf", "Leave Policy", "Wedding leave is
 )
 def test_which_retrieved_documents_a_question_names(question: str, named: set[str]) -> None:
     assert named_files(question, [CATALYST, PW]) == named
+
+
+DOCUMENTS = {
+    "employee_handbook.pdf": "Contoso Electronics Employee Handbook",
+    "Northwind_Health_Plus_Benefits_Details.pdf": "Contoso Electronics Northwind Health Plus Plan",
+    "Northwind_Standard_Benefits_Details.pdf": "Contoso Electronics Northwind Health Standard Plan",
+    "catalyst_leave_policy.pdf": "Catalyst HR Policies",
+    "physicswallah_leave_policy.pdf": "Leave Policy",
+}
+CONTOSO = {"employee_handbook.pdf", *(f for f in DOCUMENTS if f.startswith("Northwind"))}
+
+
+def test_owners_are_the_name_words_that_name_the_most_documents_but_not_all() -> None:
+    groups = owner_groups(DOCUMENTS)
+    assert groups["contoso"] == CONTOSO
+    assert groups["catalyst"] == {"catalyst_leave_policy.pdf"}
+    assert groups["physicswallah"] == {"physicswallah_leave_policy.pdf"}
+    # names of a part of one owner's documents are no owner's; kinds of document are nobody's name
+    assert not {"northwind", "plus", "standard", "health", "policy", "leave", "hr"} & set(groups)
+    # one employer's documents alone have no owner to tell apart
+    assert owner_groups({f: DOCUMENTS[f] for f in CONTOSO}) == {}
+
+
+@pytest.mark.parametrize(
+    ("question", "files"),
+    [
+        ("sabbatical policy contoso", CONTOSO),
+        ("half day leave at Catalyst?", {"catalyst_leave_policy.pdf"}),
+        ("physics wallah wedding leave", {"physicswallah_leave_policy.pdf"}),  # two words, one name
+        ("Does Health Plus cover a doula?", set()),  # a plan names no other employer
+        ("how much leave do I get", set()),
+    ],
+)
+def test_the_files_of_the_owner_a_question_names(question: str, files: set[str]) -> None:
+    assert owned_files(question, owner_groups(DOCUMENTS)) == files
+
+
+@pytest.mark.parametrize(
+    ("question", "phrase"),
+    [
+        ("Northwind Standard pet insurance?", "pet insurance"),
+        ("dress code at contoso electronics?", "dress code"),  # ends where it says where
+        ("employee stock purchase plan contoso", "stock purchase"),  # what any policy says of itself
+        ("Health Plus dialysis coverage percentage", "dialysis"),  # what a figure is counted in
+    ],
+)
+def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:
+    item = asked_item(question, {"northwind", "standard", "health", "plus", "contoso", "electronic"})
+    assert item is not None
+    assert (item.phrase, item.kind) == (phrase, "topic")
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "what is the dress code",  # a sentence: left to the gate and the other rules
+        "leave encashment calculation for consultants at the end of service",  # too long for a search
+        "tell me about pet insurance",
+    ],
+)
+def test_a_question_worded_as_a_sentence_names_no_topic(question: str) -> None:
+    assert asked_item(question) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "mentioned"),
+    [
+        ("Research managers need 7 years of relevant experience.", True),  # any order, one sentence
+        ("The manager approves leave. Experience counts for promotions.", False),  # two sentences
+    ],
+)
+def test_a_topic_is_mentioned_by_its_terms_in_one_sentence(text: str, mentioned: bool) -> None:
+    item = asked_item("manager experience")
+    assert item is not None
+    assert item_mentioned(item, text, Rarity({"experience", "manager"})) is mentioned
 
 
 def test_a_kind_of_leave_must_be_in_the_named_employers_policy() -> None:

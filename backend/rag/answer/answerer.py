@@ -66,6 +66,9 @@ RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
 MAX_SEARCHED_TITLES = 3
 MAX_QUESTION_CHARS = 2000  # the page's input allows no more; other callers get QuestionTooLongError
 REWRITE_FUSION_WEIGHTS = (2.0, 1.0)  # (standalone rewrite, the follow-up as asked)
+# When none of the best passages is from the employer a question names, this many times as many are
+# searched for one that is.
+OWNER_SEARCH_WIDTH = 4
 
 Method = Literal["extractive", "generative", "refusal"]
 
@@ -80,6 +83,8 @@ class CorpusView(TermStatistics, Neighbours, Protocol):
     titles: list[str]
 
     def spell_out(self, text: str) -> str: ...
+
+    def owned_files(self, text: str) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -149,6 +154,8 @@ def refusal_text(
     corpus_titles: Sequence[str],
     unstated: AskedFigure | None = None,
     unmentioned: AskedItem | None = None,
+    *,
+    other_owners: bool = False,
 ) -> str:
     """The refusal sentence, then which policies were searched and where the closest passages were.
 
@@ -159,6 +166,11 @@ def refusal_text(
     closest = list(dict.fromkeys(s.chunk.title or s.chunk.file for s in sources))[:MAX_SEARCHED_TITLES]
     if closest:
         places = ", ".join(closest)
+        if other_owners:
+            return (
+                f"{REFUSAL} The closest passages, in {places}, are another organisation's policies, "
+                "not the one the question names."
+            )
         if unmentioned is not None:
             return f"{REFUSAL} The closest passages, in {places}, don't mention {unmentioned.phrase}."
         if unstated is not None:
@@ -390,6 +402,17 @@ class PolicyAnswerer:
             found = [by_page[key] for key, _ in fused[: self._k]]
         return [s for s in found if self._gate.keeps(s)]
 
+    def _owned_sources(
+        self, standalone: str, sources: list[ScoredChunk], owned: frozenset[str]
+    ) -> list[ScoredChunk]:
+        """The sources from the files of the owner the question names; when none was among the best,
+        the best of a wider search that are."""
+        kept = [s for s in sources if s.chunk.file in owned]
+        if kept:
+            return kept
+        wider = self._retriever.search(standalone, self._k * OWNER_SEARCH_WIDTH)
+        return [s for s in wider if s.chunk.file in owned and self._gate.keeps(s)][: self._k]
+
     def stream(self, question: str, history: Sequence[BaseMessage] = ()) -> AnswerStream:
         """Rewrite, retrieve and extract now; a generated answer calls the model only when iterated."""
         if not question.strip():
@@ -406,6 +429,18 @@ class PolicyAnswerer:
             standalone = corpus.spell_out(standalone)
         sources = self.retrieve(question.strip(), standalone)
         titles = corpus.titles if corpus is not None else []
+        owned = corpus.owned_files(standalone) if corpus is not None else frozenset()
+        if owned and sources:
+            # "sabbatical policy contoso": another employer's sabbatical rules are no answer.
+            others = sources
+            sources = self._owned_sources(standalone, sources, owned)
+            if not sources:
+                return AnswerStream(
+                    standalone_question=standalone,
+                    sources=others,
+                    extract=None,
+                    refusal=refusal_text(others, titles, other_owners=True),
+                )
         if not sources:
             return AnswerStream(
                 standalone_question=standalone, sources=[], extract=None, refusal=refusal_text([], titles)

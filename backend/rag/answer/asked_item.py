@@ -103,13 +103,41 @@ _NOT_A_KIND = frozenset(
 )
 
 
+# A question typed as a search names its topic in a few words; a longer one is a sentence.
+MAX_TOPIC_WORDS = 7
+# Words that start a question worded as a sentence, or ask one anywhere in it.
+_ASKING = frozenset(
+    {
+        *("is", "are", "do", "does", "did", "can", "could", "will", "would", "should", "may", "i", "my"),
+        *("we", "our", "please", "tell", "list", "explain", "describe", "show", "give", "if", "am"),
+    }
+)
+_QUESTION_WORDS = frozenset(("how", "what", "when", "where", "who", "whom", "which", "why", "whose"))
+MAX_WORD_CHARS = 40
+# More terms than this make a search of several topics, not one.
+MAX_TOPIC_TERMS = 3
+# What every policy says of itself, and what a figure is counted in: "Northwind Standard pet insurance
+# coverage" asks about pet insurance, "Health Plus dialysis coverage percentage" about dialysis.
+_OF_ANY_POLICY = frozenset(
+    {
+        *("plan", "plans", "policy", "policies", "benefit", "benefits", "coverage", "covered", "program"),
+        *("programs", "programme", "rules", "rule", "details", "detail", "info", "information", "options"),
+        *("option", "the", "a", "an", "any", "company", "employee", "employees", "staff", "allowed"),
+        *("eligible", "eligibility", "required", "max", "maximum", "min", "minimum", "limit", "limits"),
+        *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
+        *("total", "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"),
+        *("visit", "visits", "session", "sessions", "family", "individual", "single"),
+    }
+)
+
+
 @dataclass(frozen=True)
 class AskedItem:
     """The item a question names, and its alternatives."""
 
     phrase: str  # as the question words it, letters and digits only ("doula", "pet insurance")
     alternatives: tuple[str, ...]
-    kind: Literal["coverage", "leave"] = "coverage"
+    kind: Literal["coverage", "leave", "topic"] = "coverage"
 
 
 def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem | None:
@@ -122,7 +150,26 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
         return covered
     # "Is there a wedding leave at Catalyst?" asks about a kind of leave, which only the named
     # employer's policy defines.
-    return _kind_of_leave(question, document_names) or covered
+    return _kind_of_leave(question, document_names) or covered or _named_topic(question, document_names)
+
+
+def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | None:
+    """The topic of a question typed as a search ("Northwind Standard pet insurance?", "dress code at
+    contoso"): its words without the document's names and words any policy uses of itself ("plan",
+    "policy"), up to where it says for whom or where. A question worded as a sentence has no such item."""
+    asked = asked_sentence(question)
+    words = re.findall(r"[\w'-]+", asked.lower())
+    if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
+        return None
+    if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
+        return None
+    names = set(document_names)
+    topic = _ITEM_END.sub("", join_split_names(" ".join(words), names))
+    kept = [w for w in topic.split() if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
+    if not kept or not 1 <= len(tokenize(" ".join(kept))) <= MAX_TOPIC_TERMS:
+        return None
+    phrase = " ".join(kept)
+    return AskedItem(phrase, (phrase,), "topic")
 
 
 def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem | None:
@@ -179,7 +226,9 @@ def _covered_item(question: str) -> AskedItem | None:
 
 def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = None) -> bool:
     """Whether ``text`` mentions one of the item's alternatives (see the module docstring)."""
-    return mentions(text, item.alternatives, terms, together=True)
+    # A coverage item's words make one name ("hair loss treatment"); a topic typed as a search is a few
+    # words any sentence about it would use ("manager experience").
+    return mentions(text, item.alternatives, terms, together="sentence" if item.kind == "topic" else "near")
 
 
 def unmentioned_item(

@@ -15,23 +15,10 @@ import itertools
 import re
 from collections import Counter
 from collections.abc import Collection, Sequence
-from pathlib import PurePath
 
 from backend.rag.index.bm25 import tokenize
+from backend.rag.retrieve.owners import name_terms
 from backend.rag.types import ScoredChunk
-
-# What a document is, not whose: never a name (stemmed as ``tokenize`` stems them).
-_KIND_OF_DOCUMENT = frozenset(
-    tokenize(
-        "hr policy policies plan benefit details employee program handbook guide leave document manual "
-        "rules company description options packages library"
-    )
-)
-
-
-def name_terms(file: str, title: str) -> set[str]:
-    """The words of a document's file name (without extension, split at ``_ - .``) and title."""
-    return set(tokenize(f"{re.sub(r'[_.-]+', ' ', PurePath(file).stem)} {title}")) - _KIND_OF_DOCUMENT
 
 
 def names_by_file(sources: Sequence[ScoredChunk]) -> dict[str, set[str]]:

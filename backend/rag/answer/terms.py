@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from typing import Protocol
+from typing import Literal, Protocol
 
 from backend.rag.index.bm25 import tokenize
 
@@ -74,14 +74,19 @@ def _mentioned(term: str, present: set[str]) -> bool:
 
 
 def mentions(
-    text: str, phrases: Iterable[str], terms: TermStatistics | None = None, *, together: bool = False
+    text: str,
+    phrases: Iterable[str],
+    terms: TermStatistics | None = None,
+    *,
+    together: Literal["", "near", "sentence"] = "",
 ) -> bool:
     """Whether ``text`` mentions one of ``phrases``: more than half of its rarity-weighted terms.
 
     ``terms`` supplies the local index's spelling correction and rarity; without it every term weighs
     the same. With ``together``, a phrase of several terms is mentioned only by at least two of them
-    within a few words of each other: "hair loss treatment" is not mentioned by "facial hair removal"
-    and "weight loss" on one page, nor "travel vaccines" by "vaccines" alone.
+    within a few words of each other (``"near"``) or in one sentence (``"sentence"``): "hair loss
+    treatment" is not mentioned by "facial hair removal" and "weight loss" on one page, nor "travel
+    vaccines" by "vaccines" alone.
     """
     present = set(terms.query_terms(text) if terms else tokenize(text))
     ordered: list[list[str]] | None = None
@@ -95,15 +100,17 @@ def mentions(
             return True
         if ordered is None:  # each sentence's terms in order: a phrase does not run across sentences
             ordered = [tokenize(sentence) for sentence in _SENTENCE_BREAK.split(text)]
-        if any(_near(weights, sentence) for sentence in ordered):
+        window = len(weights) + NEAR_SLACK if together == "near" else None
+        if any(_near(weights, sentence, window) for sentence in ordered):
             return True
     return False
 
 
-def _near(weights: dict[str, float], ordered: list[str]) -> bool:
-    """Whether two or more of the weighted terms, more than half the weight, fall in one window."""
+def _near(weights: dict[str, float], ordered: list[str], window: int | None) -> bool:
+    """Whether two or more of the weighted terms, more than half the weight, fall in one window of
+    ``window`` words of ``ordered`` (None: anywhere in it)."""
     total = sum(weights.values())
-    window = len(weights) + NEAR_SLACK
+    window = window or len(ordered)
     hits = [{t for t in weights if _mentioned(t, {token})} for token in ordered]
     for start, found in enumerate(hits):
         if not found:

@@ -6,6 +6,7 @@ from collections import defaultdict
 
 from backend.rag.index.store import LoadedIndex
 from backend.rag.retrieve.initialisms import document_initialisms, spell_out
+from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk
 
 
@@ -24,6 +25,7 @@ class Corpus:
             previous = chunk
         self.titles = sorted({f.title or f.file for f in index.manifest.files})
         self._initialisms = document_initialisms(index.chunks)
+        self._owners = owner_groups({f.file: f.title for f in index.manifest.files})
 
     def idf(self, term: str) -> float | None:
         return self._bm25.idf(term)
@@ -40,3 +42,7 @@ class Corpus:
     def spell_out(self, text: str) -> str:
         """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah")."""
         return spell_out(text, self._initialisms)
+
+    def owned_files(self, text: str) -> frozenset[str]:
+        """The files of the owners ``text`` names ("at Catalyst", "contoso"); empty when it names none."""
+        return owned_files(text, self._owners, self.query_terms)
