@@ -1,6 +1,7 @@
-"""The held-out HR evaluation sets are well-formed, their citations are provably right, and their facts can
-be scored. Each was written blind by a helper who saw neither the other sets nor the system
-(``eval/README.md``); every question is in the test split, reported only."""
+"""The held-out HR evaluation sets (and the second blind dev set) are well-formed, their citations are
+provably right, and their facts can be scored. Each was written blind by a helper who saw neither the
+other sets nor the system (``eval/README.md``). Every question of a held-out set is in the test split,
+reported only; every question of ``dev2`` is in the dev split, for tuning."""
 
 from __future__ import annotations
 
@@ -16,14 +17,15 @@ from tests.rag.eval_corpus import ALL_DOCS, normalise, pdf_pages_or_skip
 from tests.rag.test_blind_eval_dataset import KEYS, VAGUE_ANSWER, _answerable, _read_jsonl, _states
 
 EVAL = Path(__file__).resolve().parents[2] / "eval"
-# (questions, blind draft, id prefix)
+# (questions, blind draft, id prefix, split)
 SETS = {
-    "holdout": (EVAL / "holdout_questions.jsonl", EVAL / "holdout_questions.draft.jsonl", "h"),
-    "holdout2": (EVAL / "holdout2_questions.jsonl", EVAL / "holdout2_questions.draft.jsonl", "k"),
+    "holdout": (EVAL / "holdout_questions.jsonl", EVAL / "holdout_questions.draft.jsonl", "h", "test"),
+    "holdout2": (EVAL / "holdout2_questions.jsonl", EVAL / "holdout2_questions.draft.jsonl", "k", "test"),
+    "dev2": (EVAL / "dev2_questions.jsonl", EVAL / "dev2_questions.draft.jsonl", "n", "dev"),
 }
 ANSWERABLE = [
     pytest.param(record, id=record["id"])
-    for dataset, _, _ in SETS.values()
+    for dataset, *_ in SETS.values()
     for record in _answerable(_read_jsonl(dataset))
 ]
 
@@ -34,13 +36,13 @@ def pdf_pages() -> Callable[[str], tuple[str, ...]]:
 
 
 @pytest.mark.parametrize("name", SETS)
-def test_every_line_has_the_documented_fields_and_is_test_only(name: str) -> None:
-    dataset, _, prefix = SETS[name]
+def test_every_line_has_the_documented_fields_and_the_sets_split(name: str) -> None:
+    dataset, _, prefix, split = SETS[name]
     records = _read_jsonl(dataset)
     for record in records:
         assert list(record) == KEYS, record
         assert re.fullmatch(rf"{prefix}\d{{3}}", record["id"]), record["id"]
-        assert record["split"] == "test"
+        assert record["split"] == split
         assert record["question"].strip()
         assert record["answer"].strip()
         assert all(c["file"] in ALL_DOCS and isinstance(c["page"], int) for c in record["citations"])
@@ -64,7 +66,7 @@ def test_set_is_large_enough(name: str) -> None:
 
 @pytest.mark.parametrize("name", SETS)
 def test_final_questions_are_word_for_word_blind_draft_questions(name: str) -> None:
-    dataset, draft, _ = SETS[name]
+    dataset, draft, *_ = SETS[name]
     drafted = Counter(row["question"] for row in _read_jsonl(draft))
     assert not Counter(record["question"] for record in _read_jsonl(dataset)) - drafted
 
