@@ -254,6 +254,10 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("dress code at contoso electronics?", "dress code"),  # ends where it says where
         ("employee stock purchase plan contoso", "stock purchase"),  # what any policy says of itself
         ("Health Plus dialysis coverage percentage", "dialysis"),  # what a figure is counted in
+        # a search worded as a question
+        ("what is the bonus structure for sales managers at contoso", "bonus structure"),
+        ("is there a tuition reimbursement program", "tuition reimbursement"),
+        ("does contoso offer a sabbatical?", "sabbatical"),
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:
@@ -268,6 +272,7 @@ def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str
         "what is the dress code",  # a sentence: left to the gate and the other rules
         "leave encashment calculation for consultants at the end of service",  # too long for a search
         "tell me about pet insurance",
+        "what is the out of pocket max on northwind health plus for a family",  # too long for a search
     ],
 )
 def test_a_question_worded_as_a_sentence_names_no_topic(question: str) -> None:

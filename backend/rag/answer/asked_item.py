@@ -114,6 +114,13 @@ _ASKING = frozenset(
 )
 _QUESTION_WORDS = frozenset(("how", "what", "when", "where", "who", "whom", "which", "why", "whose"))
 MAX_WORD_CHARS = 40
+# "What is the bonus structure…", "is there a tuition reimbursement program", "does Contoso have a
+# sabbatical policy": a search for a topic, worded as a question.
+_ASKS_FOR_TOPIC = re.compile(
+    r"^\s*(?:what(?:\s+is|\s+are|'s)\s+(?:the|a|an|our|your)|is\s+there\s+(?:a|an|any)|are\s+there\s+any|"
+    r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any))\s+",
+    re.IGNORECASE,
+)
 # More terms than this make a search of several topics, not one.
 MAX_TOPIC_TERMS = 3
 # What every policy says of itself, and what a figure is counted in: "Northwind Standard pet insurance
@@ -157,7 +164,7 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     """The topic of a question typed as a search ("Northwind Standard pet insurance?", "dress code at
     contoso"): its words without the document's names and words any policy uses of itself ("plan",
     "policy"), up to where it says for whom or where. A question worded as a sentence has no such item."""
-    asked = asked_sentence(question)
+    asked = _ASKS_FOR_TOPIC.sub("", asked_sentence(question))
     words = re.findall(r"[\w'-]+", asked.lower())
     if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
         return None
