@@ -382,6 +382,20 @@ def test_a_question_naming_an_employer_is_answered_from_its_policies_or_refused(
     assert "30 days" not in other.text
 
 
+def test_a_figure_must_come_from_the_document_the_question_names() -> None:
+    perks = scored("PerksPlus.pdf", 3, "Mind the deadline for PerksPlus receipts.", 0.6, "PerksPlus")
+    appeal = scored("standard.pdf", 82, "The appeal deadline is 180 days after the denial.", 0.5, "Appeals")
+    answerer = extractive(FakeRetriever([perks, appeal]))
+
+    named = answerer.answer("deadline to submit perksplus receipts")
+    unnamed = answerer.answer("deadline to submit receipts or appeals")
+
+    assert named.refused
+    assert named.unstated_figure == "how long"
+    assert not unnamed.refused
+    assert "180 days" in unnamed.text
+
+
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:
     # The address's first lines are short and title-cased after a colon, so ingest read them as the
     # next passage's headings; a quote that stopped at "By mail:" would tell the reader nothing.

@@ -24,6 +24,7 @@ from backend.rag.answer.asked_figure import asked_figure
         ("How much life insurance does Contoso provide?", "amount", "an amount"),
         ("how much does health plus cost per paycheck", "amount", "an amount"),
         ("how many more days of leave can I take?", "count", "a number of days"),  # "more" is no unit
+        ("skilled nursing facility how many days northwind standard", "count", "a number of days"),
         ("What is the premium for Health Plus?", "amount", "an amount"),
         ("Health Plus out of pocket max", "amount", "an amount"),
         ("Health Plus dialysis coverage percentage", "amount", "an amount"),

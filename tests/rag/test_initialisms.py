@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from backend.rag.retrieve.initialisms import document_initialisms, spell_out
+from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.types import Chunk
 
 
@@ -53,3 +53,20 @@ def test_initials_are_read_from_a_files_name_and_text(chunks: list[Chunk], expec
 def test_initials_in_a_question_are_spelled_out(text: str, spelled: str) -> None:
     initialisms = {"PW": "Physics Wallah", "AT": "Acme Tools"}
     assert spell_out(text, initialisms) == spelled
+
+
+@pytest.mark.parametrize(
+    ("text", "joined"),
+    [
+        ("how much can I get back from Perks Plus?", "how much can I get back from PerksPlus?"),
+        ("perks plus gym", "perksplus gym"),
+        ("Health Plus cover", "Health Plus cover"),  # "healthplus" names no file
+        ("Perks  Plus", "PerksPlus"),  # however many spaces
+        ("Perks\nPlus", "Perks\nPlus"),  # not across lines
+        ("a" * 5_000 + " Plus", "a" * 5_000 + " Plus"),
+    ],
+)
+def test_a_name_written_as_two_words_is_joined_as_the_file_name_writes_it(text: str, joined: str) -> None:
+    names = file_name_words(["PerksPlus.pdf", "Northwind_Health_Plus_Benefits_Details.pdf"])
+    assert "perksplus" in names
+    assert join_names(text, names) == joined

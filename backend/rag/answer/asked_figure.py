@@ -86,6 +86,7 @@ _PHRASE_END = frozenset(
 _CARE = ("visit", "session", "treatment", "appointment")
 _SAME_COUNT = dict.fromkeys(_CARE, _CARE)
 _QUALIFIERS = frozenset(("more", "extra", "additional", "total", "paid", "unpaid"))
+_UNIT_WORDS = frozenset(("hour", "day", "week", "month", "year", "time", *_CARE))
 _ANY_UNIT = r"[\w-]{1,30}"
 # Leave is counted in days, and days may be given as weeks or months; visits only as visits.
 _COUNTED_IN_TIME = frozenset(
@@ -143,6 +144,8 @@ def asked_figure(question: str) -> AskedFigure | None:
             if word.lower() in _PHRASE_END:
                 break
             words.append(word)
+            if re.sub(r"s$", "", word.lower()) in _UNIT_WORDS:
+                break  # "how many days northwind standard": the unit ends what is counted
         if not words:
             return None
         while len(words) > 1 and words[0].lower() in _QUALIFIERS:  # "how many [more] days"

@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.named_documents import document_names, without_names
+from backend.rag.answer.named_documents import document_names, named_files, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
@@ -234,7 +234,9 @@ class Extractor:
             topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS]
             qualifier = " ".join(sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS])
         asked = dataclasses.replace(asked, qualifier=qualifier)
-        return self._with_figure(asked, quotes, ranked, terms, neighbours)
+        # "deadline to submit PerksPlus receipts": a deadline in the Standard plan's appeals is not it.
+        files = named_files(question, sources) or {s.chunk.file for s in sources}
+        return self._with_figure(asked, quotes, ranked, terms, neighbours, files)
 
     def _with_figure(
         self,
@@ -243,9 +245,11 @@ class Extractor:
         ranked: list[ScoredUnit],
         terms: TermStatistics | None,
         neighbours: Neighbours | None,
+        files: set[str],
     ) -> Extract:
         """The extract for a question that asks for a figure: the quotes when they state it, else the
-        quotes and a unit within the margin that states it, else the quotes and the figure unstated."""
+        quotes and a unit within the margin that states it, else the quotes and the figure unstated.
+        Only a figure in ``files`` (those the question names, if it names any) counts."""
 
         def states(text: str, where: str) -> bool:
             # Of the thing asked about, too: a number of days under a heading about working from home
@@ -269,7 +273,7 @@ class Extractor:
             unit = unit_of.get(line)
             return states(line, f"{unit.context} {unit.lead_in}" if unit else "")
 
-        if any(line_states(line, q) for q in quotes for line in q.lines):
+        if any(line_states(line, q) for q in quotes if q.file in files for line in q.lines):
             return Extract(quotes, ranked[0], ranked)
         # A unit that states it and scores within the margin joins the quotes (the budget chose shorter
         # units over it); with none, the passages are on the topic but don't give the figure.
@@ -279,6 +283,7 @@ class Extractor:
                 s
                 for s in ranked
                 if s.score >= floor
+                and s.unit.chunk.file in files
                 and states(
                     f"{s.unit.context} {s.unit.text}", s.unit.chunk.section if asked.kind == "count" else ""
                 )

@@ -5,7 +5,7 @@ from __future__ import annotations
 from collections import defaultdict
 
 from backend.rag.index.store import LoadedIndex
-from backend.rag.retrieve.initialisms import document_initialisms, spell_out
+from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk
 
@@ -25,6 +25,10 @@ class Corpus:
             previous = chunk
         self.titles = sorted({f.title or f.file for f in index.manifest.files})
         self._initialisms = document_initialisms(index.chunks)
+        # Only a name the text writes as one word: "PerksPlus" is joined, "Physics Wallah" is not.
+        self._joined_names = frozenset(
+            w for w in file_name_words(f.file for f in index.manifest.files) if self._bm25.idf(w) is not None
+        )
         self._owners = owner_groups({f.file: f.title for f in index.manifest.files})
 
     def idf(self, term: str) -> float | None:
@@ -40,8 +44,9 @@ class Corpus:
         return self._next.get(chunk.chunk_id)
 
     def spell_out(self, text: str) -> str:
-        """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah")."""
-        return spell_out(text, self._initialisms)
+        """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah"), and a
+        name written as two words as its file name and text write it ("Perks Plus" → "PerksPlus")."""
+        return join_names(spell_out(text, self._initialisms), self._joined_names)
 
     def owned_files(self, text: str) -> frozenset[str]:
         """The files of the owners ``text`` names ("at Catalyst", "contoso"); empty when it names none."""

@@ -11,7 +11,7 @@ writes itself (it then explains them), or that two names share, are left alone.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
 from pathlib import PurePath
 
 from backend.rag.index.bm25 import tokenize
@@ -67,3 +67,26 @@ def spell_out(text: str, initialisms: Mapping[str, str]) -> str:
         return name
 
     return _INITIALS.sub(spelled, text)
+
+
+_LETTERS = re.compile(r"[A-Za-z]{2,40}(?![A-Za-z])")
+
+
+def file_name_words(files: Iterable[str]) -> frozenset[str]:
+    """The long words of the files' names ("perksplus", "physicswallah")."""
+    return frozenset().union(*(_name_words(f) for f in files))
+
+
+def join_names(text: str, names: Collection[str]) -> str:
+    """``text`` with a name written as two words joined the way the file name writes it: "Perks Plus"
+    → "PerksPlus", so keyword search finds the PerksPlus document, not "plus" in "Health Plus"."""
+
+    parts = re.split(r"([ \t]+)", text)  # words at even indexes, the spaces between them at odd ones
+    out = parts[:1]
+    for space, word in zip(parts[1::2], parts[2::2], strict=True):
+        letters = _LETTERS.match(word)  # "Plus?" is "Plus" and its question mark
+        if letters and _LETTERS.fullmatch(out[-1]) and (out[-1] + letters.group()).lower() in names:
+            out[-1] += word
+        else:
+            out += [space, word]
+    return "".join(out)
