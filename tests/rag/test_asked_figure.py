@@ -26,10 +26,13 @@ from backend.rag.answer.asked_figure import asked_figure
         ("how many more days of leave can I take?", "count", "a number of days"),  # "more" is no unit
         ("skilled nursing facility how many days northwind standard", "count", "a number of days"),
         ("What is the premium for Health Plus?", "amount", "an amount"),
-        ("Health Plus out of pocket max", "amount", "an amount"),
+        ("Health Plus out of pocket max", "limit", "a limit"),
+        ("What is the meal limit per day?", "limit", "a limit"),  # "per day" is no count of days
+        ("visit limit for physio", "count", "a number of visits"),
+        ("maximum number of massage sessions", "count", "a number of sessions"),
         ("Health Plus dialysis coverage percentage", "amount", "an amount"),
         ("What's the in-network deductible on Health Plus?", "amount", "an amount"),
-        ("chiropracter visits standard plan limit", "count", "a number of visits"),
+        ("chiropracter visits standard plan limit", "limit", "a limit"),  # visits not next to it
         ("What's the deadline to appeal?", "count", "how long"),
         ("Do I get comp off, and by when must I use it?", "count", "how long"),
         ("how soon will I hear back?", "count", "how long"),
@@ -105,6 +108,10 @@ def test_a_question_that_asks_for_no_figure(question: str) -> None:
         ("how many acupuncture visits?", "Up to 12 in-network visits per year.", True),
         ("Health Plus out of pocket max", "The out-of-pocket maximum is $4,000 per year.", True),
         ("Health Plus out of pocket max", "The maximum includes deductibles and copays.", False),
+        ("What is the meal limit per day?", "Meals are limited to 3 per day.", True),  # a count will do
+        ("What is the deadline for leave requests?", "Apply by 15 November.", True),  # or a date
+        ("What is the deadline for leave requests?", "Apply by the end of the month.", True),
+        ("What is the deadline for leave requests?", "Apply through the HR portal.", False),
         ("What's the deadline to appeal?", "Appeal within 60 days of the denial.", True),
         # a long run of "1,1,1…" in a policy is scanned once
         ("How many days of leave?", "1," * 20_000 + " leave", False),

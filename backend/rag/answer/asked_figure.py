@@ -7,9 +7,10 @@ where the plan covers urgent care but names no copay) are exactly those. So the 
 figure of the asked kind, or the answer says the policies don't state it. This is a rule on the
 question's wording, not a model's judgement: it cannot invent a figure, only decline to pretend.
 
-Besides "how many/how much/how long", a deadline ("by when", "how soon") asks how long, and a limit,
-maximum, percentage or deductible asks for an amount, or for a count when the question names what is
-counted ("chiropractor visits … limit"). Only wordings that unambiguously ask for a figure count; "how
+Besides "how many/how much/how long", a deadline ("by when", "how soon") asks how long (a date answers
+it too), a percentage or deductible asks for an amount, and a limit or maximum for an amount or a count
+of anything, or for a count of what the question names right next to it ("visit limit", "maximum
+number of sessions"; not "limit per day"). Only wordings that unambiguously ask for a figure count; "how
 does the copay work" and "how do I pay my premium" ask how, and "how much EL do I earn" is left to
 the relevance gate (an accrual reads as "1.5 per month" or a table).
 """
@@ -23,7 +24,8 @@ from typing import Literal
 from backend.rag.answer.numbers import WORD_NUMBER_ALTERNATION
 from backend.rag.answer.wording import asked_sentence
 
-FigureKind = Literal["amount", "count"]
+# "limit": a maximum, which a policy gives as an amount or as a count ("meal limit", "leave limit").
+FigureKind = Literal["amount", "count", "limit"]
 
 _TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 # A number as policies write it: digits ("05", "1,000", "1.5") or words. A number starts where no
@@ -60,12 +62,24 @@ _ASKS_WHEN_BY = re.compile(r"\b(?:deadlines?|by\s+when|how\s+soon|how\s+quickly)
 # "out of pocket max", "dialysis coverage percentage", "the family deductible": an amount, unless the
 # question names what a limit counts ("chiropractor visits … limit", "maximum leave at one stretch").
 # "deductible" as an adjective ("a high deductible plan") asks no amount.
-_ASKS_LIMIT = re.compile(
-    r"\b(?:limits?|max|maximum|cap|percentage|percent|deductibles?(?!\s+(?:health|plan|option)))\b",
+_ASKS_PERCENT = re.compile(
+    r"\b(?:percentage|percent|deductibles?(?!\s+(?:health|plan|option)))\b", re.IGNORECASE
+)
+_ASKS_LIMIT = re.compile(r"\b(?:limits?|max|maximum)\b", re.IGNORECASE)
+# What a limit counts, when the question says so next to it: "chiropractor visits … limit" is read as
+# "visits limit" only when adjacent ("visit limit", "limit on visits", "maximum number of sessions").
+_COUNTED = r"(visits?|sessions?|treatments?|appointments?|days?|weeks?|months?|hours?|leaves?)"
+_LIMIT_OF = re.compile(
+    rf"\b{_COUNTED}\s+(?:\w+\s+)?(?:limits?|max|maximum)\b|"
+    rf"\b(?:limits?|max|maximum)\s+(?:number\s+of\s+|on\s+|of\s+)?(?:(?!per\b)\w+\s+)?{_COUNTED}\b",
     re.IGNORECASE,
 )
-_COUNTED_NOUN = re.compile(
-    r"\b(visits?|sessions?|treatments?|appointments?|days?|weeks?|months?|hours?|leaves?)\b", re.IGNORECASE
+# A deadline may be a date: "by 15 November", "by the end of the month".
+_MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*"
+_DATE = re.compile(
+    rf"\b{_MONTH}\.?\s+\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+(?:of\s+)?{_MONTH}\b|"
+    r"\bend\s+of\s+(?:the\s+|each\s+|every\s+)?(?:month|year|quarter|financial\s+year)\b",
+    re.IGNORECASE,
 )
 # "how does the split copay work" asks for a mechanism, not an amount, and "how do I pay my part of
 # the premium" a procedure.
@@ -109,6 +123,11 @@ class AskedFigure:
         """Whether ``text`` gives a figure of this kind."""
         if self.kind == "amount":
             return bool(_AMOUNT.search(text))
+        if self.kind == "limit":  # an amount, or a number of anything
+            any_count = _COUNT_OF.format(number=_NUMBER, unit=f"(?:{_ANY_UNIT})")
+            return bool(_AMOUNT.search(text)) or re.search(any_count, text, re.IGNORECASE) is not None
+        if not self.counted and _DATE.search(text):  # "how long" is answered by a deadline's date
+            return True
         if self.counted == "time":  # "how many times": any count of anything answers it
             if _TIMES.search(text):
                 return True
@@ -127,6 +146,8 @@ class AskedFigure:
         """The figure in words: "an amount", "a number of massage therapy sessions", "how long"."""
         if self.kind == "amount":
             return "an amount"
+        if self.kind == "limit":
+            return "a limit"
         return f"a number of {self.phrase}" if self.phrase else "how long"
 
 
@@ -157,11 +178,13 @@ def asked_figure(question: str) -> AskedFigure | None:
         return AskedFigure("amount")
     if _ASKS_WHEN_BY.search(question):
         return AskedFigure("count")
+    if _ASKS_PERCENT.search(question):
+        return AskedFigure("amount")
     if _ASKS_LIMIT.search(question):
-        counted = _COUNTED_NOUN.search(question)
-        if counted is None:
-            return AskedFigure("amount")
-        noun = counted.group(1).lower()
+        limit_of = _LIMIT_OF.search(question)
+        if limit_of is None:
+            return AskedFigure("limit")
+        noun = (limit_of.group(1) or limit_of.group(2)).lower()
         head = noun[:-1] if noun.endswith("s") else noun
-        return AskedFigure("count", head, phrase=noun)
+        return AskedFigure("count", head, phrase=noun if noun.endswith("s") else f"{noun}s")
     return None

@@ -17,6 +17,12 @@ own spelling, its plural, an inflection ("ski" in "skiing") or a shared prefix o
 insurance, nor "hair loss treatment" by "facial hair removal" and "weight loss" on one page. A retrieved
 passage stands for its whole page.
 
+A question typed as a search names a topic ("dress code at contoso", "is there a tuition reimbursement
+program", "what is the bonus structure for sales managers"): the words left once the document's names,
+what every policy says of itself ("plan", "coverage") and what a figure is counted in ("days",
+"percentage") are gone, if they make a phrase of at most three terms that is no generic head
+("process", "difference"). A topic is mentioned by its terms in one sentence, in any order.
+
 A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
 its own kinds, so when the question names a policy ("wedding leave at Catalyst") the item must be
 mentioned in that policy's passages: another employer's wedding leave does not answer it.
@@ -133,7 +139,16 @@ _OF_ANY_POLICY = frozenset(
         *("eligible", "eligibility", "required", "max", "maximum", "min", "minimum", "limit", "limits"),
         *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
         *("total", "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"),
-        *("visit", "visits", "session", "sessions", "family", "individual", "single"),
+        *("visit", "visits", "session", "sessions", "family", "individual", "single", "period"),
+    }
+)
+# A topic named by these says what is asked about it, not what it is ("the process for requesting
+# vacation", "the difference between the plans"): no topic the policies must mention.
+_GENERIC_HEADS = frozenset(
+    {
+        *("process", "procedure", "procedures", "steps", "step", "difference", "differences", "vs"),
+        *("versus", "requirements", "requirement", "restrictions", "penalties", "penalty", "way", "ways"),
+        *("types", "kinds", "list", "rules", "options", "eligibility", "criteria", "meaning", "purpose"),
     }
 )
 
@@ -148,9 +163,11 @@ class AskedItem:
 
 
 def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem | None:
-    """The item ``question`` asks coverage of, or the kind of leave it asks about; None for neither.
+    """The item ``question`` asks coverage of, the kind of leave it asks about, or the topic of a
+    question typed as a search ("Northwind Standard pet insurance?"); None for none of these.
 
-    ``document_names`` are words that name a policy ("catalyst"): they are not a kind of leave.
+    ``document_names`` are words that name a policy ("catalyst"): they are neither a kind of leave nor
+    part of a topic.
     """
     covered = _covered_item(question)
     if covered is not None and not _LEAVE_AT_END.search(covered.phrase):
@@ -171,11 +188,13 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
         return None
     names = set(document_names)
-    topic = _ITEM_END.sub("", join_split_names(" ".join(words), names))
-    kept = [w for w in topic.split() if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
-    if not kept or not 1 <= len(tokenize(" ".join(kept))) <= MAX_TOPIC_TERMS:
+    topic = _ITEM_END.sub("", join_split_names(" ".join(words), names)).split()
+    kept = [n for n, w in enumerate(topic) if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
+    if not kept or kept[-1] - kept[0] + 1 != len(kept):  # a phrase with a gap is no phrase
         return None
-    phrase = " ".join(kept)
+    phrase = " ".join(topic[n] for n in kept)
+    if not 1 <= len(tokenize(phrase)) <= MAX_TOPIC_TERMS or topic[kept[-1]] in _GENERIC_HEADS:
+        return None
     return AskedItem(phrase, (phrase,), "topic")
 
 

@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.named_documents import document_names, named_files, without_names
+from backend.rag.answer.named_documents import document_names, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
@@ -155,9 +155,12 @@ class Extractor:
         for rank, source in enumerate(sources):
             chunk = source.chunk
             whole = neighbours is not None and rank < self.whole_pages
-            siblings = neighbours.page_chunks(chunk.file, chunk.page) if neighbours and whole else []
+            siblings: list[Chunk] = []
             if neighbours is not None and whole:
-                siblings += section_continuation(chunk, neighbours)
+                siblings = [
+                    *neighbours.page_chunks(chunk.file, chunk.page),
+                    *section_continuation(chunk, neighbours),
+                ]
             for passage in siblings or [chunk]:
                 if passage.chunk_id in seen:
                     continue
@@ -226,7 +229,7 @@ class Extractor:
         # "How many Catalyst holidays": the employer is named by the document, not by the unit's text.
         names = document_names(sources)
         qualifier = without_names(asked.qualifier, names)
-        if asked.kind == "amount" and terms is not None:
+        if asked.kind != "count" and terms is not None:
             # An amount is of the question's rarest terms: "out of pocket max" is not answered by
             # "preventive care is covered at 100%" on the same page. (Without the index's statistics
             # no term is rarer than another.)
@@ -234,9 +237,7 @@ class Extractor:
             topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS]
             qualifier = " ".join(sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS])
         asked = dataclasses.replace(asked, qualifier=qualifier)
-        # "deadline to submit PerksPlus receipts": a deadline in the Standard plan's appeals is not it.
-        files = named_files(question, sources) or {s.chunk.file for s in sources}
-        return self._with_figure(asked, quotes, ranked, terms, neighbours, files)
+        return self._with_figure(asked, quotes, ranked, terms, neighbours)
 
     def _with_figure(
         self,
@@ -245,11 +246,9 @@ class Extractor:
         ranked: list[ScoredUnit],
         terms: TermStatistics | None,
         neighbours: Neighbours | None,
-        files: set[str],
     ) -> Extract:
         """The extract for a question that asks for a figure: the quotes when they state it, else the
-        quotes and a unit within the margin that states it, else the quotes and the figure unstated.
-        Only a figure in ``files`` (those the question names, if it names any) counts."""
+        quotes and a unit within the margin that states it, else the quotes and the figure unstated."""
 
         def states(text: str, where: str) -> bool:
             # Of the thing asked about, too: a number of days under a heading about working from home
@@ -263,38 +262,40 @@ class Extractor:
             phrases = [asked.qualifier] if asked.kind == "count" else asked.qualifier.split()
             return mentions(f"{where} {text}", phrases, terms)
 
-        # An amount is read with its table header or list lead-in, not its section: "preventive care is
-        # covered at 100%" under "Tips for reaching the out-of-pocket maximum" states no maximum.
+        # An amount is first read with its own line, table header or list lead-in: "preventive care is
+        # covered at 100%" under "Tips for reaching the out-of-pocket maximum" states no maximum, and a
+        # unit that states the maximum itself joins the quotes. Only when none does is the section read
+        # too ("Up to INR 9,000 per night" under "3. Hotels" states the hotel allowance).
         unit_of = {s.unit.rendered(): s.unit for s in ranked}
-
-        def line_states(line: str, quote: Quote) -> bool:
-            if asked.kind == "count":
-                return states(line, quote.section)
-            unit = unit_of.get(line)
-            return states(line, f"{unit.context} {unit.lead_in}" if unit else "")
-
-        if any(line_states(line, q) for q in quotes if q.file in files for line in q.lines):
-            return Extract(quotes, ranked[0], ranked)
-        # A unit that states it and scores within the margin joins the quotes (the budget chose shorter
-        # units over it); with none, the passages are on the topic but don't give the figure.
         floor = ranked[0].score - self.margin
-        stating = next(
-            (
-                s
-                for s in ranked
-                if s.score >= floor
-                and s.unit.chunk.file in files
-                and states(
-                    f"{s.unit.context} {s.unit.text}", s.unit.chunk.section if asked.kind == "count" else ""
-                )
-            ),
-            None,
-        )
-        if stating is None:
-            return Extract(quotes, ranked[0], ranked, unstated=asked)
-        quoted = {line for q in quotes for line in q.lines}
-        block = [u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted]
-        return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
+        passes = [False, True] if asked.kind != "count" else [True]
+        for with_section in passes:
+
+            def where(unit: Unit | None, section: str, with_section: bool = with_section) -> str:
+                own = f"{unit.context} {unit.lead_in}" if unit else ""
+                return f"{own} {section}" if with_section else own
+
+            if any(states(line, where(unit_of.get(line), q.section)) for q in quotes for line in q.lines):
+                return Extract(quotes, ranked[0], ranked)
+            # A unit that states it and scores within the margin joins the quotes (the budget chose
+            # shorter units over it).
+            stating = next(
+                (
+                    s
+                    for s in ranked
+                    if s.score >= floor
+                    and states(f"{s.unit.context} {s.unit.text}", where(s.unit, s.unit.chunk.section))
+                ),
+                None,
+            )
+            if stating is not None:
+                quoted = {line for q in quotes for line in q.lines}
+                block = [
+                    u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted
+                ]
+                return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
+        # The passages are on the topic but don't give the figure.
+        return Extract(quotes, ranked[0], ranked, unstated=asked)
 
 
 def section_continuation(chunk: Chunk, neighbours: Neighbours) -> list[Chunk]:

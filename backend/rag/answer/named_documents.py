@@ -11,13 +11,11 @@ to every retrieved passage, never to none.
 
 from __future__ import annotations
 
-import itertools
-import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 
 from backend.rag.index.bm25 import tokenize
-from backend.rag.retrieve.owners import name_terms
+from backend.rag.retrieve.owners import asked_terms, name_terms
 from backend.rag.types import ScoredChunk
 
 
@@ -39,8 +37,7 @@ def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     """The files among ``sources`` whose distinctive name words the question uses."""
     names = names_by_file(sources)
     shared = Counter(term for terms in names.values() for term in terms)
-    raw = re.findall(r"\w+", question.lower())  # unstemmed: "physics" + "wallah" = "physicswallah"
-    asked = set(tokenize(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}
+    asked = asked_terms(question)
     return {file for file, terms in names.items() if any(t in asked and shared[t] == 1 for t in terms)}
 
 

@@ -110,8 +110,10 @@ def _near(weights: dict[str, float], ordered: list[str], window: int | None) -> 
     """Whether two or more of the weighted terms, more than half the weight, fall in one window of
     ``window`` words of ``ordered`` (None: anywhere in it)."""
     total = sum(weights.values())
-    window = window or len(ordered)
     hits = [{t for t in weights if _mentioned(t, {token})} for token in ordered]
+    if window is None:  # the whole sentence, read once (a sentence of a PDF can be very long)
+        seen = set().union(*hits)
+        return len(seen) >= 2 and sum(weights[t] for t in seen) / total > MIN_MENTIONED_SHARE
     for start, found in enumerate(hits):
         if not found:
             continue

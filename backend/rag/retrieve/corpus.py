@@ -29,7 +29,9 @@ class Corpus:
         self._joined_names = frozenset(
             w for w in file_name_words(f.file for f in index.manifest.files) if self._bm25.idf(w) is not None
         )
-        self._owners = owner_groups({f.file: f.title for f in index.manifest.files})
+        self._owners = owner_groups(
+            {f.file: f.title for f in index.manifest.files}, ((c.file, c.text) for c in index.chunks)
+        )
 
     def idf(self, term: str) -> float | None:
         return self._bm25.idf(term)

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from pathlib import PurePath
 
 from backend.rag.index.bm25 import tokenize
@@ -29,13 +29,17 @@ def name_terms(file: str, title: str) -> set[str]:
     return set(tokenize(f"{re.sub(r'[_.-]+', ' ', PurePath(file).stem)} {title}")) - _KIND_OF_DOCUMENT
 
 
-def owner_groups(documents: Mapping[str, str]) -> dict[str, frozenset[str]]:
+def owner_groups(
+    documents: Mapping[str, str], texts: Iterable[tuple[str, str]] = ()
+) -> dict[str, frozenset[str]]:
     """The name words that say whose documents they are, each with the files it names: "contoso" and
     "electronics" name Contoso's six documents, "catalyst" and "physicswallah" one each.
 
-    ``documents`` maps every indexed file to its title. An owner's name word names more documents than
-    any other name word among them ("northwind" names only two of Contoso's, so it is no owner), and
-    not every document: in a corpus of one employer's policies no question names another employer.
+    ``documents`` maps every indexed file to its title; ``texts`` gives (file, text) of its passages. An
+    owner's name word names more documents than any other name word among them ("northwind" names
+    only two of Contoso's, so it is no owner), not every document (in one employer's policies no
+    question names another employer), and no other document's text uses it: "remote" in
+    ``remote_work.pdf`` or "2025" in ``benefits_2025.pdf`` are words of any policy, not a name.
     """
     names = {file: name_terms(file, title) for file, title in documents.items()}
     groups = {
@@ -43,11 +47,17 @@ def owner_groups(documents: Mapping[str, str]) -> dict[str, frozenset[str]]:
         for terms in names.values()
         for term in terms
     }
+    used_by: dict[str, set[str]] = {}
+    for file, text in texts:
+        for term in set(tokenize(text)) & groups.keys():
+            used_by.setdefault(term, set()).add(file)
     everything = frozenset(documents)
     return {
         term: files
         for term, files in groups.items()
-        if files != everything and not any(files < other for other in groups.values())
+        if files != everything
+        and not any(files < other for other in groups.values())
+        and not used_by.get(term, set()) - files
     }
 
 
@@ -57,6 +67,12 @@ def owned_files(
     """The files of the owners ``question`` names ("sabbatical policy contoso" names Contoso's); empty
     when it names none. ``terms`` reads the question as the index does (its spelling correction reads
     "catalist" as "catalyst"); two adjacent words also name a one-word name ("physics wallah")."""
-    raw = re.findall(r"\w+", question.lower())
-    asked = set(terms(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}
+    asked = asked_terms(question, terms)
     return frozenset().union(*(groups[t] for t in asked if t in groups))
+
+
+def asked_terms(question: str, terms: Callable[[str], list[str]] = tokenize) -> set[str]:
+    """The question's terms, and each pair of adjacent words as one ("physics wallah" → "physicswallah"),
+    so a name the file writes as one word is found however the question spells it."""
+    raw = re.findall(r"\w+", question.lower())
+    return set(terms(question)) | {t for a, b in itertools.pairwise(raw) for t in tokenize(a + b)}
