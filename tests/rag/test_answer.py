@@ -13,7 +13,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from backend.errors import user_message
 from backend.rag.answer.answerer import MAX_QUESTION_CHARS, REFUSAL, PolicyAnswerer, QuestionTooLongError
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.extractive import Extractor
+from backend.rag.answer.extractive import Extractor, UnitWeights
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.retrieve.initialisms import spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
@@ -387,6 +387,22 @@ def test_a_question_naming_an_employer_is_answered_from_its_policies_or_refused(
     assert other.refused
     assert "another organisation's policies" in other.text
     assert "30 days" not in other.text
+
+
+def test_the_plan_the_question_names_is_quoted_first_and_the_gate_judges_unboosted_scores() -> None:
+    trial = "Clinical trial coverage on the plan needs FDA approval."
+    plus = scored("health_plus.pdf", 23, trial, 0.7, "Trials")
+    standard = scored("standard.pdf", 24, "Clinical trial coverage needs a referral.", 0.7, "Trials")
+    named_first = Extractor(HashingEmbeddings(), UnitWeights(named=0.5))  # (the toy embedding's gap is wide)
+    unboosted = Extractor(HashingEmbeddings(), UnitWeights(named=0.0))
+    question = "clinical trial coverage on the standard plan"
+
+    boosted = named_first.extract(question, [plus, standard])
+    plain = unboosted.extract(question, [plus, standard])
+
+    assert plain.quotes[0].file == "health_plus.pdf"  # the other plan's page matches the words better
+    assert boosted.quotes[0].file == "standard.pdf"
+    assert boosted.relevance == plain.relevance  # the boost orders quotes, it does not pass the gate
 
 
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:

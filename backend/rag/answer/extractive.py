@@ -25,7 +25,7 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.named_documents import document_names, without_names
+from backend.rag.answer.named_documents import document_names, named_files, without_names
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
@@ -72,6 +72,7 @@ class UnitWeights:
     dense: float = 1.0
     lexical: float = 0.5
     page: float = 0.3
+    named: float = 0.15  # a unit from a document the question names ("on the Standard plan")
 
 
 @dataclass(frozen=True)
@@ -220,6 +221,35 @@ class Extractor:
         ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
         if not ranked:
             return Extract([], None)
+        extract = self._extract(
+            question, self._named_first(question, sources, ranked), sources, terms, neighbours
+        )
+        # How well the passages answer is judged on the units' own scores, not the order of quoting.
+        best = max(ranked, key=lambda s: s.score)
+        return dataclasses.replace(extract, best=best if extract.best else None, ranked=ranked)
+
+    def _named_first(
+        self, question: str, sources: Sequence[ScoredChunk], ranked: list[ScoredUnit]
+    ) -> list[ScoredUnit]:
+        """``ranked`` with the units of the documents the question names moved up: "TMJ treatment on
+        Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as well."""
+        named = named_files(question, sources)
+        if not named or not self.weights.named:
+            return ranked
+        boosted = [
+            dataclasses.replace(s, score=s.score + self.weights.named) if s.unit.chunk.file in named else s
+            for s in ranked
+        ]
+        return sorted(boosted, key=lambda s: -s.score)
+
+    def _extract(
+        self,
+        question: str,
+        ranked: list[ScoredUnit],
+        sources: Sequence[ScoredChunk],
+        terms: TermStatistics | None,
+        neighbours: Neighbours | None,
+    ) -> Extract:
         quotes = select_quotes(
             ranked, neighbours, word_budget=self.word_budget, margin=self.margin, max_pages=self.max_pages
         )
