@@ -405,6 +405,26 @@ def test_the_plan_the_question_names_is_quoted_first_and_the_gate_judges_unboost
     assert boosted.relevance == plain.relevance  # the boost orders quotes, it does not pass the gate
 
 
+def test_a_numbered_list_that_goes_on_in_the_next_passage_is_quoted_to_its_end() -> None:
+    values = "Our values:\n1. Quality: we build well.\n2. Integrity: we are honest."
+    first = scored("h.pdf", 3, values, 0.7, "Values")
+    after = "\nBenefits start on day one."
+    second = scored("h.pdf", 4, f"3. Accountability: we own our work.{after}", 0.3, "Values")
+    unrelated = scored("h.pdf", 4, f"5. Parking: see the office map.{after}", 0.3, "Values")
+
+    def answer(nxt: ScoredChunk) -> Any:
+        corpus = FakeCorpus([first.chunk, nxt.chunk], ["Handbook"])
+        return extractive(FakeRetriever([first]), corpus=lambda: corpus).answer("What are our values?")
+
+    goes_on = answer(second)
+    other = answer(unrelated)
+
+    assert "Accountability: we own our work." in goes_on.text
+    assert "Benefits start" not in goes_on.text  # the list is over
+    assert goes_on.citations == [Citation("h.pdf", 3), Citation("h.pdf", 4)]
+    assert "Parking" not in other.text  # "5." does not go on from "2."
+
+
 def test_a_lead_in_that_ends_its_passage_is_quoted_with_what_it_introduces() -> None:
     # The address's first lines are short and title-cased after a colon, so ingest read them as the
     # next passage's headings; a quote that stopped at "By mail:" would tell the reader nothing.

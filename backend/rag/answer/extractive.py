@@ -16,6 +16,7 @@ does and scores within the margin joins them; with no such unit the extract says
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
@@ -401,7 +402,34 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
         if nxt is not None and last.index == len(units_of(chunk)) - 1 and nxt.page - chunk.page in (0, 1):
             lines.extend(_introduced(chunk, nxt))
             continued_on = nxt.page if nxt.page != chunk.page else None
+    elif last.kind == "item" and neighbours is not None and last.index == len(units_of(chunk)) - 1:
+        # A numbered list that ends its passage may go on in the next: "6. Excellence…" here, "7.
+        # Accountability…" on the next page.
+        nxt = neighbours.next_chunk(chunk)
+        following = _list_goes_on(last.text, nxt) if nxt is not None else []
+        if nxt is not None and nxt.page - chunk.page in (0, 1) and following:
+            lines.extend(following)
+            continued_on = nxt.page if nxt.page != chunk.page else None
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
+
+
+_ITEM_NUMBER = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+\S")
+
+
+def _list_goes_on(last: str, nxt: Chunk) -> list[str]:
+    """The numbered items that open ``nxt`` and carry on the numbering ``last`` ends with."""
+    numbers = _ITEM_NUMBER.findall(last)
+    if not numbers:
+        return []
+    expected = int(numbers[-1]) + 1
+    items = []
+    for unit in units_of(nxt)[:MAX_LIST_ITEMS]:
+        first = _ITEM_NUMBER.match(unit.text)
+        if unit.kind != "item" or first is None or int(first.group(1)) != expected:
+            break
+        items.append(unit.rendered())
+        expected = int(_ITEM_NUMBER.findall(unit.text)[-1]) + 1
+    return items
 
 
 def _introduced(chunk: Chunk, nxt: Chunk) -> list[str]:
