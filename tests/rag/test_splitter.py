@@ -38,6 +38,8 @@ from backend.rag.types import embedding_text
         ("Applicable Not Applicable", "Not", "Applicable Not Applicable", False),  # cells again
         ("Approve/Reject.”", "steps: “Log in and open the task", "Next", False),  # a quoted sentence end
         ("Purpose /", "• See the link", "Encashment", False),  # continues on the next line
+        # A legend defines abbreviations; it heads nothing.
+        ("CO - Compensatory Off WL - Wedding Leave", "PL - Paternity Leave", "BL - Birthday Leave", False),
     ],
 )
 def test_is_heading(line: str, prev: str | None, nxt: str | None, expected: bool) -> None:

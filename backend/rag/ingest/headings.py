@@ -44,6 +44,10 @@ def is_bullet(line: str) -> bool:
     return line.startswith(_BULLETS)
 
 
+# Initials defined by the name after them: "EL - Earned Privileged Leave".
+_DEFINES = re.compile(r"\b[A-Z]{2,4}\s+[-–]\s+[A-Z][a-z]")
+
+
 def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
     """Whether ``line`` looks like a section heading given its neighbours on the page."""
     text = line.strip()
@@ -59,6 +63,8 @@ def is_heading(line: str, prev_line: str | None, next_line: str | None) -> bool:
     rest = text[numbered.end() :] if numbered else text
     if _DIGIT.search(rest) or "\\" in rest or _repeats_itself(rest):
         return False  # a table row, a form field or a cell, not a heading
+    if _DEFINES.search(rest):
+        return False  # a legend: "EL - Earned Leave ML - Maternity Leave" defines, it heads nothing
     words = _WORDS.findall(text)
     if not words or len(words) > _MAX_HEADING_WORDS:
         return False

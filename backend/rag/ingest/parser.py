@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from backend.rag.ingest.cleaning import clean_pages
+from backend.rag.ingest.ruled_tables import Table, page_text
 
 if TYPE_CHECKING:
     from pypdf import PdfReader
@@ -165,24 +166,34 @@ def extract_page_texts(data: bytes, file: str, start: int, stop: int, max_decode
     """
     reader = _reader(data, file)
     texts: list[str] = []
+    # A table may continue from the page before this range (another worker reads that one).
+    previous = _read_page(reader, file, start - 1, max_decoded_bytes, None)[1] if start > 0 else None
     for index in range(start, stop):
-        try:
-            page = reader.pages[index]
-            contents = page.get_contents()
-            decoded = len(contents.get_data()) if contents is not None else 0
-        except Exception as exc:  # a broken content stream must not take the whole ingest down
-            raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
-        if decoded > max_decoded_bytes:
-            raise DocumentError(
-                file,
-                f"page {index + 1} decodes to {_megabytes(decoded)} of content, over the "
-                f"{_megabytes(max_decoded_bytes)} limit per page (MAX_DECODED_PAGE_MB)",
-            )
-        try:
-            texts.append(page.extract_text() or "")
-        except Exception as exc:
-            raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
+        text, previous = _read_page(reader, file, index, max_decoded_bytes, previous)
+        texts.append(text)
     return texts
+
+
+def _read_page(
+    reader: PdfReader, file: str, index: int, max_decoded_bytes: int, previous: Table | None
+) -> tuple[str, Table | None]:
+    """A page's text, its ruled tables written out cell by cell (``ruled_tables``), and its last table."""
+    try:
+        page = reader.pages[index]
+        contents = page.get_contents()
+        decoded = len(contents.get_data()) if contents is not None else 0
+    except Exception as exc:  # a broken content stream must not take the whole ingest down
+        raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
+    if decoded > max_decoded_bytes:
+        raise DocumentError(
+            file,
+            f"page {index + 1} decodes to {_megabytes(decoded)} of content, over the "
+            f"{_megabytes(max_decoded_bytes)} limit per page (MAX_DECODED_PAGE_MB)",
+        )
+    try:
+        return page_text(page, previous)
+    except Exception as exc:
+        raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
 
 
 def _megabytes(size: int) -> str:
