@@ -114,3 +114,22 @@ def find_grids_on(page: PageObject) -> list[object]:
 )
 def test_the_legend_a_page_gives_for_its_abbreviations(text: str, legend: dict[str, str]) -> None:
     assert legend_of(text) == legend
+
+
+def test_a_page_drawn_full_of_rules_is_read_as_pypdf_reads_it() -> None:
+    # An uploaded PDF may draw any number of lines; a grid of thousands of cells is no table to read
+    # cell by cell (and grouping them would take long), so the page is left as pypdf reads it.
+    from fpdf import FPDF
+
+    pdf = FPDF()
+    pdf.add_page()
+    pdf.set_font("Helvetica", size=8)
+    for i in range(60):
+        pdf.line(10 + i * 3, 10, 10 + i * 3, 280)
+    for j in range(90):
+        pdf.line(10, 10 + j * 3, 190, 10 + j * 3)
+    pdf.multi_cell(0, 5, "A first line that wraps " * 20)
+    (page,) = pages_of(bytes(pdf.output()))
+
+    assert find_grids_on(page) == []
+    assert page_text(page) == (page.extract_text(), None)

@@ -192,6 +192,10 @@ def _read_page(
         )
     try:
         return page_text(page, previous)
+    except Exception:  # the tables are a refinement: without them the page is read as pypdf reads it
+        logging.getLogger(__name__).warning("%s page %d: tables not read", file, index + 1, exc_info=True)
+    try:
+        return page.extract_text() or "", None
     except Exception as exc:
         raise DocumentError(file, f"page {index + 1} cannot be read (corrupt content stream)") from exc
 

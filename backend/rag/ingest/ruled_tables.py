@@ -33,6 +33,9 @@ MAX_CELL_AREA = 0.25
 # A rule this share of the page's width or height long is a frame or a header's line.
 PAGE_SPAN = 0.9
 _STROKE_ONLY = frozenset((b"S", b"s"))
+# More thin or shaded shapes than this on a page are left alone (an uploaded PDF may hold any number).
+MAX_SHAPES = 2000
+MAX_CELLS = 500  # a grid of more cells is a chart or a form, not a table to read as sentences
 # A grid needs this many rows and columns to be a table (a box around a paragraph is not one).
 MIN_ROWS = 2
 MIN_COLUMNS = 2
@@ -159,7 +162,8 @@ def find_grids(rules: Sequence[Box], shades: Sequence[Box] = ()) -> list[Grid]:
             vertical += [(x, b[1], x, b[3]) for b in cells for x in (b[0], b[2])]
         xs = _clusters([(r[0] + r[2]) / 2 for r in vertical])
         ys = _clusters([(r[1] + r[3]) / 2 for r in horizontal], descending=True)
-        if len(xs) - 1 >= MIN_COLUMNS and len(ys) - 1 >= MIN_ROWS:
+        cells = (len(xs) - 1) * (len(ys) - 1)
+        if len(xs) - 1 >= MIN_COLUMNS and len(ys) - 1 >= MIN_ROWS and cells <= MAX_CELLS:
             grids.append(Grid(xs, ys, _merged_cells(xs, ys, horizontal, vertical)))
     return grids
 
@@ -378,6 +382,8 @@ def page_text(page: Any, previous: Table | None = None) -> tuple[str, Table | No
     the page's last table, for a table that continues on the next page."""
     drawing = read_page(page)
     plain = "".join(p.text for p in drawing.pieces)
+    if len(drawing.rules) + len(drawing.shades) > MAX_SHAPES:
+        return plain, None  # grouping shapes is quadratic; a page this busy is a drawing, not a table
     grids = sorted(find_grids(drawing.rules, drawing.shades), key=lambda g: -g.ys[0])
     if not grids:
         return plain, None
