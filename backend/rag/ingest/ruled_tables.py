@@ -157,13 +157,13 @@ def find_grids(rules: Sequence[Box], shades: Sequence[Box] = ()) -> list[Grid]:
         horizontal = [r for r in thin if r[2] - r[0] > r[3] - r[1]]
         vertical = [r for r in thin if r[2] - r[0] <= r[3] - r[1]]
         if len(_clusters([(r[1] + r[3]) / 2 for r in horizontal])) < MIN_ROWS + 1:
-            cells = [b for b in group if b in shaded]
-            horizontal += [(b[0], y, b[2], y) for b in cells for y in (b[1], b[3])]
-            vertical += [(x, b[1], x, b[3]) for b in cells for x in (b[0], b[2])]
+            shaded_cells = [b for b in group if b in shaded]
+            horizontal += [(b[0], y, b[2], y) for b in shaded_cells for y in (b[1], b[3])]
+            vertical += [(x, b[1], x, b[3]) for b in shaded_cells for x in (b[0], b[2])]
         xs = _clusters([(r[0] + r[2]) / 2 for r in vertical])
         ys = _clusters([(r[1] + r[3]) / 2 for r in horizontal], descending=True)
-        cells = (len(xs) - 1) * (len(ys) - 1)
-        if len(xs) - 1 >= MIN_COLUMNS and len(ys) - 1 >= MIN_ROWS and cells <= MAX_CELLS:
+        size = (len(xs) - 1) * (len(ys) - 1)
+        if len(xs) - 1 >= MIN_COLUMNS and len(ys) - 1 >= MIN_ROWS and size <= MAX_CELLS:
             grids.append(Grid(xs, ys, _merged_cells(xs, ys, horizontal, vertical)))
     return grids
 
