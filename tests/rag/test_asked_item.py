@@ -2,9 +2,18 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 
-from backend.rag.answer.asked_item import asked_item, item_mentioned, owner_sources, unmentioned_item
+from backend.rag.answer.asked_item import (
+    AskedItem,
+    asked_item,
+    item_in,
+    item_mentioned,
+    owner_sources,
+    unmentioned_item,
+)
 from backend.rag.answer.named_documents import named_files
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
@@ -317,13 +326,17 @@ def test_a_topic_is_mentioned_by_its_terms_in_one_sentence(text: str, mentioned:
     assert item_mentioned(item, text, Rarity({"experience", "manager"})) is mentioned
 
 
+def unmentioned(question: str, sources: list[ScoredChunk], neighbours: Any = None) -> AskedItem | None:
+    return unmentioned_item(item_in(question, sources), question, sources, [], None, neighbours)
+
+
 def test_a_kind_of_leave_must_be_in_the_named_employers_policy() -> None:
     # Physics Wallah's wedding leave does not answer a question about Catalyst's.
-    catalyst = unmentioned_item("wedding leave at Catalyst", [CATALYST, PW], [], None)
+    catalyst = unmentioned("wedding leave at Catalyst", [CATALYST, PW])
     assert catalyst is not None
     assert catalyst.phrase == "wedding leave"
-    assert unmentioned_item("wedding leave at Physics Wallah", [CATALYST, PW], [], None) is None
-    assert unmentioned_item("wedding leave at PW", [CATALYST, PW], [], None) is None  # no name: every passage
+    assert unmentioned("wedding leave at Physics Wallah", [CATALYST, PW]) is None
+    assert unmentioned("wedding leave at PW", [CATALYST, PW]) is None  # no name: every passage
 
 
 @pytest.mark.parametrize(
@@ -338,7 +351,7 @@ def test_a_kind_of_leave_must_be_in_the_named_employers_policy() -> None:
 def test_a_kind_of_leave_is_answered_from_the_named_employers_policy(
     question: str, owned: list[ScoredChunk]
 ) -> None:
-    assert owner_sources(question, [CATALYST, PW]) == owned
+    assert owner_sources(item_in(question, [CATALYST, PW]), question, [CATALYST, PW]) == owned
 
 
 class OnePage:
@@ -366,8 +379,8 @@ def test_an_item_mentioned_elsewhere_on_a_retrieved_page_is_mentioned() -> None:
         "0" * 64,
     )
     question = "physics wallah birthday leave"
-    assert unmentioned_item(question, [CATALYST, PW], [], None) is not None
-    assert unmentioned_item(question, [CATALYST, PW], [], None, OnePage(PW.chunk, table)) is None
+    assert unmentioned(question, [CATALYST, PW]) is not None
+    assert unmentioned(question, [CATALYST, PW], OnePage(PW.chunk, table)) is None
 
 
 def test_a_long_run_of_kinds_of_leave_is_read_once() -> None:

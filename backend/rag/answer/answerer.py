@@ -34,7 +34,7 @@ from langchain_core.messages import BaseMessage
 
 from backend.errors import SentenceError
 from backend.rag.answer.asked_figure import AskedFigure
-from backend.rag.answer.asked_item import AskedItem, owner_sources, unmentioned_item
+from backend.rag.answer.asked_item import AskedItem, item_in, owner_sources, unmentioned_item
 from backend.rag.answer.citations import Citation, finalize_answer, runaway_repetition, sources_line
 from backend.rag.answer.extractive import (
     Extract,
@@ -445,8 +445,9 @@ class PolicyAnswerer:
             return AnswerStream(
                 standalone_question=standalone, sources=[], extract=None, refusal=refusal_text([], titles)
             )
+        item = item_in(standalone, sources)
         extract = self._extractor.extract(
-            standalone, owner_sources(standalone, sources), terms=corpus, neighbours=corpus
+            standalone, owner_sources(item, standalone, sources), terms=corpus, neighbours=corpus
         )
         unknown = missing_rare_terms(standalone, corpus, " ".join(s.chunk.text for s in sources))
         if self.extractive:
@@ -454,9 +455,9 @@ class PolicyAnswerer:
                 extract.relevance, extract.coverage, bool(unknown)
             )
             # The wording rules explain a refusal only when the gate let the passages through.
-            unmentioned = (
-                unmentioned_item(standalone, sources, extract.quotes, corpus, corpus) if answers else None
-            )
+            unmentioned = None
+            if answers:
+                unmentioned = unmentioned_item(item, standalone, sources, extract.quotes, corpus, corpus)
             unstated = extract.unstated if answers else None
             if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(

@@ -165,13 +165,13 @@ def asked_figure(question: str) -> AskedFigure | None:
             if word.lower() in _PHRASE_END:
                 break
             words.append(word)
-            if re.sub(r"s$", "", word.lower()) in _UNIT_WORDS:
+            if _singular(word) in _UNIT_WORDS:
                 break  # "how many days northwind standard": the unit ends what is counted
         if not words:
             return None
         while len(words) > 1 and words[0].lower() in _QUALIFIERS:  # "how many [more] days"
             words = words[1:]
-        head = re.sub(r"(?<=[a-z])s$", "", words[-1].lower())
+        head = _singular(words[-1])
         qualifier = " ".join(words[:-1]).lower()
         return AskedFigure("count", head, qualifier=qualifier, phrase=" ".join(words).lower())
     if _ASKS_AMOUNT.search(question):
@@ -184,7 +184,11 @@ def asked_figure(question: str) -> AskedFigure | None:
         limit_of = _LIMIT_OF.search(question)
         if limit_of is None:
             return AskedFigure("limit")
-        noun = (limit_of.group(1) or limit_of.group(2)).lower()
-        head = noun[:-1] if noun.endswith("s") else noun
-        return AskedFigure("count", head, phrase=noun if noun.endswith("s") else f"{noun}s")
+        head = _singular(limit_of.group(1) or limit_of.group(2))
+        return AskedFigure("count", head, phrase=f"{head}s")
     return None
+
+
+def _singular(word: str) -> str:
+    """The singular a counted thing is named in: "sessions" → "session"."""
+    return re.sub(r"(?<=[a-z])s$", "", word.lower())

@@ -257,22 +257,28 @@ def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = No
     return mentions(text, item.alternatives, terms, together="sentence" if item.kind == "topic" else "near")
 
 
+def item_in(question: str, sources: Sequence[ScoredChunk]) -> AskedItem | None:
+    """What ``question`` asks about (``asked_item``), the retrieved documents' names not counting as
+    part of it. Read once per question: the employer rule and the mention rule both use it."""
+    return asked_item(question, document_names(sources))
+
+
 def unmentioned_item(
+    item: AskedItem | None,
     question: str,
     sources: Sequence[ScoredChunk],
     quotes: Sequence[Quote],
     terms: TermStatistics | None,
     neighbours: Neighbours | None = None,
 ) -> AskedItem | None:
-    """The item ``question`` asks about when none of the pages (or quotes) it may be answered from
-    mentions it; None when it asks about none, or one is mentioned.
+    """``item`` (what ``question`` asks about, ``item_in``) when none of the pages (or quotes) it may be
+    answered from mentions it; None when it asks about none, or one is mentioned.
 
     A retrieved passage stands for its whole page when ``neighbours`` can give the page's other
     passages: the extract quotes from them too, and a table's first row is often a passage of its own."""
-    item = asked_item(question, document_names(sources))
     if item is None:
         return None
-    owned = _owned(item, question, sources)
+    owned = owner_sources(item, question, sources)
     if len(owned) < len(sources):  # only the named employer's policy defines its kinds of leave
         files = {s.chunk.file for s in owned}
         sources, quotes = owned, [q for q in quotes if q.file in files]
@@ -283,16 +289,10 @@ def unmentioned_item(
     return None if item_mentioned(item, " ".join(texts), terms) else item
 
 
-def owner_sources(question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:
-    """The passages a question about a kind of leave may be answered from: those of the employer it
-    names ("paternity leave at Physics Wallah"), when any were retrieved; else all of them. Another
-    employer's paternity leave is no answer, however well it matches."""
-    return _owned(asked_item(question, document_names(sources)), question, sources)
-
-
-def _owned(item: AskedItem | None, question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:
-    """``sources`` of the employer ``question`` names when ``item`` is a kind of leave and any of its
-    passages were retrieved; else all of them."""
+def owner_sources(item: AskedItem | None, question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:
+    """The passages a question about a kind of leave (``item``) may be answered from: those of the
+    employer it names ("paternity leave at Physics Wallah"), when any were retrieved; else all of them.
+    Another employer's paternity leave is no answer, however well it matches."""
     if item is None or item.kind != "leave":
         return list(sources)
     named = named_files(question, sources)

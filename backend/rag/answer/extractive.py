@@ -299,14 +299,15 @@ class Extractor:
         # too ("Up to INR 9,000 per night" under "3. Hotels" states the hotel allowance).
         unit_of = {s.unit.rendered(): s.unit for s in ranked}
         floor = ranked[0].score - self.margin
+
+        def where(unit: Unit | None, section: str, with_section: bool) -> str:
+            own = f"{unit.context} {unit.lead_in}" if unit else ""
+            return f"{own} {section}" if with_section else own
+
         passes = [False, True] if asked.kind != "count" else [True]
         for with_section in passes:
-
-            def where(unit: Unit | None, section: str, with_section: bool = with_section) -> str:
-                own = f"{unit.context} {unit.lead_in}" if unit else ""
-                return f"{own} {section}" if with_section else own
-
-            if any(states(line, where(unit_of.get(line), q.section)) for q in quotes for line in q.lines):
+            lines = ((line, q.section) for q in quotes for line in q.lines)
+            if any(states(line, where(unit_of.get(line), section, with_section)) for line, section in lines):
                 return Extract(quotes, ranked[0], ranked)
             # A unit that states it and scores within the margin joins the quotes (the budget chose
             # shorter units over it).
@@ -315,7 +316,9 @@ class Extractor:
                     s
                     for s in ranked
                     if s.score >= floor
-                    and states(f"{s.unit.context} {s.unit.text}", where(s.unit, s.unit.chunk.section))
+                    and states(
+                        f"{s.unit.context} {s.unit.text}", where(s.unit, s.unit.chunk.section, with_section)
+                    )
                 ),
                 None,
             )
@@ -384,32 +387,30 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
     if lead:
         lines.append(lead)
     lines.extend(u.rendered() for u in block)
-    continued_on = None
     last = block[-1]
-    ends_open = not last.text.rstrip().endswith(_ENDS_SENTENCE) and last.kind == "sentence"
-    if ends_open and neighbours is not None:
+    # What ends its passage may go on in the next one, on the same page or the next.
+    ends_passage = last.index == len(units_of(chunk)) - 1
+    nxt = neighbours.next_chunk(chunk) if neighbours is not None and ends_passage else None
+    if nxt is None or nxt.page - chunk.page not in (0, 1):
+        return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines))
+    next_page = nxt.page if nxt.page != chunk.page else None
+    continued_on = None
+    if last.kind == "sentence" and not last.text.rstrip().endswith(_ENDS_SENTENCE):
         # The sentence runs across the page break: quote its end from the next page, cite both pages.
-        nxt = neighbours.next_chunk(chunk)
-        if nxt is not None and nxt.page == chunk.page + 1 and last.index == len(units_of(chunk)) - 1:
-            first = next(iter(units_of(nxt)), None)
-            if first is not None:
-                lines[-1] = f"{lines[-1]} {first.text}"
-                continued_on = nxt.page
-    elif last.text.rstrip().endswith(":") and neighbours is not None:
+        first = next(iter(units_of(nxt)), None)
+        if next_page is not None and first is not None:
+            lines[-1] = f"{lines[-1]} {first.text}"
+            continued_on = next_page
+    elif last.text.rstrip().endswith(":"):
         # "…through one of the following methods: By mail:" ends its passage; what it introduces (the
         # address, the list) starts the next one, and a quote that stops at the colon tells nothing.
-        nxt = neighbours.next_chunk(chunk)
-        if nxt is not None and last.index == len(units_of(chunk)) - 1 and nxt.page - chunk.page in (0, 1):
-            lines.extend(_introduced(chunk, nxt))
-            continued_on = nxt.page if nxt.page != chunk.page else None
-    elif last.kind == "item" and neighbours is not None and last.index == len(units_of(chunk)) - 1:
+        lines.extend(_introduced(chunk, nxt))
+        continued_on = next_page
+    elif last.kind == "item" and (following := _list_goes_on(last.text, nxt)):
         # A numbered list that ends its passage may go on in the next: "6. Excellence…" here, "7.
         # Accountability…" on the next page.
-        nxt = neighbours.next_chunk(chunk)
-        following = _list_goes_on(last.text, nxt) if nxt is not None else []
-        if nxt is not None and nxt.page - chunk.page in (0, 1) and following:
-            lines.extend(following)
-            continued_on = nxt.page if nxt.page != chunk.page else None
+        lines.extend(following)
+        continued_on = next_page
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
 
 

@@ -3,21 +3,22 @@
 pypdf reads a page line by line across its whole width, so a table whose cells wrap over several lines
 comes out interleaved: "Eligibility All All provisions of All Members immediately All / Members. Members
 Maternity before/after / female …", and the figures of a row ("3 Days 180 Days 1 Day 4 Days") lose the
-column that says what they count. Word processors draw a table's grid as thin filled rectangles or
-thin filled outlines. Where a page has such a grid, the text inside each cell is read on its own, by
-its position, and the table is written one sentence per column or row:
-"Wedding Leave (WL): Eligibility: All Members; Entitlement: 3 Days."
+column that says what they count. Word processors draw a table's grid as thin filled rectangles, thin
+filled outlines, stroked cell borders, or shaded cells between column rules. Where a page has such a
+grid and a cell wraps, the text inside each cell is read on its own, by its position, and the table is
+written as list items (``render``): one per cell where labels run down the first column and names
+across the top ("• Wedding Leave (WL), Entitlement: 3 Days."), else one per row.
 
-Everything else on the page comes out exactly as pypdf reads it, and so does a page with no grid. A
-table that continues from the previous page without its header row is read with that page's header
-when the columns line up.
+Everything else on the page comes out exactly as pypdf reads it, and so does a page with no grid or
+whose table's cells are one line each. A table that continues from the previous page without its
+header row is read with that page's header when the columns line up.
 """
 
 from __future__ import annotations
 
 import dataclasses
 import re
-from collections.abc import Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -169,7 +170,20 @@ def find_grids(rules: Sequence[Box], shades: Sequence[Box] = ()) -> list[Grid]:
 
 
 def _touching(rules: Sequence[Box]) -> list[list[Box]]:
-    parent = list(range(len(rules)))
+    def touch(a: Box, b: Box) -> bool:
+        overlap_x = a[0] - TOLERANCE <= b[2] and b[0] - TOLERANCE <= a[2]
+        return overlap_x and a[1] - TOLERANCE <= b[3] and b[1] - TOLERANCE <= a[3]
+
+    pairs = ((i, j) for i in range(len(rules)) for j in range(i + 1, len(rules)) if touch(rules[i], rules[j]))
+    groups: dict[int, list[Box]] = {}
+    for rule, group in zip(rules, _groups(len(rules), pairs), strict=True):
+        groups.setdefault(group, []).append(rule)
+    return list(groups.values())
+
+
+def _groups(size: int, pairs: Iterable[tuple[int, int]]) -> list[int]:
+    """For items ``0..size-1``, the group each belongs to once every pair is joined (union-find)."""
+    parent = list(range(size))
 
     def root(i: int) -> int:
         while parent[i] != i:
@@ -177,16 +191,9 @@ def _touching(rules: Sequence[Box]) -> list[list[Box]]:
             i = parent[i]
         return i
 
-    for i, a in enumerate(rules):
-        for j in range(i + 1, len(rules)):
-            b = rules[j]
-            overlap_x = a[0] - TOLERANCE <= b[2] and b[0] - TOLERANCE <= a[2]
-            if overlap_x and a[1] - TOLERANCE <= b[3] and b[1] - TOLERANCE <= a[3]:
-                parent[root(i)] = root(j)
-    groups: dict[int, list[Box]] = {}
-    for i, rule in enumerate(rules):
-        groups.setdefault(root(i), []).append(rule)
-    return list(groups.values())
+    for a, b in pairs:
+        parent[root(b)] = root(a)
+    return [root(i) for i in range(size)]
 
 
 def _clusters(values: list[float], *, descending: bool = False) -> tuple[float, ...]:
@@ -216,23 +223,20 @@ def _merged_cells(
     xs: tuple[float, ...], ys: tuple[float, ...], horizontal: list[Box], vertical: list[Box]
 ) -> tuple[tuple[int, ...], ...]:
     rows, columns = len(ys) - 1, len(xs) - 1
-    parent = list(range(rows * columns))
 
-    def root(i: int) -> int:
-        while parent[i] != i:
-            i = parent[i]
-        return i
+    def unruled() -> Iterator[tuple[int, int]]:
+        """Neighbouring cells with no rule between them: one cell."""
+        for r in range(rows):
+            middle_y = (ys[r] + ys[r + 1]) / 2
+            for c in range(columns):
+                middle_x = (xs[c] + xs[c + 1]) / 2
+                if c + 1 < columns and not _vertical_at(vertical, xs[c + 1], middle_y):
+                    yield r * columns + c, r * columns + c + 1
+                if r + 1 < rows and not _horizontal_at(horizontal, ys[r + 1], middle_x):
+                    yield r * columns + c, (r + 1) * columns + c
 
-    for r in range(rows):
-        middle_y = (ys[r] + ys[r + 1]) / 2
-        for c in range(columns):
-            middle_x = (xs[c] + xs[c + 1]) / 2
-            # No rule between this cell and the one to its right (below): one cell.
-            if c + 1 < columns and not _vertical_at(vertical, xs[c + 1], middle_y):
-                parent[root(r * columns + c + 1)] = root(r * columns + c)
-            if r + 1 < rows and not _horizontal_at(horizontal, ys[r + 1], middle_x):
-                parent[root((r + 1) * columns + c)] = root(r * columns + c)
-    return tuple(tuple(root(r * columns + c) for c in range(columns)) for r in range(rows))
+    group = _groups(rows * columns, unruled())
+    return tuple(tuple(group[r * columns + c] for c in range(columns)) for r in range(rows))
 
 
 @dataclass(frozen=True)
