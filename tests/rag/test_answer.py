@@ -198,7 +198,7 @@ def test_a_question_asking_for_a_figure_the_passages_do_not_state_is_refused_say
     assert count.quotes == []  # nothing is quoted as if it answered
 
 
-def test_a_unit_that_states_the_figure_asked_for_joins_the_quotes() -> None:
+def test_a_unit_that_states_the_figure_asked_for_joins_the_quotes_and_leads_them() -> None:
     # It scores below the best sentence, and the word budget alone would quote only the best ones.
     yearly = scored("health_plus.pdf", 38, "The yearly maximum is 20 sessions.", 0.6, "Massage therapy")
     extractor = Extractor(HashingEmbeddings(), word_budget=5)
@@ -211,9 +211,25 @@ def test_a_unit_that_states_the_figure_asked_for_joins_the_quotes() -> None:
     answer = answerer.answer("How many massage therapy sessions can I get?")
 
     assert not answer.refused
-    assert answer.text.index("receipts of your massage therapy sessions") < answer.text.index("20 sessions")
+    # The figure asked for is what the reader sees first; the better-scoring quote follows it.
+    assert answer.text.index("20 sessions") < answer.text.index("receipts of your massage therapy sessions")
+    assert answer.quotes[0].page == 38
     assert Citation("health_plus.pdf", 38) in answer.citations
     assert answer.unstated_figure == ""
+
+
+def test_a_figure_found_in_another_document_joins_the_quotes_after_them() -> None:
+    # Another plan's booklet may state a number of massage sessions; the answer still opens with the
+    # document its best passages are from.
+    other = scored("standard.pdf", 40, "The yearly maximum is 20 sessions.", 0.6, "Massage therapy")
+    extractor = Extractor(HashingEmbeddings(), word_budget=5)
+    answerer = PolicyAnswerer(FakeRetriever([MASSAGE, other]), extractor, gate=GATE, k=3)
+
+    answer = answerer.answer("How many massage therapy sessions can I get?")
+
+    assert not answer.refused
+    assert [q.file for q in answer.quotes] == ["health_plus.pdf", "standard.pdf"]
+    assert answer.text.index("receipts of your massage therapy sessions") < answer.text.index("20 sessions")
 
 
 def test_a_figure_of_something_else_does_not_answer_how_many_of_the_thing_asked() -> None:

@@ -9,8 +9,9 @@ it continues onto the next page), then the next best units up to a word budget, 
 with a citation per page. Every figure in such an answer is in the policy by construction.
 
 The same scores say how well anything in the passages answers the question; the refusal gate uses them.
-When the question asks for a figure (``asked_figure``) and the quotes give none of that kind, a unit that
-does and scores within the margin joins them; with no such unit the extract says the figure is unstated.
+When the question asks for a figure (``asked_figure``), the quote that states it leads (when it is from
+the document the answer opens with); when the quotes give none of that kind, a unit that does and scores
+within the margin joins them; with no such unit the extract says the figure is unstated.
 """
 
 from __future__ import annotations
@@ -304,11 +305,16 @@ class Extractor:
             own = f"{unit.context} {unit.lead_in}" if unit else ""
             return f"{own} {section}" if with_section else own
 
+        def gives(quote: Quote, with_section: bool) -> bool:
+            return any(states(ln, where(unit_of.get(ln), quote.section, with_section)) for ln in quote.lines)
+
         passes = [False, True] if asked.kind != "count" else [True]
         for with_section in passes:
-            lines = ((line, q.section) for q in quotes for line in q.lines)
-            if any(states(line, where(unit_of.get(line), section, with_section)) for line, section in lines):
-                return Extract(quotes, ranked[0], ranked)
+            stated = next((i for i, q in enumerate(quotes) if gives(q, with_section)), None)
+            if stated is not None:
+                # The quote that gives the figure asked for leads: "covered at 80%" before the
+                # paragraph about support groups that scored a little better.
+                return Extract(_first(quotes, stated), ranked[0], ranked)
             # A unit that states it and scores within the margin joins the quotes (the budget chose
             # shorter units over it).
             stating = next(
@@ -327,9 +333,17 @@ class Extractor:
                 block = [
                     u for u in _block(stating, ranked) if u is stating.unit or u.rendered() not in quoted
                 ]
-                return Extract([*quotes, _quote(block, neighbours)], ranked[0], ranked)
+                return Extract(_first([*quotes, _quote(block, neighbours)], len(quotes)), ranked[0], ranked)
         # The passages are on the topic but don't give the figure.
         return Extract(quotes, ranked[0], ranked, unstated=asked)
+
+
+def _first(quotes: list[Quote], index: int) -> list[Quote]:
+    """``quotes`` with the one at ``index`` moved to the front when it is from the document the answer
+    opens with; a figure found in another document (another plan's deadline) stays after the quotes."""
+    if quotes[index].file != quotes[0].file:
+        return quotes
+    return [quotes[index], *quotes[:index], *quotes[index + 1 :]]
 
 
 def section_continuation(chunk: Chunk, neighbours: Neighbours) -> list[Chunk]:
