@@ -1,7 +1,7 @@
 """The held-out HR evaluation sets (and the second blind dev set) are well-formed, their citations are
 provably right, and their facts can be scored. Each was written blind by a helper who saw neither the
 other sets nor the system (``eval/README.md``). Every question of a held-out set is in the test split,
-reported only; every question of ``dev2`` is in the dev split, for tuning."""
+reported only; every question of ``dev2`` and ``dev3`` is in the dev split, for tuning."""
 
 from __future__ import annotations
 
@@ -22,6 +22,7 @@ SETS = {
     "holdout": (EVAL / "holdout_questions.jsonl", EVAL / "holdout_questions.draft.jsonl", "h", "test"),
     "holdout2": (EVAL / "holdout2_questions.jsonl", EVAL / "holdout2_questions.draft.jsonl", "k", "test"),
     "dev2": (EVAL / "dev2_questions.jsonl", EVAL / "dev2_questions.draft.jsonl", "n", "dev"),
+    "dev3": (EVAL / "dev3_questions.jsonl", EVAL / "dev3_questions.draft.jsonl", "m", "dev"),
 }
 ANSWERABLE = [
     pytest.param(record, id=record["id"])
