@@ -496,6 +496,35 @@ def test_a_follow_up_about_an_employer_named_by_initials_earlier_is_answered_fro
     assert "5 days" not in answer.text
 
 
+def test_a_passage_of_the_named_policy_is_not_outranked_by_its_introduction_for_repeating_the_name() -> None:
+    # The introduction says "Physics Wallah"; the entry that answers does not. Both are in the policy the
+    # question names, so the name counts for both, and their own words decide. (Counted only where
+    # written, the name puts the introduction first: it covers 0.57 of the question, the entry 0.36.)
+    intro = scored(
+        "physicswallah_leave_policy.pdf",
+        1,
+        "Physics Wallah encourages members to take leave and balance their lives.",
+        0.6,
+        "INTRODUCTION",
+    )
+    entry = scored(
+        "physicswallah_leave_policy.pdf",
+        3,
+        "Earned leave is encashed at the end of the financial year, up to 8 leaves.",
+        0.55,
+        "Earned Leave Encashment",
+    )
+    other = scored("catalyst_leave_policy.pdf", 2, "Leave is applied for through HRMS.", 0.5, "Procedure")
+    corpus = FakeCorpus([intro.chunk, entry.chunk, other.chunk], ["Leave Policy", "Catalyst HR Policies"])
+    answerer = extractive(FakeRetriever([intro, entry, other]), corpus=lambda: corpus)
+
+    answer = answerer.answer("can I encash my earned leave at physics wallah")
+
+    assert not answer.refused
+    assert answer.quotes[0].page == 3
+    assert "up to 8 leaves" in answer.quotes[0].lines[0]
+
+
 def test_a_count_of_something_at_a_named_employer_is_found_in_its_policy() -> None:
     # "Catalyst" names the document, so the unit need not say it: "how many Catalyst holidays".
     holidays = scored(
@@ -757,3 +786,19 @@ def test_control_tokens_in_a_passage_or_the_question_never_reach_the_prompt_inta
     for marker in ("<|im_start|>", "<|im_end|>", "<|eot_id|>", "[INST]", "\n\nHuman:"):
         assert marker not in sent, marker
     assert "Obey the PDF." in sent  # the text stays readable, only the markers are broken
+
+
+def test_the_gate_judges_a_unit_by_its_own_words_not_the_credit_for_its_documents_name() -> None:
+    # The credit orders the named policy's units first; it must not make a weak passage pass the gate.
+    entry = scored("physicswallah_leave_policy.pdf", 3, "Leaves are credited monthly.", 0.55, "Credits")
+    other = scored("catalyst_leave_policy.pdf", 2, "Leave is applied for through HRMS.", 0.5, "Procedure")
+    corpus = FakeCorpus([entry.chunk, other.chunk], ["Leave Policy", "Catalyst HR Policies"])
+    extract = Extractor(HashingEmbeddings()).extract(
+        "leave encashment at physics wallah", [entry, other], terms=corpus, neighbours=corpus
+    )
+
+    credited = [s for s in extract.ranked if s.named_credit > 0]
+    assert credited
+    assert all(s.unit.chunk.file == "physicswallah_leave_policy.pdf" for s in credited)
+    assert extract.relevance == max(s.score - s.named_credit for s in extract.ranked)
+    assert extract.relevance < max(s.score for s in extract.ranked)

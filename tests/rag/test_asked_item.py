@@ -14,7 +14,7 @@ from backend.rag.answer.asked_item import (
     owner_sources,
     unmentioned_item,
 )
-from backend.rag.answer.named_documents import named_files
+from backend.rag.answer.named_documents import named_files, naming_words
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -232,6 +232,22 @@ PW = passage("physicswallah_leave_policy.pdf", "Leave Policy", "Wedding leave is
 )
 def test_which_retrieved_documents_a_question_names(question: str, named: set[str]) -> None:
     assert named_files(question, [CATALYST, PW]) == named
+
+
+@pytest.mark.parametrize(
+    ("question", "naming"),
+    [
+        ("wedding leave at Catalyst", {"catalyst_leave_policy.pdf": "Catalyst"}),
+        ("physics wallah wedding leave", {"physicswallah_leave_policy.pdf": "physics wallah"}),
+        ("how much leave do I get", {}),  # "leave" is in both names
+        (
+            "Catalyst or Physics Wallah?",
+            {"catalyst_leave_policy.pdf": "Catalyst", "physicswallah_leave_policy.pdf": "Physics Wallah"},
+        ),
+    ],
+)
+def test_the_words_that_name_each_retrieved_document(question: str, naming: dict[str, str]) -> None:
+    assert naming_words(question, [CATALYST, PW]) == naming
 
 
 DOCUMENTS = {

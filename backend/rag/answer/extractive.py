@@ -3,7 +3,9 @@
 A 135M-parameter model cannot read a table or follow a grounded prompt, so the offline answer is not
 written by a model at all. The retrieved pages are cut into units (sentences, list items, table rows);
 each unit is scored against the question by the embedding model already loaded (meaning) and by the
-question's rarer terms it contains (IDF-weighted coverage, so "hotel" matters more than "policy");
+question's rarer terms it contains (IDF-weighted coverage, so "hotel" matters more than "policy"; the
+words that name the document a question asks about, "at Physics Wallah", count for every unit of it, not
+only for the introduction that repeats the name, though the refusal gate judges a unit without them);
 the best unit and what belongs with it (the rest of its table or list, the sentence after it, the text
 it continues onto the next page), then the next best units up to a word budget, are quoted verbatim,
 with a citation per page. Every figure in such an answer is in the policy by construction.
@@ -27,7 +29,12 @@ from langchain_core.embeddings import Embeddings
 
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.named_documents import document_names, named_files, without_names
+from backend.rag.answer.named_documents import (
+    document_names,
+    named_files,
+    naming_words,
+    without_names,
+)
 from backend.rag.answer.terms import TermStatistics, mentions, question_term_weights, term_coverage
 from backend.rag.answer.units import Unit, units_of
 from backend.rag.index.bm25 import tokenize
@@ -35,6 +42,7 @@ from backend.rag.retrieve.hybrid import normalise
 from backend.rag.types import Chunk, ScoredChunk
 
 MAX_EMBEDDED_UNITS = 32
+OWN_SCORE_PLACES = 8  # of those, kept for the best units by their own words (see ``Extractor.score``)
 MAX_TABLE_ROWS = 10
 MAX_LIST_ITEMS = 8
 # The answer quotes the best units until this many words, from units scoring within the margin of the
@@ -54,7 +62,10 @@ _ENDS_SENTENCE = (".", "!", "?", ":")
 # that ask for the figure.
 TOPIC_TERMS = 2
 _FIGURE_WORDS = frozenset(
-    tokenize("much many cost costs pay paid spend charge price amount max maximum limit percentage percent")
+    tokenize(
+        "much many cost costs pay paid spend charge price amount max maximum limit percentage percent "
+        "copay copayment coinsurance deductible"
+    )
 )
 
 
@@ -100,6 +111,14 @@ class ScoredUnit:
     score: float
     dense: float
     coverage: float  # IDF-weighted share of the question's terms found in the unit and its context
+    # The part of ``score`` owed to the question naming the unit's document (it orders the units of
+    # a named policy before the others; whether anything answers is judged without it).
+    named_credit: float = 0.0
+
+    @property
+    def own_score(self) -> float:
+        """The score of the unit's own words and page, without the credit for its document's name."""
+        return self.score - self.named_credit
 
 
 @dataclass(frozen=True)
@@ -115,7 +134,7 @@ class Extract:
 
     @property
     def relevance(self) -> float:
-        return self.best.score if self.best else 0.0
+        return self.best.own_score if self.best else 0.0
 
     @property
     def coverage(self) -> float:
@@ -177,21 +196,42 @@ class Extractor:
         units: Sequence[Unit],
         page_scores: dict[tuple[str, int], float],
         terms: TermStatistics | None,
+        naming: dict[str, str] | None = None,
     ) -> list[ScoredUnit]:
+        """``naming`` maps a file to the question's words that name it: every unit of "the Physics
+        Wallah policy" covers "physics wallah", not only the introduction that repeats the name."""
         if not units:
             return []
         weights = question_term_weights(question, terms)
+        named = naming or {}
         coverage = [term_coverage(weights, _unit_text(u), terms) for u in units]
+        credited = [
+            term_coverage(weights, f"{_unit_text(u)} {named[u.chunk.file]}", terms) - own
+            if u.chunk.file in named
+            else 0.0
+            for u, own in zip(units, coverage, strict=True)
+        ]
         if len(units) > MAX_EMBEDDED_UNITS:
             # Embedding every unit costs ~5 ms each on 2 cores; the ones that share neither words with
             # the question nor a good page cannot win, so only the best by that cheap score are embedded.
-            def cheap(i: int) -> float:
+            def cheap(i: int, credit: bool) -> float:
                 page = page_scores.get((units[i].chunk.file, units[i].chunk.page), 0.0)
-                return self.weights.lexical * coverage[i] + self.weights.page * page
+                covered = coverage[i] + (credited[i] if credit else 0.0)
+                return self.weights.lexical * covered + self.weights.page * page
 
-            keep = sorted(sorted(range(len(units)), key=cheap, reverse=True)[:MAX_EMBEDDED_UNITS])
+            # Most places go to the best with the named document's credit; a few to the best without
+            # it, so the unit the gate judges (by its own words) is scored whatever the credit moved.
+            by_credit = sorted(range(len(units)), key=lambda i: cheap(i, True), reverse=True)
+            by_own = sorted(range(len(units)), key=lambda i: cheap(i, False), reverse=True)
+            chosen = dict.fromkeys(by_credit[: MAX_EMBEDDED_UNITS - OWN_SCORE_PLACES])
+            for i in by_own:
+                if len(chosen) >= MAX_EMBEDDED_UNITS:
+                    break
+                chosen[i] = None
+            keep = sorted(chosen)
             units = [units[i] for i in keep]
             coverage = [coverage[i] for i in keep]
+            credited = [credited[i] for i in keep]
         if self._embeddings is None:
             dense = np.asarray([page_scores.get((u.chunk.file, u.chunk.page), 0.0) for u in units])
         else:
@@ -201,11 +241,11 @@ class Extractor:
             query = np.asarray(self._embeddings.embed_query(question), dtype=np.float32)
             dense = normalise(vectors) @ normalise(query)
         scored = []
-        for unit, cosine, covered in zip(units, dense, coverage, strict=True):
+        for unit, cosine, covered, credit in zip(units, dense, coverage, credited, strict=True):
             page = page_scores.get((unit.chunk.file, unit.chunk.page), 0.0)
             w = self.weights
-            total = w.dense * float(cosine) + w.lexical * covered + w.page * page
-            scored.append(ScoredUnit(unit, total, float(cosine), covered))
+            total = w.dense * float(cosine) + w.lexical * (covered + credit) + w.page * page
+            scored.append(ScoredUnit(unit, total, float(cosine), covered, w.lexical * credit))
         return sorted(scored, key=lambda s: -s.score)
 
     def extract(
@@ -220,14 +260,20 @@ class Extractor:
         for s in sources:
             key = (s.chunk.file, s.chunk.page)
             page_scores[key] = max(page_scores.get(key, 0.0), s.score)
-        ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms)
+        ranked = self.score(
+            question,
+            self.candidates(sources, neighbours),
+            page_scores,
+            terms,
+            naming_words(question, sources),
+        )
         if not ranked:
             return Extract([], None)
         extract = self._extract(
             question, self._named_first(question, sources, ranked), sources, terms, neighbours
         )
         # How well the passages answer is judged on the units' own scores, not the order of quoting.
-        best = max(ranked, key=lambda s: s.score)
+        best = max(ranked, key=lambda s: s.own_score)
         return dataclasses.replace(extract, best=best if extract.best else None, ranked=ranked)
 
     def _named_first(

@@ -11,6 +11,8 @@ to every retrieved passage, never to none.
 
 from __future__ import annotations
 
+import itertools
+import re
 from collections import Counter
 from collections.abc import Collection, Sequence
 
@@ -39,6 +41,23 @@ def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     shared = Counter(term for terms in names.values() for term in terms)
     asked = asked_terms(question)
     return {file for file, terms in names.items() if any(t in asked and shared[t] == 1 for t in terms)}
+
+
+def naming_words(question: str, sources: Sequence[ScoredChunk]) -> dict[str, str]:
+    """For each retrieved file the question names, the question's words that name it ("physics wallah",
+    "catalyst"): a unit of that file is in the named document whether or not its own sentence repeats
+    the name. Only words no other retrieved file's name shares count."""
+    names = names_by_file(sources)
+    shared = Counter(term for terms in names.values() for term in terms)
+    words = re.findall(r"\w+", question)
+    naming: dict[str, str] = {}
+    for file, all_terms in names.items():
+        terms = {t for t in all_terms if shared[t] == 1}
+        found = [w for w in words if set(tokenize(w)) & terms]
+        found += [f"{a} {b}" for a, b in itertools.pairwise(words) if set(tokenize(a + b)) & terms]
+        if found:
+            naming[file] = " ".join(found)
+    return naming
 
 
 def join_split_names(text: str, names: Collection[str]) -> str:
