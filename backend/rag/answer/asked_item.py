@@ -36,11 +36,12 @@ from dataclasses import dataclass
 from typing import Literal
 
 from backend.rag.answer.extractive import Neighbours, Quote, passage_texts
-from backend.rag.answer.named_documents import document_names, join_split_names, named_files
+from backend.rag.answer.named_documents import document_names, named_files
 from backend.rag.answer.numbers import WORD_NUMBERS
 from backend.rag.answer.terms import TermStatistics, mentions
 from backend.rag.answer.wording import asked_sentence
 from backend.rag.index.bm25 import tokenize
+from backend.rag.retrieve.initialisms import join_names
 from backend.rag.types import ScoredChunk
 
 _VERBS = (
@@ -188,7 +189,7 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
         return None
     names = set(document_names)
-    topic = _ITEM_END.sub("", join_split_names(" ".join(words), names)).split()
+    topic = _ITEM_END.sub("", join_names(" ".join(words), names)).split()
     kept = [n for n, w in enumerate(topic) if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
     if not kept or kept[-1] - kept[0] + 1 != len(kept):  # a phrase with a gap is no phrase
         return None
@@ -202,7 +203,7 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
     kinds: list[str] = []
     names = set(document_names)
     # "Physics Wallah's study leave": a possessive is no word of its own.
-    text = join_split_names(_POSSESSIVE.sub("", " ".join(question.split())), names)
+    text = join_names(_POSSESSIVE.sub("", " ".join(question.split())), names)
     for match in _KIND_OF_LEAVE.finditer(text):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):

@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Collection, Sequence
 
 from backend.rag.index.bm25 import tokenize
+from backend.rag.retrieve.initialisms import join_names
 from backend.rag.retrieve.owners import asked_terms, name_terms
 from backend.rag.types import ScoredChunk
 
@@ -60,20 +61,7 @@ def naming_words(question: str, sources: Sequence[ScoredChunk]) -> dict[str, str
     return naming
 
 
-def join_split_names(text: str, names: Collection[str]) -> str:
-    """``text`` with two words that make one name written as one ("physics wallah" → "physicswallah"),
-    so neither half reads as a word of its own ("wallah" as a kind of leave)."""
-    words = text.split(" ")
-    out: list[str] = []
-    for word in words:
-        if out and f"{out[-1]}{word}".lower() in names:
-            out[-1] = f"{out[-1]}{word}"
-        else:
-            out.append(word)
-    return " ".join(out)
-
-
 def without_names(phrase: str, names: Collection[str]) -> str:
     """``phrase`` without the words that name a document ("catalyst holidays" → "holidays")."""
-    words = join_split_names(phrase, names).split()
+    words = join_names(phrase, names).split()
     return " ".join(w for w in words if not set(tokenize(w)) & set(names))
