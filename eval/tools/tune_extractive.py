@@ -1,7 +1,8 @@
 """Choose the extractive answer's weights on the dev split: fact accuracy of the answer people read.
 
     HF_HUB_OFFLINE=1 .venv/bin/python eval/tools/tune_extractive.py --index IDX \\
-        eval/policy_questions.jsonl eval/blind_questions.jsonl
+        eval/policy_questions.jsonl eval/blind_questions.jsonl eval/dev2_questions.jsonl \\
+        eval/dev3_questions.jsonl
 
 Retrieval runs once per question and unit embeddings are memoised, so each candidate setting only
 re-scores and re-composes. Only dev questions are read; the test split is never looked at here.
