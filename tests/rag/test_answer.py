@@ -802,3 +802,59 @@ def test_the_gate_judges_a_unit_by_its_own_words_not_the_credit_for_its_document
     assert all(s.unit.chunk.file == "physicswallah_leave_policy.pdf" for s in credited)
     assert extract.relevance == max(s.score - s.named_credit for s in extract.ranked)
     assert extract.relevance < max(s.score for s in extract.ranked)
+
+
+def perks(page: int, section: str, text: str, score: float) -> ScoredChunk:
+    source = scored("perksplus.pdf", page, text, score, section)
+    return ScoredChunk(dataclasses.replace(source.chunk, chunk_id=f"perksplus.pdf:{page}:{section}"), score)
+
+
+COVERED = perks(
+    3,
+    "What is Covered?",
+    "PerksPlus covers a wide range of fitness activities, including:\n• Gym memberships\n• Yoga classes",
+    0.66,
+)
+NOT_COVERED = perks(
+    3,
+    "What is Not Covered?",
+    "There is also a list of things PerksPlus does not pay for. These include:\n"
+    "• Non-fitness related expenses\n• Medical treatments and procedures",
+    0.6,
+)
+NOT_COVERED_NEXT_PAGE = perks(4, "What is Not Covered?", "• Food and supplements", 0.5)
+
+
+@pytest.mark.parametrize("question", ["What is not covered by PerksPlus?", "what isnt covered by perksplus"])
+def test_a_question_about_what_is_left_out_is_answered_from_the_exclusions_and_their_whole_list(
+    question: str,
+) -> None:
+    sources = [COVERED, NOT_COVERED, NOT_COVERED_NEXT_PAGE]
+    corpus = FakeCorpus([s.chunk for s in sources], ["PerksPlus"])
+
+    answer = extractive(FakeRetriever(sources), corpus=lambda: corpus).answer(question)
+
+    assert not answer.refused
+    assert answer.quotes[0].section == "What is Not Covered?"
+    text = " ".join(answer.quotes[0].lines)
+    # The lead-in brings the list it opens, and the list goes on across the page break.
+    assert "Medical treatments and procedures" in text
+    assert "Food and supplements" in text
+    assert Citation("perksplus.pdf", 4) in answer.quotes[0].citations
+
+
+def test_bullets_under_a_heading_do_not_run_on_into_the_next_page() -> None:
+    # No lead-in opened these bullets: the next page's bullets may be other rules of the section.
+    rules = perks(3, "Casual Leave", "• Casual leave may not be accumulated.\n• It lapses in December.", 0.6)
+    more = perks(4, "Casual Leave", "• Casual leave cannot be combined with other leave.", 0.3)
+    corpus = FakeCorpus([rules.chunk, more.chunk], ["Leave Policy"])
+    opened = perks(3, "Casual Leave", "The rules are:\n• Casual leave may not be accumulated.", 0.6)
+    opened_corpus = FakeCorpus([opened.chunk, more.chunk], ["Leave Policy"])
+    question = "Can casual leave be accumulated?"
+
+    answer = extractive(FakeRetriever([rules]), corpus=lambda: corpus).answer(question)
+    listed = extractive(FakeRetriever([opened]), corpus=lambda: opened_corpus).answer(question)
+
+    assert not answer.refused
+    assert "combined" not in answer.text
+    assert "combined" in listed.text  # the same bullets, opened by a lead-in, go on

@@ -13,12 +13,15 @@ with a citation per page. Every figure in such an answer is in the policy by con
 The same scores say how well anything in the passages answers the question; the refusal gate uses them.
 When the question asks for a figure (``asked_figure``), the quote that states it leads (when it is from
 the document the answer opens with); when the quotes give none of that kind, a unit that does and scores
-within the margin joins them; with no such unit the extract says the figure is unstated.
+within the margin joins them; with no such unit the extract says the figure is unstated. A question
+about what a plan leaves out ("what isn't covered") prefers units under a heading that lists exclusions,
+and a lead-in ("These include:") is quoted with the list it opens, across a page break too.
 """
 
 from __future__ import annotations
 
 import dataclasses
+import itertools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -68,6 +71,17 @@ _FIGURE_WORDS = frozenset(
         "much many cost costs pay paid spend charge price amount max maximum limit percentage percent "
         "copay copayment coinsurance deductible"
     )
+)
+
+
+# A question about what a plan leaves out, and the headings that list what it leaves out.
+_ASKS_EXCLUSIONS = re.compile(
+    r"(?:\bnot|n'?t|\bnever)\s+(?:be\s+)?(?:covered|included|cover|include|reimburse[ds]?|eligible)\b"
+    r"|\bexclu(?:ded|des?|sions?)\b",
+    re.IGNORECASE,
+)
+_LISTS_EXCLUSIONS = re.compile(
+    r"\bnot\s+(?:be\s+)?(?:covered|included|eligible)\b|\bexclu(?:ded|sions?)\b", re.IGNORECASE
 )
 
 
@@ -284,12 +298,22 @@ class Extractor:
         """``ranked`` with the units of the documents the question names moved up: "TMJ treatment on
         Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as well."""
         named = named_files(question, sources)
-        if not named or not self.weights.named:
+        excluded = bool(_ASKS_EXCLUSIONS.search(question))
+        if not (named or excluded) or not self.weights.named:
             return ranked
-        boosted = [
-            dataclasses.replace(s, score=s.score + self.weights.named) if s.unit.chunk.file in named else s
-            for s in ranked
-        ]
+
+        def bonus(s: ScoredUnit) -> float:
+            unit = s.unit
+            bonus = self.weights.named if unit.chunk.file in named else 0.0
+            # "What is not covered by PerksPlus?" is answered under "What is Not Covered?", which reads
+            # like "What is Covered?" to both scores ("not" is no search term, and MiniLM hardly
+            # reads negation).
+            where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
+            if excluded and _LISTS_EXCLUSIONS.search(where):
+                bonus += self.weights.named
+            return bonus
+
+        boosted = [dataclasses.replace(s, score=s.score + bonus(s)) if bonus(s) else s for s in ranked]
         return sorted(boosted, key=lambda s: -s.score)
 
     def _extract(
@@ -422,11 +446,8 @@ def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
     if unit.kind == "item":
         items = [u for u in same_chunk if u.kind == "item" and u.context == unit.context]
         return items[:MAX_LIST_ITEMS] if unit in items[:MAX_LIST_ITEMS] else [unit]
-    if unit.text.rstrip().endswith(":"):
-        # A lead-in ("…depends on your years of service:") is answered by the table or list it opens.
-        introduced = [u for u in same_chunk if u.lead_in == unit.text and u.kind in ("row", "item")]
-        if introduced:
-            return [unit, *introduced[:MAX_TABLE_ROWS]]
+    if introduced := _introduced_by(unit):
+        return [unit, *introduced]
     # A sentence brings its neighbours in the same paragraph that score well enough: a fact often
     # spans two sentences ("covered at 80% … at a certified dialysis center").
     score_of = {s.unit: s.score for s in ranked}
@@ -439,7 +460,17 @@ def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
         block.append(neighbour)
     if position > 0 and score_of.get(paragraph[position - 1], 0.0) >= NEIGHBOUR_SHARE * best.score:
         block.insert(0, paragraph[position - 1])
-    return block
+    # "…a list of things that are not covered. These include:" goes on with the list.
+    return [*block, *_introduced_by(block[-1])] if len(block) > 1 else block
+
+
+def _introduced_by(unit: Unit) -> list[Unit]:
+    """The rows or items a lead-in ("…depends on your years of service:") opens in its passage, whether
+    or not they were among the units scored; none for a unit that is no lead-in."""
+    if unit.kind != "sentence" or not unit.text.rstrip().endswith(":"):
+        return []
+    opened = [u for u in units_of(unit.chunk) if u.lead_in == unit.text and u.kind in ("row", "item")]
+    return opened[:MAX_TABLE_ROWS]
 
 
 def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
@@ -468,10 +499,10 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
         # address, the list) starts the next one, and a quote that stops at the colon tells nothing.
         lines.extend(_introduced(chunk, nxt))
         continued_on = next_page
-    elif last.kind == "item" and (following := _list_goes_on(last.text, nxt)):
-        # A numbered list that ends its passage may go on in the next: "6. Excellence…" here, "7.
-        # Accountability…" on the next page.
-        lines.extend(following)
+    elif last.kind == "item" and (following := _list_goes_on(last, nxt)):
+        # A list that ends its passage may go on in the next: "6. Excellence…" here, "7.
+        # Accountability…" on the next page; "• Food and supplements" after the page break.
+        lines.extend(line for line in following if line not in lines)
         continued_on = next_page
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
 
@@ -479,11 +510,18 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
 _ITEM_NUMBER = re.compile(r"(?:^|\s)(\d{1,2})[.)]\s+\S")
 
 
-def _list_goes_on(last: str, nxt: Chunk) -> list[str]:
-    """The numbered items that open ``nxt`` and carry on the numbering ``last`` ends with."""
-    numbers = _ITEM_NUMBER.findall(last)
+def _list_goes_on(last: Unit, nxt: Chunk) -> list[str]:
+    """The items that open ``nxt`` and carry on the list ``last`` ends: the numbering it ends with, or,
+    for a bulleted list a lead-in opened, the items the next page opens with in the same section."""
+    numbers = _ITEM_NUMBER.findall(last.text)
     if not numbers:
-        return []
+        # Only a list a lead-in opened ("These include:"), and only across a page break: bullets
+        # under a heading may be one rule each, and on one page the next passage is another list or
+        # the overlap the splitter repeats.
+        if not last.lead_in or nxt.page != last.chunk.page + 1 or nxt.section != last.chunk.section:
+            return []
+        opening = itertools.takewhile(lambda u: u.kind == "item" and not u.lead_in, units_of(nxt))
+        return [u.rendered() for u in opening][:MAX_LIST_ITEMS]
     expected = int(numbers[-1]) + 1
     items = []
     for unit in units_of(nxt)[:MAX_LIST_ITEMS]:
@@ -538,7 +576,9 @@ def select_quotes(
     best = ranked[0]
 
     def whole_block(candidate: ScoredUnit) -> bool:
-        return candidate is best or candidate.unit.kind == "row"  # a lone row reads as a bare figure
+        # A lone row reads as a bare figure, and a lone lead-in ("These include:") says nothing.
+        unit = candidate.unit
+        return candidate is best or unit.kind == "row" or unit.text.rstrip().endswith(":")
 
     chosen: list[Unit] = []
     # The same sentence is quoted once: repeated on two pages, or in two overlapping passages of one page,
