@@ -90,3 +90,41 @@ def test_the_gate_sweep_counts_a_figure_refusal_under_every_gate() -> None:
     strict = gate_outcome(results, RefusalGate(0.3, min_relevance=1.0))
     assert (loose.refusal_rate, loose.false_refusal_rate) == (0.5, 0.0)  # the figure rule alone
     assert (strict.refusal_rate, strict.false_refusal_rate) == (1.0, 1.0)
+
+
+@pytest.mark.parametrize(
+    ("refusal", "false_refusal", "expected"),
+    [
+        (0.9, 0.02, 0.0),  # meets both targets
+        (0.7, 0.02, 0.1),  # refuses too little
+        (0.9, 0.15, 0.1),  # wrongly refuses too much
+        (0.7, 0.15, 0.2),  # both
+    ],
+)
+def test_a_gates_shortfall_adds_what_it_misses_of_each_target(
+    refusal: float, false_refusal: float, expected: float
+) -> None:
+    from backend.rag.answer.thresholds import RefusalGate
+    from backend.rag.evaluate.answers import GateOutcome, shortfall
+
+    assert shortfall(GateOutcome(RefusalGate(0.3), refusal, false_refusal, 0.5)) == pytest.approx(expected)
+
+
+def test_the_gate_sweep_puts_the_gate_closest_to_both_targets_first() -> None:
+    # A cap on false refusals alone would refuse at most 3 of the 5 unanswerable questions here.
+    from backend.rag.evaluate.answers import AnswerResult, sweep_gates
+
+    def answered(answerable: bool, relevance: float) -> AnswerResult:
+        q = EvalQuestion("q", answerable, frozenset({("a.pdf", 1)}) if answerable else frozenset())
+        return AnswerResult(q, "quoted text", (("a.pdf", 1),), False, (), 0.1, 0.1, relevance, 1.0)
+
+    unanswerable = [answered(False, r) for r in (0.2, 0.3, 0.4, 0.5, 0.6)]
+    answerable = [answered(True, r) for r in (0.45, 0.45, *[0.9] * 18)]  # two weak real answers of 20
+    ranked = sweep_gates([*unanswerable, *answerable], 0.3)
+
+    # Under the cap (gates up to 0.45) at most 3 of 5 are refused: shortfall 0.2. Above 0.6 all 5
+    # are, and 2 of 20 real answers: shortfall 0.05.
+    assert ranked[0].gate.min_relevance == pytest.approx(0.65)
+    assert (ranked[0].refusal_rate, ranked[0].false_refusal_rate) == (1.0, 0.1)
+    capped = [o for o in ranked if o.false_refusal_rate <= 0.05]
+    assert max(o.refusal_rate for o in capped) == 0.6

@@ -69,16 +69,17 @@ class RefusalGate:
         return relevance >= self.min_relevance and coverage >= floor
 
 
-# Chosen on the dev split of both eval sets with ``eval --split dev --sweep-gate`` (125 questions): the
-# gate that refuses the most unanswerable questions while wrongly refusing at most 5% of answerable ones.
-# Two rules on the question's wording refuse first, whatever the gate: a figure asked for that no unit
-# states (``asked_figure``), and an item (a covered service, a kind of leave) no passage mentions
-# (``asked_item``). Together, on dev, they refuse 0.765 of unanswerable and 0.033 of answerable
-# questions. Near misses that name no item ("the notice period at Catalyst") still score like real
-# answers, so the gate itself mostly stops the clearly unrelated; the README quotes the test split.
+# Chosen on the dev split of all four eval sets (341 questions, stop 17) with ``eval --split dev
+# --sweep-gate``: the gate closest to both targets (refusal of unanswerable questions >= 0.8, false
+# refusal <= 0.05; ``evaluate.answers.shortfall``). No gate meets both: 0.65 refuses 0.794 and wrongly
+# refuses 0.059; 0.70 (stop 16's) 0.816 and 0.073; the best under the 0.05 cap only 0.669. Two rules on
+# the question's wording refuse first, whatever the gate: a figure asked for that no unit states
+# (``asked_figure``), and an item (a covered service, a kind of leave) no passage mentions
+# (``asked_item``). Near misses that name no item ("the notice period at Catalyst") still score like
+# real answers, so the gate itself mostly stops the clearly unrelated; the README quotes the test split.
 LOCAL_GATE = RefusalGate(
     min_score=LOCAL_MIN_SCORE,
-    min_relevance=0.70,
+    min_relevance=0.65,
     min_coverage=0.0,
     min_coverage_unknown_terms=0.0,
     keep_first_for_both=True,
