@@ -211,7 +211,7 @@ def sweep_gates(results: Sequence[AnswerResult], min_score: float) -> list[GateO
         )
     ]
 
-    def key(o: GateOutcome) -> tuple[bool, float, float, float]:
+    def key(o: GateOutcome) -> tuple[float, float, float, float]:
         g = o.gate
         loose = g.min_relevance + g.min_coverage + g.min_coverage_unknown_terms
         return (round(shortfall(o), 9), -o.refusal_rate, -o.fact_accuracy, loose)
