@@ -23,7 +23,7 @@ from __future__ import annotations
 import dataclasses
 import itertools
 import re
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -66,17 +66,19 @@ _ENDS_SENTENCE = (".", "!", "?", ":")
 # A quoted amount must come with one of the question's this many rarest terms, not counting the words
 # that ask for the figure.
 TOPIC_TERMS = 2
+TOPIC_SHARE = 0.5  # …each at least this share of the rarest one's weight
 _FIGURE_WORDS = frozenset(
-    tokenize(
-        "much many cost costs pay paid spend charge price amount max maximum limit percentage percent "
-        "copay copayment coinsurance deductible"
-    )
+    tokenize("much many cost costs pay paid spend charge price amount max maximum limit percentage percent")
 )
+# Kinds of cost: the topic of "the copay for hospice care" is hospice care, but of "what's the copay on
+# Standard" the copay itself.
+_COST_KINDS = frozenset(tokenize("copay copays copayment coinsurance deductible"))
 
 
 # A question about what a plan leaves out, and the headings that list what it leaves out.
 _ASKS_EXCLUSIONS = re.compile(
-    r"(?:\bnot|n'?t|\bnever)\s+(?:be\s+)?(?:covered|included|cover|include|reimburse[ds]?|eligible)\b"
+    r"\b(?:not|never|(?:is|are|does|do|did|was|were|ca|can|wo|won|could|would|should)n['’]?t)\b"
+    r"(?:\s+\w+){0,2}?\s+(?:be\s+)?(?:covered|included|covers?|includes?|reimburse[ds]?|pay\s+for|eligible)\b"
     r"|\bexclu(?:ded|des?|sions?)\b",
     re.IGNORECASE,
 )
@@ -102,6 +104,9 @@ class UnitWeights:
     lexical: float = 0.5
     page: float = 0.3
     named: float = 0.15  # a unit from a document the question names ("on the Standard plan")
+    # A unit under a heading that lists exclusions, for a question about what is left out (not tuned:
+    # the same nudge as a named document's).
+    excluded: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -286,34 +291,33 @@ class Extractor:
         if not ranked:
             return Extract([], None)
         extract = self._extract(
-            question, self._named_first(question, sources, ranked), sources, terms, neighbours
+            question, self._reordered(question, sources, ranked), sources, terms, neighbours
         )
         # How well the passages answer is judged on the units' own scores, not the order of quoting.
         best = max(ranked, key=lambda s: s.own_score)
         return dataclasses.replace(extract, best=best if extract.best else None, ranked=ranked)
 
-    def _named_first(
+    def _reordered(
         self, question: str, sources: Sequence[ScoredChunk], ranked: list[ScoredUnit]
     ) -> list[ScoredUnit]:
-        """``ranked`` with the units of the documents the question names moved up: "TMJ treatment on
-        Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as well."""
+        """``ranked`` with the units of the documents the question names moved up ("TMJ treatment on
+        Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as
+        well), and for a question about what is left out, the units under a heading that lists
+        exclusions ("What is not covered by PerksPlus?" is answered under "What is Not Covered?", which
+        reads like "What is Covered?" to both scores: "not" is no search term, and MiniLM hardly reads
+        negation)."""
         named = named_files(question, sources)
         excluded = bool(_ASKS_EXCLUSIONS.search(question))
-        if not (named or excluded) or not self.weights.named:
+        if not named and not excluded:
             return ranked
 
-        def bonus(s: ScoredUnit) -> float:
-            unit = s.unit
-            bonus = self.weights.named if unit.chunk.file in named else 0.0
-            # "What is not covered by PerksPlus?" is answered under "What is Not Covered?", which reads
-            # like "What is Covered?" to both scores ("not" is no search term, and MiniLM hardly
-            # reads negation).
+        def nudge(unit: Unit) -> float:
             where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
-            if excluded and _LISTS_EXCLUSIONS.search(where):
-                bonus += self.weights.named
-            return bonus
+            in_named = self.weights.named if unit.chunk.file in named else 0.0
+            lists_exclusions = excluded and _LISTS_EXCLUSIONS.search(where)
+            return in_named + (self.weights.excluded if lists_exclusions else 0.0)
 
-        boosted = [dataclasses.replace(s, score=s.score + bonus(s)) if bonus(s) else s for s in ranked]
+        boosted = [dataclasses.replace(s, score=s.score + nudge(s.unit)) for s in ranked]
         return sorted(boosted, key=lambda s: -s.score)
 
     def _extract(
@@ -338,8 +342,12 @@ class Extractor:
             # "preventive care is covered at 100%" on the same page. (Without the index's statistics
             # no term is rarer than another.)
             weights = question_term_weights(question, terms)
-            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS]
-            qualifier = " ".join(sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS])
+            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS and len(t) > 1]
+            topic = [t for t in topic if t not in _COST_KINDS] or topic
+            rarest = sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS]
+            # A word far commoner than the rarest ("care" beside "hospice") qualifies nothing: "primary
+            # care" copays are no hospice copay.
+            qualifier = " ".join(t for t in rarest if weights[t] >= TOPIC_SHARE * weights[rarest[0]])
         asked = dataclasses.replace(asked, qualifier=qualifier)
         return self._with_figure(asked, quotes, ranked, terms, neighbours)
 
@@ -461,7 +469,7 @@ def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
     if position > 0 and score_of.get(paragraph[position - 1], 0.0) >= NEIGHBOUR_SHARE * best.score:
         block.insert(0, paragraph[position - 1])
     # "…a list of things that are not covered. These include:" goes on with the list.
-    return [*block, *_introduced_by(block[-1])] if len(block) > 1 else block
+    return [*block, *_introduced_by(block[-1])]
 
 
 def _introduced_by(unit: Unit) -> list[Unit]:
@@ -473,7 +481,9 @@ def _introduced_by(unit: Unit) -> list[Unit]:
     return opened[:MAX_TABLE_ROWS]
 
 
-def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
+def _quote(block: list[Unit], neighbours: Neighbours | None, shown: Collection[str] = ()) -> Quote:
+    """``block`` as a quote, with what carries it on in the next passage (lines in ``shown``, quoted
+    already, are not repeated)."""
     chunk = block[0].chunk
     lines = []
     lead = block[0].lead_in if block[0].kind in ("row", "item") else ""
@@ -499,10 +509,12 @@ def _quote(block: list[Unit], neighbours: Neighbours | None) -> Quote:
         # address, the list) starts the next one, and a quote that stops at the colon tells nothing.
         lines.extend(_introduced(chunk, nxt))
         continued_on = next_page
-    elif last.kind == "item" and (following := _list_goes_on(last, nxt)):
+    elif last.kind == "item" and (
+        following := [ln for ln in _list_goes_on(last, nxt) if ln not in lines and ln not in shown]
+    ):
         # A list that ends its passage may go on in the next: "6. Excellence…" here, "7.
         # Accountability…" on the next page; "• Food and supplements" after the page break.
-        lines.extend(line for line in following if line not in lines)
+        lines.extend(following)
         continued_on = next_page
     return Quote(chunk.file, chunk.page, chunk.title, chunk.section, tuple(lines), continued_on)
 
@@ -613,7 +625,7 @@ def select_quotes(
         # quoted with it, and the next passage of its section may have been chosen too.
         fresh = [u for u in sorted(units, key=lambda u: u.index) if u.rendered() not in shown]
         if fresh:
-            quotes.append(_quote(fresh, neighbours))
+            quotes.append(_quote(fresh, neighbours, shown))
             shown.update(quotes[-1].lines)
     return quotes
 
