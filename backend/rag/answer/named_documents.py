@@ -18,7 +18,7 @@ from collections.abc import Collection, Sequence
 
 from backend.rag.index.bm25 import tokenize
 from backend.rag.retrieve.initialisms import join_names
-from backend.rag.retrieve.owners import asked_terms, name_terms
+from backend.rag.retrieve.owners import name_terms
 from backend.rag.types import ScoredChunk
 
 
@@ -38,10 +38,7 @@ def document_names(sources: Sequence[ScoredChunk]) -> set[str]:
 
 def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     """The files among ``sources`` whose distinctive name words the question uses."""
-    names = names_by_file(sources)
-    shared = Counter(term for terms in names.values() for term in terms)
-    asked = asked_terms(question)
-    return {file for file, terms in names.items() if any(t in asked and shared[t] == 1 for t in terms)}
+    return set(naming_words(question, sources))
 
 
 def naming_words(question: str, sources: Sequence[ScoredChunk]) -> dict[str, str]:
