@@ -34,7 +34,6 @@ from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.named_documents import (
     document_names,
-    named_files,
     naming_words,
     without_names,
 )
@@ -281,32 +280,24 @@ class Extractor:
         for s in sources:
             key = (s.chunk.file, s.chunk.page)
             page_scores[key] = max(page_scores.get(key, 0.0), s.score)
-        ranked = self.score(
-            question,
-            self.candidates(sources, neighbours),
-            page_scores,
-            terms,
-            naming_words(question, sources),
-        )
+        # Which documents the question names, read once: for the coverage credit and for the order.
+        naming = naming_words(question, sources)
+        ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms, naming)
         if not ranked:
             return Extract([], None)
-        extract = self._extract(
-            question, self._reordered(question, sources, ranked), sources, terms, neighbours
-        )
+        reordered = self._reordered(question, set(naming), ranked)
+        extract = self._extract(question, reordered, sources, terms, neighbours)
         # How well the passages answer is judged on the units' own scores, not the order of quoting.
         best = max(ranked, key=lambda s: s.own_score)
         return dataclasses.replace(extract, best=best if extract.best else None, ranked=ranked)
 
-    def _reordered(
-        self, question: str, sources: Sequence[ScoredChunk], ranked: list[ScoredUnit]
-    ) -> list[ScoredUnit]:
+    def _reordered(self, question: str, named: Collection[str], ranked: list[ScoredUnit]) -> list[ScoredUnit]:
         """``ranked`` with the units of the documents the question names moved up ("TMJ treatment on
         Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as
         well), and for a question about what is left out, the units under a heading that lists
         exclusions ("What is not covered by PerksPlus?" is answered under "What is Not Covered?", which
         reads like "What is Covered?" to both scores: "not" is no search term, and MiniLM hardly reads
-        negation)."""
-        named = named_files(question, sources)
+        negation). ``named`` are the files the question names (``named_documents.naming_words``)."""
         excluded = bool(_ASKS_EXCLUSIONS.search(question))
         if not named and not excluded:
             return ranked
