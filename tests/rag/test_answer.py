@@ -112,6 +112,13 @@ class FakeCorpus:
         documents = {c.file: c.title for c in self._chunks}
         return owned_files(text, owner_groups(documents))
 
+    def document_terms(self, file: str) -> frozenset[str]:
+        from backend.rag.index.bm25 import tokenize
+
+        return frozenset(
+            t for c in self._chunks if c.file == file for t in tokenize(f"{c.title} {c.section} {c.text}")
+        )
+
 
 def generative(model: Any, retriever: FakeRetriever, **kwargs: Any) -> PolicyAnswerer:
     kwargs.setdefault("k", 3)
@@ -263,6 +270,45 @@ def test_a_coverage_question_about_an_item_no_passage_mentions_is_refused_naming
     assert doula.text == f"{REFUSAL} The closest passages, in Leave Policy, don't mention doula."
     assert doula.unmentioned_item == "doula"
     assert doula.sources == [MASSAGE]  # listed under the refusal, so the reader sees what was close
+
+
+PERKS = scored(
+    "perksplus.pdf", 1, "PerksPlus reimburses up to $1000 a year for gym memberships.", 0.7, "Overview"
+)
+PERKS_RECEIPTS = scored("perksplus.pdf", 4, "Receipts are kept for two years.", 0.3, "Records")
+
+
+def test_a_question_naming_a_document_none_of_whose_other_words_it_uses_is_refused() -> None:
+    # PerksPlus is named and retrieved, but "submit" and "receipts" are nowhere in it.
+    corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+    answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
+
+    answer = answerer.answer("How do I submit my PerksPlus receipts?")
+
+    assert answer.refused
+    assert answer.unmentioned_item == "submit or receipts"
+    assert answer.text.endswith("don't mention submit or receipts.")
+
+
+def test_a_word_on_a_page_of_the_named_document_that_was_not_retrieved_still_counts() -> None:
+    # The page about receipts was not retrieved, but it is the document's: the rule leaves the question
+    # to the gate.
+    corpus = FakeCorpus([PERKS.chunk, PERKS_RECEIPTS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+    answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
+
+    answer = answerer.answer("How do I submit my PerksPlus receipts?")
+
+    assert answer.unmentioned_item == ""
+
+
+def test_a_question_naming_no_document_is_not_held_to_one_documents_words() -> None:
+    # No retrieved document has "submit" or "timesheet"; only a named document's words are checked.
+    corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+    answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
+
+    answer = answerer.answer("How do I submit a timesheet?")
+
+    assert not answer.refused
 
 
 def test_a_refusal_by_the_gate_is_not_put_down_to_a_wording_rule() -> None:

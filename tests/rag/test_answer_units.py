@@ -44,6 +44,18 @@ def test_units_tell_sentences_tables_and_list_items_apart() -> None:
     assert units[6].rendered() == "Gym memberships"
 
 
+def test_a_label_alone_on_its_line_heads_what_follows_and_is_never_quoted() -> None:
+    # "Position Summary:" says nothing itself; "You may claim:" is a sentence that introduces a list.
+    text = "Position Summary:\nThe manager leads the team.\nYou may claim:\n• Gym memberships"
+    units = units_of(chunk(text))
+    assert [(u.kind, u.text) for u in units] == [
+        ("header", "Position Summary:"),
+        ("sentence", "The manager leads the team."),
+        ("sentence", "You may claim:"),
+        ("item", "• Gym memberships"),
+    ]
+
+
 @pytest.mark.parametrize(
     ("row", "header", "expected"),
     [

@@ -15,6 +15,7 @@ from backend.rag.answer.asked_item import (
     unmentioned_item,
 )
 from backend.rag.answer.named_documents import named_files, naming_words
+from backend.rag.answer.terms import question_term_weights, term_coverage
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
 
@@ -405,3 +406,18 @@ def test_a_long_run_of_kinds_of_leave_is_read_once() -> None:
     item = asked_item("sick leave " * 2_000)
     assert item is not None
     assert item.alternatives == ("sick",)
+
+
+@pytest.mark.parametrize(
+    ("question", "text", "coverage"),
+    [
+        ("who does the VP report to", "REPORTING TO: Chief Executive Officer", 0.5),  # an inflection
+        ("who does the VP report to", "Prepare sales reports", 0.5),  # a plural
+        ("what does perksplus reimburse", "the reimbursement program", 0.0),  # a prefix is no inflection
+        ("can I swim", "swimming lessons", 1.0),
+        ("is care included", "career planning", 0.0),
+    ],
+)
+def test_term_coverage_counts_a_terms_inflections(question: str, text: str, coverage: float) -> None:
+    weights = question_term_weights(question, None)
+    assert term_coverage(weights, text, None) == pytest.approx(coverage)

@@ -26,6 +26,8 @@ SAMPLES = (
 FINGERPRINTS = {
     "2026-11-30": "0750db60581271128d8ba618d2d6e9f23a994aa9706151a67706d56d557e88e1",
     "2026-11-30.2": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
+    # A role's title that its form restates heads the role (the samples have no such form).
+    "2026-11-30.3": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
 }
 
 

@@ -65,6 +65,24 @@ def test_a_run_of_heading_like_lines_is_a_form_not_headings() -> None:
     ]
 
 
+def test_a_title_its_form_restates_heads_the_form_and_the_fields_do_not() -> None:
+    # A role description opens with its title, then a form whose "Job Title:" field restates it.
+    lines = [
+        "• Proficient in Microsoft Office Suite",
+        "Director of Human Resources",
+        "",
+        "JOB TITLE: Director of Human Resources, Contoso Electronics",
+        "JOB SUMMARY:",
+        "The Director of Human Resources leads the HR team.",
+    ]
+    flags = [is_heading(ln, lines[i - 1] or None, None) if ln else False for i, ln in enumerate(lines)]
+    assert [flags[1], flags[3], flags[4]] == [True, True, True]  # a run of three heading-like lines
+    assert drop_form_runs(flags, lines) == [False, True, False, False, False, False]
+    # A form that restates no title (a policy's cover form) stays a form.
+    unrestated = ["Director of Human Resources", "JOB DESCRIPTION", "Position Summary:", "Leads the team."]
+    assert drop_form_runs([True, True, True, False], unrestated) == [False, False, False, False]
+
+
 def test_table_rows_and_list_items_keep_their_own_lines() -> None:
     width_line = "This policy explains how to book travel and how to claim back the money you spend on it."
     page = "\n".join(

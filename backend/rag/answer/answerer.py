@@ -45,6 +45,7 @@ from backend.rag.answer.extractive import (
     passage_texts,
 )
 from backend.rag.answer.followup import contextual_question, needs_context
+from backend.rag.answer.named_scope import outside_named
 from backend.rag.answer.numbers import check_numbers
 from backend.rag.answer.prompt import (
     REFUSAL,
@@ -85,6 +86,8 @@ class CorpusView(TermStatistics, Neighbours, Protocol):
     def spell_out(self, text: str) -> str: ...
 
     def owned_files(self, text: str) -> frozenset[str]: ...
+
+    def document_terms(self, file: str) -> frozenset[str]: ...
 
 
 @dataclass(frozen=True)
@@ -458,6 +461,8 @@ class PolicyAnswerer:
             unmentioned = None
             if answers:
                 unmentioned = unmentioned_item(item, standalone, sources, extract.quotes, corpus, corpus)
+            if answers and unmentioned is None and corpus is not None:
+                unmentioned = outside_named(standalone, sources, corpus)
             unstated = extract.unstated if answers else None
             if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(

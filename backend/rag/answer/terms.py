@@ -9,7 +9,7 @@ thing asked (``Extractor._with_figure``) weigh a question's words by their rarit
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from typing import Literal, Protocol
 
 from backend.rag.index.bm25 import tokenize
@@ -52,7 +52,7 @@ def term_coverage(weights: dict[str, float], text: str, terms: TermStatistics | 
     if total <= 0:
         return 0.0
     present = set(terms.query_terms(text)) if terms else set(tokenize(text))
-    return sum(w for t, w in weights.items() if t in present) / total
+    return sum(w for t, w in weights.items() if t in present or _inflected(t, present)) / total
 
 
 def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -> list[str]:
@@ -63,13 +63,18 @@ def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -
     return [t for t in terms.query_terms(question) if terms.idf(t) is None and t not in present]
 
 
-def _mentioned(term: str, present: set[str]) -> bool:
+def _inflected(term: str, present: Collection[str]) -> bool:
+    """Whether ``present`` has an inflection of ``term``: "ski" in "skiing", "swim" in "swimming",
+    "report" in "reporting" (not "care" in "career")."""
+    return any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS)
+
+
+def mentioned_in(term: str, present: Collection[str]) -> bool:
+    """Whether ``term`` is among ``present``, or an inflection or a prefix of one (``_MIN_PREFIX``)."""
     if term in present:
         return True
-    if len(term) < _MIN_PREFIX:
-        # A short word, too short to match by prefix, is mentioned by its inflections: "ski" in
-        # "skiing", "swim" in "swimming" (not "care" in "career").
-        return any(f"{stem}{ending}" in present for stem in (term, term + term[-1:]) for ending in _ENDINGS)
+    if len(term) < _MIN_PREFIX:  # a short word, too short to match by prefix, by its inflections only
+        return _inflected(term, present)
     return any(len(p) >= _MIN_PREFIX and p.startswith(term) for p in present)
 
 
@@ -93,7 +98,7 @@ def mentions(
     for phrase in phrases:
         weights = question_term_weights(phrase, terms)
         total = sum(weights.values())
-        mentioned = sum(w for t, w in weights.items() if _mentioned(t, present))
+        mentioned = sum(w for t, w in weights.items() if mentioned_in(t, present))
         if total <= 0 or mentioned / total <= MIN_MENTIONED_SHARE:
             continue
         if not together or len(weights) < 2:
@@ -110,7 +115,7 @@ def _near(weights: dict[str, float], ordered: list[str], window: int | None) -> 
     """Whether two or more of the weighted terms, more than half the weight, fall in one window of
     ``window`` words of ``ordered`` (None: anywhere in it)."""
     total = sum(weights.values())
-    hits = [{t for t in weights if _mentioned(t, {token})} for token in ordered]
+    hits = [{t for t in weights if mentioned_in(t, {token})} for token in ordered]
     if window is None:  # the whole sentence, read once (a sentence of a PDF can be very long)
         seen = set().union(*hits)
         return len(seen) >= 2 and sum(weights[t] for t in seen) / total > MIN_MENTIONED_SHARE

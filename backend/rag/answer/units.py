@@ -58,6 +58,15 @@ def _is_row_like(line: str) -> bool:
     return bool(text) and not text.endswith((*_ENDS_SENTENCE, ":")) and len(text.split()) <= _MAX_ROW_WORDS
 
 
+_MAX_LABEL_WORDS = 4
+
+
+def _is_label(line: str) -> bool:
+    """A few capitalised words and a colon ("Position Summary:"), not a lead-in ("You may claim:")."""
+    words = line.split()
+    return line.endswith(":") and len(words) <= _MAX_LABEL_WORDS and all(w[:1].isupper() for w in words)
+
+
 _LONE_NUMBER = re.compile(r"^\(?\d{1,2}[.)]$")
 _NUMBERED = re.compile(r"^\(?\d{1,2}[.)]\s+\S")
 
@@ -97,8 +106,10 @@ def units_of(chunk: Chunk) -> list[Unit]:
             lead_in = ""
             continue
         sentences = [part.strip() for part in _SENTENCE_END.split(line) if part.strip()]
+        # A label alone on its line ("Position Summary:") heads what follows and says nothing itself.
+        kind: UnitKind = "header" if _is_label(line) else "sentence"
         for sentence in sentences:
-            units.append(Unit(chunk, "sentence", sentence, "", len(units), paragraph=i))
+            units.append(Unit(chunk, kind, sentence, "", len(units), paragraph=i))
         lead_in = sentences[-1] if sentences and line.endswith(":") else ""
         i += 1
     return units

@@ -95,10 +95,26 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
             run.append(i)
         elif line.strip():
             if len(run) >= _FORM_RUN:
-                for j in run:
+                # A title its form restates ("Director of Human Resources", then "Job Title: Director
+                # of Human Resources, Contoso Electronics") heads what follows; the fields do not.
+                titled = _restated(lines[run[0]], [lines[j] for j in run[1:]])
+                for j in run[titled:]:
                     out[j] = False
             run = []
     return out
+
+
+# "Job Title: X", "Position: X", "JOB DESCRIPTION: X": a form field whose value is a title.
+_FIELD_VALUE = re.compile(r"^[^:]{1,30}:\s*(.+)$")
+
+
+def _restated(title: str, fields: list[str]) -> bool:
+    """Whether one of ``fields`` is a labelled field whose value starts with ``title``."""
+    key = heading_key(title)
+    if len(key.split()) < 2:
+        return False
+    values = (m.group(1) for field in fields if (m := _FIELD_VALUE.match(field.strip())))
+    return any(heading_key(value).startswith(key) for value in values)
 
 
 def heading_key(heading: str) -> str:

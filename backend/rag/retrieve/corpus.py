@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from backend.rag.index.bm25 import tokenize
 from backend.rag.index.store import LoadedIndex
+from backend.rag.retrieve.clippings import Neighbourhoods
 from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk
@@ -16,19 +18,23 @@ class Corpus:
     def __init__(self, index: LoadedIndex) -> None:
         self._bm25 = index.bm25
         self._by_page: dict[tuple[str, int], list[Chunk]] = defaultdict(list)
+        terms: defaultdict[str, set[str]] = defaultdict(set)
         self._next: dict[str, Chunk] = {}
         previous: Chunk | None = None
         for chunk in index.chunks:  # chunks are stored in reading order, file by file
             self._by_page[(chunk.file, chunk.page)].append(chunk)
+            terms[chunk.file].update(tokenize(f"{chunk.title} {chunk.section} {chunk.text}"))
             if previous is not None and previous.file == chunk.file:
                 self._next[previous.chunk_id] = chunk
             previous = chunk
+        self._terms = {file: frozenset(found) for file, found in terms.items()}
         self.titles = sorted({f.title or f.file for f in index.manifest.files})
         self._initialisms = document_initialisms(index.chunks)
         # Only a name the text writes as one word: "PerksPlus" is joined, "Physics Wallah" is not.
         self._joined_names = frozenset(
             w for w in file_name_words(f.file for f in index.manifest.files) if self._bm25.idf(w) is not None
         )
+        self._neighbourhoods = Neighbourhoods(c.text for c in index.chunks)
         self._owners = owner_groups(
             {f.file: f.title for f in index.manifest.files}, ((c.file, c.text) for c in index.chunks)
         )
@@ -39,6 +45,10 @@ class Corpus:
     def query_terms(self, text: str) -> list[str]:
         return self._bm25.query_terms(text)
 
+    def document_terms(self, file: str) -> frozenset[str]:
+        """Every term of one document's text, headings and title."""
+        return self._terms.get(file, frozenset())
+
     def page_chunks(self, file: str, page: int) -> list[Chunk]:
         return list(self._by_page.get((file, page), []))
 
@@ -46,9 +56,11 @@ class Corpus:
         return self._next.get(chunk.chunk_id)
 
     def spell_out(self, text: str) -> str:
-        """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah"), and a
-        name written as two words as its file name and text write it ("Perks Plus" → "PerksPlus")."""
-        return join_names(spell_out(text, self._initialisms), self._joined_names)
+        """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah"), a name
+        written as two words as its file name and text write it ("Perks Plus" → "PerksPlus"), and a
+        clipped word as the documents write it in full ("comp off" → "compensatory off")."""
+        spelled = join_names(spell_out(text, self._initialisms), self._joined_names)
+        return self._neighbourhoods.expand(spelled)
 
     def owned_files(self, text: str) -> frozenset[str]:
         """The files of the owners ``text`` names ("at Catalyst", "contoso"); empty when it names none."""

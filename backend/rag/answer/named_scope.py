@@ -1,0 +1,52 @@
+"""A question about a named document that uses none of that document's words.
+
+"deadline to submit perksplus receipts" names PerksPlus, and none of "deadline", "submit" or "receipts"
+appears anywhere in the PerksPlus document. Whatever its passages say about reimbursement, they cannot
+answer the question, yet they match its one distinctive word (the name) so well that the relevance
+gate lets them through. The whole named document is read, not only the retrieved passages, so a word
+on a page that was not retrieved still counts as the document's. A word counts as the document's in
+its own spelling, its plural, an inflection or a shared prefix (``terms.mentioned_in``): "encashed" is
+the document's when it writes "encashment".
+
+The rule asks for no word at all, not for most words: one word of the question in the document leaves
+the judgement to the gate and to the item and figure rules.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from typing import Protocol
+
+from backend.rag.answer.asked_item import MAX_ITEM_WORDS, AskedItem
+from backend.rag.answer.named_documents import document_names, naming_words
+from backend.rag.answer.terms import TermStatistics, mentioned_in
+from backend.rag.types import ScoredChunk
+
+_WORD = re.compile(r"[\w'-]{1,40}")
+
+
+class DocumentTerms(TermStatistics, Protocol):
+    """The local index's term statistics, and the terms of each document (``retrieve.corpus.Corpus``)."""
+
+    def document_terms(self, file: str) -> frozenset[str]: ...
+
+
+def outside_named(question: str, sources: Sequence[ScoredChunk], corpus: DocumentTerms) -> AskedItem | None:
+    """What ``question`` asks, as its own words, when it names a retrieved document and none of its
+    other words is in that document's text; None otherwise."""
+    named = naming_words(question, sources)
+    if not named:
+        return None
+    names = document_names(sources)
+    asked = [t for t in corpus.query_terms(question) if t not in names]
+    vocabulary = frozenset().union(*(corpus.document_terms(f) for f in named))
+    if not asked or any(mentioned_in(t, vocabulary) for t in asked):
+        return None
+    # The refusal echoes the question's own words (letters and digits only), not the index's spelling.
+    words = [w for w in _WORD.findall(question) if set(corpus.query_terms(w)) & set(asked)]
+    words = list(dict.fromkeys(words))[:MAX_ITEM_WORDS]
+    if not words:
+        return None
+    phrase = words[0] if len(words) == 1 else f"{', '.join(words[:-1])} or {words[-1]}"
+    return AskedItem(phrase, tuple(words), "topic")
