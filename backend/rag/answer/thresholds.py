@@ -75,8 +75,9 @@ class RefusalGate:
 # 0.059); with stop 18's rules 0.65 meets both on dev (0.809 and 0.044), and 0.60 refuses only 0.794.
 # Three rules on the question's wording refuse first, whatever the gate: a figure asked for that no
 # unit states (``asked_figure``), an item (a covered service, a kind of leave) no passage mentions
-# (``asked_item``), and a named document none of the question's other words is in (``named_scope``). Near misses that name no item ("the notice period at Catalyst") still score like
-# real answers, so the gate itself mostly stops the clearly unrelated; the README quotes the test split.
+# (``asked_item``), and a named document none of the question's other words is in (``named_scope``).
+# Near misses that name no item ("the notice period at Catalyst") still score like real answers, so the
+# gate itself mostly stops the clearly unrelated; the README quotes the test split.
 LOCAL_GATE = RefusalGate(
     min_score=LOCAL_MIN_SCORE,
     min_relevance=0.65,
