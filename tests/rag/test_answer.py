@@ -572,6 +572,22 @@ def test_a_passage_of_the_named_policy_is_not_outranked_by_its_introduction_for_
     assert "up to 8 leaves" in answer.quotes[0].lines[0]
 
 
+def test_a_unit_that_names_another_plan_than_the_one_asked_about_is_not_quoted_first() -> None:
+    # Asked about Northwind Standard, the Health Plus booklet's "Northwind Health Plus covers hormone
+    # therapy" matches best, but it says itself that it is about the other plan.
+    plus = scored("northwind_plus.pdf", 29, "Health Plus covers hormone therapy for gender transition.", 0.95)
+    standard = scored(
+        "northwind_standard.pdf", 29, "Hormone therapy for gender transition may be covered.", 0.6
+    )
+    answerer = extractive(FakeRetriever([plus, standard]))
+
+    asked_standard = answerer.answer("does northwind standard cover hormone therapy for gender transition")
+    asked_plus = answerer.answer("does northwind plus cover hormone therapy for gender transition")
+
+    assert [q.file for q in asked_standard.quotes][:1] == ["northwind_standard.pdf"]
+    assert [q.file for q in asked_plus.quotes][:1] == ["northwind_plus.pdf"]
+
+
 def test_a_count_of_something_at_a_named_employer_is_found_in_its_policy() -> None:
     # "Catalyst" names the document, so the unit need not say it: "how many Catalyst holidays".
     holidays = scored(

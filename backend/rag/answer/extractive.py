@@ -33,6 +33,7 @@ from langchain_core.embeddings import Embeddings
 from backend.rag.answer.asked_figure import AskedFigure, asked_figure
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.named_documents import (
+    distinctive_names,
     document_names,
     naming_words,
     without_names,
@@ -102,7 +103,9 @@ class UnitWeights:
     dense: float = 1.0
     lexical: float = 0.5
     page: float = 0.3
-    named: float = 0.15  # a unit from a document the question names ("on the Standard plan")
+    # A unit from a document the question names ("on the Standard plan"); as much off a unit that names
+    # its own document, another one ("Northwind Health Plus covers…" when Standard is asked about).
+    named: float = 0.15
     # A unit under a heading that lists exclusions, for a question about what is left out (not tuned:
     # the same nudge as a named document's).
     excluded: float = 0.15
@@ -285,19 +288,30 @@ class Extractor:
         ranked = self.score(question, self.candidates(sources, neighbours), page_scores, terms, naming)
         if not ranked:
             return Extract([], None)
-        reordered = self._reordered(question, set(naming), ranked)
+        # A unit that names its own document, one the question does not name ("Northwind Health Plus
+        # covers hormone therapy" when the question asks about Northwind Standard), speaks of another.
+        others = {f: t for f, t in distinctive_names(sources).items() if f not in naming} if naming else {}
+        reordered = self._reordered(question, set(naming), ranked, others)
         extract = self._extract(question, reordered, sources, terms, neighbours)
         # How well the passages answer is judged on the units' own scores, not the order of quoting.
         best = max(ranked, key=lambda s: s.own_score)
         return dataclasses.replace(extract, best=best if extract.best else None, ranked=ranked)
 
-    def _reordered(self, question: str, named: Collection[str], ranked: list[ScoredUnit]) -> list[ScoredUnit]:
+    def _reordered(
+        self,
+        question: str,
+        named: Collection[str],
+        ranked: list[ScoredUnit],
+        others: dict[str, set[str]] | None = None,
+    ) -> list[ScoredUnit]:
         """``ranked`` with the units of the documents the question names moved up ("TMJ treatment on
         Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as
         well), and for a question about what is left out, the units under a heading that lists
         exclusions ("What is not covered by PerksPlus?" is answered under "What is Not Covered?", which
         reads like "What is Covered?" to both scores: "not" is no search term, and MiniLM hardly reads
-        negation). ``named`` are the files the question names (``named_documents.naming_words``)."""
+        negation). ``named`` are the files the question names (``named_documents.naming_words``);
+        ``others`` the distinctive name words of the other retrieved files, which a unit that speaks of
+        another document uses."""
         excluded = bool(_ASKS_EXCLUSIONS.search(question))
         if not named and not excluded:
             return ranked
@@ -305,6 +319,9 @@ class Extractor:
         def nudge(unit: Unit) -> float:
             where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
             in_named = self.weights.named if unit.chunk.file in named else 0.0
+            own_names = (others or {}).get(unit.chunk.file)
+            if own_names and set(tokenize(unit.text)) & own_names:
+                in_named -= self.weights.named
             lists_exclusions = excluded and _LISTS_EXCLUSIONS.search(where)
             return in_named + (self.weights.excluded if lists_exclusions else 0.0)
 

@@ -41,16 +41,21 @@ def named_files(question: str, sources: Sequence[ScoredChunk]) -> set[str]:
     return set(naming_words(question, sources))
 
 
+def distinctive_names(sources: Sequence[ScoredChunk]) -> dict[str, set[str]]:
+    """Each retrieved file's name words that no other retrieved file's name shares ("plus", not
+    "northwind", when both Northwind plans were retrieved)."""
+    names = names_by_file(sources)
+    shared = Counter(term for terms in names.values() for term in terms)
+    return {file: {t for t in terms if shared[t] == 1} for file, terms in names.items()}
+
+
 def naming_words(question: str, sources: Sequence[ScoredChunk]) -> dict[str, str]:
     """For each retrieved file the question names, the question's words that name it ("physics wallah",
     "catalyst"): a unit of that file is in the named document whether or not its own sentence repeats
     the name. Only words no other retrieved file's name shares count."""
-    names = names_by_file(sources)
-    shared = Counter(term for terms in names.values() for term in terms)
     words = re.findall(r"\w+", question)
     naming: dict[str, str] = {}
-    for file, all_terms in names.items():
-        terms = {t for t in all_terms if shared[t] == 1}
+    for file, terms in distinctive_names(sources).items():
         found = [w for w in words if set(tokenize(w)) & terms]
         found += [f"{a} {b}" for a, b in itertools.pairwise(words) if set(tokenize(a + b)) & terms]
         if found:
