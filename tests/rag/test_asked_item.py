@@ -309,6 +309,7 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("is there a tuition reimbursement program", "tuition reimbursement"),
         ("does contoso have a sabbatical policy?", "sabbatical"),
         ("Is there a deadline to submit a claim?", "deadline"),  # policies mention deadlines: no refusal
+        ("mobile phone bill reimbursement", "mobile phone bill reimbursement"),  # four terms, one topic
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:

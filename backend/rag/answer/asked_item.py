@@ -20,7 +20,7 @@ passage stands for its whole page.
 A question typed as a search names a topic ("dress code at contoso", "is there a tuition reimbursement
 program", "what is the bonus structure for sales managers"): the words left once the document's names,
 what every policy says of itself ("plan", "coverage") and what a figure is counted in ("days",
-"percentage") are gone, if they make a phrase of at most three terms that is no generic head
+"percentage") are gone, if they make a phrase of at most four terms that is no generic head
 ("process", "difference"). A topic is mentioned by its terms in one sentence, in any order.
 
 A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
@@ -128,8 +128,9 @@ _ASKS_FOR_TOPIC = re.compile(
     r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any))\s+",
     re.IGNORECASE,
 )
-# More terms than this make a search of several topics, not one.
-MAX_TOPIC_TERMS = 3
+# More terms than this make a search of several topics, not one ("mobile phone bill reimbursement" is
+# one; 3 until stop 18).
+MAX_TOPIC_TERMS = 4
 # What every policy says of itself, and what a figure is counted in: "Northwind Standard pet insurance
 # coverage" asks about pet insurance, "Health Plus dialysis coverage percentage" about dialysis.
 _OF_ANY_POLICY = frozenset(
