@@ -422,3 +422,74 @@ def test_a_long_run_of_kinds_of_leave_is_read_once() -> None:
 def test_term_coverage_counts_a_terms_inflections(question: str, text: str, coverage: float) -> None:
     weights = question_term_weights(question, None)
     assert term_coverage(weights, text, None) == pytest.approx(coverage)
+
+
+class Vocabulary(Rarity):
+    """Term statistics of a corpus that never uses the listed words (no IDF), and uses every other."""
+
+    def __init__(self, unused: set[str]) -> None:
+        super().__init__(set())
+        self.unused = unused
+
+    def idf(self, term: str) -> float | None:
+        return None if term in self.unused else 3.0
+
+
+AMBULANCE = passage(
+    "standard.pdf",
+    "Northwind Standard",
+    "Northwind Standard covers ambulance transport to the nearest hospital.",
+)
+
+
+def similar_at(cosine: float, calls: list[tuple[str, list[str]]]) -> Any:
+    def similarity(phrase: str, texts: Any) -> float:
+        calls.append((phrase, list(texts)))
+        return cosine
+
+    return similarity
+
+
+@pytest.mark.parametrize(("cosine", "refused"), [(0.7, False), (0.5, True)])
+def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(cosine: float, refused: bool) -> None:
+    # "rides" is in no policy; a sentence with "ambulance" that means nearly the same names the item.
+    question = "Does Northwind Standard cover ambulance rides?"
+    calls: list[tuple[str, list[str]]] = []
+    missing = unmentioned_item(
+        item_in(question, [AMBULANCE]),
+        question,
+        [AMBULANCE],
+        [],
+        Vocabulary({"ride"}),
+        None,
+        similar_at(cosine, calls),
+    )
+    assert (missing is not None) is refused
+    assert calls == [
+        ("ambulance rides", ["Northwind Standard covers ambulance transport to the nearest hospital."])
+    ]
+
+
+@pytest.mark.parametrize(
+    ("question", "unused"),
+    [
+        ("Does Northwind Standard cover a doula?", {"doula"}),  # no word a policy uses: nothing to compare
+        ("Does Northwind Standard cover pet insurance?", set()),  # every word used: the words decide
+        ("Is there sabbatical leave at Catalyst?", {"sabbatical"}),  # each policy names its own kinds
+    ],
+)
+def test_other_words_are_not_looked_for_when_the_item_has_no_word_to_stand_for(
+    question: str, unused: set[str]
+) -> None:
+    calls: list[tuple[str, list[str]]] = []
+    missing = unmentioned_item(
+        item_in(question, [AMBULANCE]),
+        question,
+        [AMBULANCE],
+        [],
+        Vocabulary(unused),
+        None,
+        similar_at(1.0, calls),
+    )
+    assert missing is not None
+    assert calls == []

@@ -460,7 +460,9 @@ class PolicyAnswerer:
             # The wording rules explain a refusal only when the gate let the passages through.
             unmentioned = None
             if answers:
-                unmentioned = unmentioned_item(item, standalone, sources, extract.quotes, corpus, corpus)
+                unmentioned = unmentioned_item(
+                    item, standalone, sources, extract.quotes, corpus, corpus, self._extractor.similarity
+                )
             if answers and unmentioned is None and corpus is not None:
                 unmentioned = outside_named(standalone, sources, corpus)
             unstated = extract.unstated if answers else None

@@ -15,7 +15,9 @@ or more of them within a few words of each other in one sentence, when it has se
 own spelling, its plural, an inflection ("ski" in "skiing") or a shared prefix of five letters or more
 ("chemo" in "chemotherapy"). So "pet insurance" is not mentioned by a page about workers' compensation
 insurance, nor "hair loss treatment" by "facial hair removal" and "weight loss" on one page. A retrieved
-passage stands for its whole page.
+passage stands for its whole page. An item with a word no policy uses at all ("ambulance rides") may be
+named in other words: a sentence that mentions its other words and means nearly the same (embedding
+cosine, ``SAME_MEANING``) mentions it ("ambulance transport").
 
 A question typed as a search names a topic ("dress code at contoso", "is there a tuition reimbursement
 program", "what is the bonus structure for sales managers"): the words left once the document's names,
@@ -33,7 +35,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
-from typing import Literal
+from typing import Literal, Protocol
 
 from backend.rag.answer.extractive import Neighbours, Quote, passage_texts
 from backend.rag.answer.named_documents import document_names, named_files
@@ -155,6 +157,20 @@ _GENERIC_HEADS = frozenset(
 )
 
 
+# A sentence that names an item in other words means nearly the same: MiniLM cosine of "ambulance rides"
+# and "…whether you need an ambulance…" is 0.70, of "sabbatical leave" and a sentence about leave 0.51,
+# of "bonus structure" and "pricing structures" 0.25 (dev questions, stop 18).
+SAME_MEANING = 0.6
+MAX_COMPARED_SENTENCES = 20  # the sentences compared per alternative (embedding each costs ~5 ms)
+_SENTENCES = re.compile(r"(?<=[.!?])\s+|\n")
+
+
+class Similarity(Protocol):
+    """How close in meaning a phrase is to the closest of some texts (``Extractor.similarity``)."""
+
+    def __call__(self, phrase: str, texts: Sequence[str]) -> float: ...
+
+
 @dataclass(frozen=True)
 class AskedItem:
     """The item a question names, and its alternatives."""
@@ -272,6 +288,7 @@ def unmentioned_item(
     quotes: Sequence[Quote],
     terms: TermStatistics | None,
     neighbours: Neighbours | None = None,
+    similarity: Similarity | None = None,
 ) -> AskedItem | None:
     """``item`` (what ``question`` asks about, ``item_in``) when none of the pages (or quotes) it may be
     answered from mentions it; None when it asks about none, or one is mentioned.
@@ -285,10 +302,39 @@ def unmentioned_item(
         files = {s.chunk.file for s in owned}
         sources, quotes = owned, [q for q in quotes if q.file in files]
     texts = passage_texts(sources, quotes)
+    # The passages' own words, without titles and headings, are what a sentence is compared by.
+    bodies = [s.chunk.text for s in sources] + [" ".join(q.lines) for q in quotes]
     if neighbours is not None:
         pages = dict.fromkeys((s.chunk.file, s.chunk.page) for s in sources)
-        texts += [f"{c.title} {c.section} {c.text}" for page in pages for c in neighbours.page_chunks(*page)]
-    return None if item_mentioned(item, " ".join(texts), terms) else item
+        chunks = [c for page in pages for c in neighbours.page_chunks(*page)]
+        texts += [f"{c.title} {c.section} {c.text}" for c in chunks]
+        bodies += [c.text for c in chunks]
+    if item_mentioned(item, " ".join(texts), terms):
+        return None
+    return None if _mentioned_in_other_words(item, "\n".join(bodies), terms, similarity) else item
+
+
+def _mentioned_in_other_words(
+    item: AskedItem, text: str, terms: TermStatistics | None, similarity: Similarity | None
+) -> bool:
+    """Whether a sentence of ``text`` names a covered item or topic in other words: "ambulance rides"
+    when the policy writes "ambulance transport". Only an item with a word no policy uses ("rides")
+    qualifies, as no text could mention that word; a sentence must mention the item's other words, and
+    mean nearly the same (cosine at least ``SAME_MEANING``). A kind of leave never does: each policy
+    names its own kinds, and "sabbatical leave" is not "leave"."""
+    if similarity is None or terms is None or item.kind == "leave":
+        return False
+    for alternative in item.alternatives:
+        found = terms.query_terms(alternative)
+        known = [t for t in found if terms.idf(t) is not None]
+        if not known or len(known) == len(found):
+            continue
+        phrase = " ".join(known)
+        split = dict.fromkeys(s.strip() for s in _SENTENCES.split(text))
+        sentences = [s for s in split if s and mentions(s, [phrase], terms)]
+        if similarity(alternative, sentences[:MAX_COMPARED_SENTENCES]) >= SAME_MEANING:
+            return True
+    return False
 
 
 def owner_sources(item: AskedItem | None, question: str, sources: Sequence[ScoredChunk]) -> list[ScoredChunk]:

@@ -271,6 +271,14 @@ class Extractor:
             scored.append(ScoredUnit(unit, total, float(cosine), covered, w.lexical * credit))
         return sorted(scored, key=lambda s: -s.score)
 
+    def similarity(self, phrase: str, texts: Sequence[str]) -> float:
+        """The highest cosine of ``phrase`` with one of ``texts`` (0 without embeddings or texts)."""
+        if self._embeddings is None or not texts:
+            return 0.0
+        vectors = np.asarray(self._embeddings.embed_documents([phrase, *texts]), dtype=np.float32)
+        unit = normalise(vectors)
+        return float((unit[1:] @ unit[0]).max())
+
     def extract(
         self,
         question: str,
