@@ -28,6 +28,8 @@ FINGERPRINTS = {
     "2026-11-30.2": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
     # A role's title that its form restates heads the role (the samples have no such form).
     "2026-11-30.3": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
+    # A heading printed twice ("CARE MANAGEMENT", …, "CARE MANAGEMENT: Prior Authorization") stays one.
+    "2026-11-30.4": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
 }
 
 

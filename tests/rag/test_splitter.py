@@ -83,6 +83,20 @@ def test_a_title_its_form_restates_heads_the_form_and_the_fields_do_not() -> Non
     assert drop_form_runs([True, True, True, False], unrestated) == [False, False, False, False]
 
 
+def test_a_heading_printed_twice_stays_a_heading_not_a_form() -> None:
+    # A booklet prints its chapter and topic, then both again: headings, not the fields of a form.
+    lines = ["CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization", "Some text."]
+    assert drop_form_runs([True, True, True, False], lines) == [True, True, True, False]
+    # A cover form names each field once.
+    form = [
+        "Policy Owner Chief Human Resources Officer",
+        "Function HR & Admin",
+        "Approver Managing Director",
+        "x.",
+    ]
+    assert drop_form_runs([True, True, True, False], form) == [False, False, False, False]
+
+
 def test_table_rows_and_list_items_keep_their_own_lines() -> None:
     width_line = "This policy explains how to book travel and how to claim back the money you spend on it."
     page = "\n".join(

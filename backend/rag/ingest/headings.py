@@ -94,7 +94,7 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
         if flag:
             run.append(i)
         elif line.strip():
-            if len(run) >= _FORM_RUN:
+            if len(run) >= _FORM_RUN and not _repeats_heading([lines[j] for j in run]):
                 # A title its form restates ("Director of Human Resources", then "Job Title: Director
                 # of Human Resources, Contoso Electronics") heads what follows; the fields do not.
                 titled = _restated(lines[run[0]], [lines[j] for j in run[1:]])
@@ -102,6 +102,20 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
                     out[j] = False
             run = []
     return out
+
+
+def _repeats_heading(run: list[str]) -> bool:
+    """Whether a line of ``run`` starts with what an earlier one says: a booklet's chapter and topic,
+    then both again ("CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization").
+    Those are headings printed twice, not the fields of a form (a form names each field once); a title
+    that a field restates is told apart by its label first (``_restated``)."""
+    keys = [heading_key(line) for line in run]
+    return not _restated(run[0], run[1:]) and any(
+        later.startswith(earlier)
+        for n, earlier in enumerate(keys)
+        for later in keys[n + 1 :]
+        if len(earlier.split()) >= 2
+    )
 
 
 # "Job Title: X", "Position: X", "JOB DESCRIPTION: X": a form field whose value is a title.
