@@ -58,9 +58,12 @@ def watch_stream(page: Any, index: int, timeout_s: float = 180) -> list[int]:
     while time.monotonic() < deadline:
         started = page.evaluate("window.__sawRun")
         state = page.get_by_test_id("stApp").get_attribute("data-test-script-state")
-        lengths = page.evaluate("window.__replyLengths || []")
         if started and state == "notRunning" and reply_text(page, index):
-            return lengths
+            # Read after the reply is seen complete: an evaluate runs after the observer's callbacks for
+            # what was rendered before it, so the lengths include the last one (read before, they could
+            # miss every length when the reply appeared between the two reads).
+            return list(page.evaluate("window.__replyLengths || []"))
+        lengths = page.evaluate("window.__replyLengths || []")
         page.wait_for_timeout(50)
     raise AssertionError(f"no complete reply within {timeout_s} s (saw lengths {lengths})")
 
