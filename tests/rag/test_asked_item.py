@@ -310,10 +310,16 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("does contoso have a sabbatical policy?", "sabbatical"),
         ("Is there a deadline to submit a claim?", "deadline"),  # policies mention deadlines: no refusal
         ("mobile phone bill reimbursement", "mobile phone bill reimbursement"),  # four terms, one topic
+        # one word after "for" or "from" says what the topic is of; "at …" says where
+        ("notice period for resignation at physicswallah", "notice for resignation"),
+        ("does contoso have a work from home policy", "work from home"),
+        ("deadline for filing a claim", "deadline"),  # two words after it: a clause, not part of the topic
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:
-    item = asked_item(question, {"northwind", "standard", "health", "plus", "contoso", "electronic"})
+    item = asked_item(
+        question, {"northwind", "standard", "health", "plus", "contoso", "electronic", "physicswallah"}
+    )
     assert item is not None
     assert (item.phrase, item.kind) == (phrase, "topic")
 

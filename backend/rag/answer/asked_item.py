@@ -32,6 +32,7 @@ mentioned in that policy's passages: another employer's wedding leave does not a
 
 from __future__ import annotations
 
+import itertools
 import re
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
@@ -130,6 +131,7 @@ _ASKS_FOR_TOPIC = re.compile(
     r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any))\s+",
     re.IGNORECASE,
 )
+_TOPIC_OF = frozenset(("for", "from", "of", "on"))
 # More terms than this make a search of several topics, not one ("mobile phone bill reimbursement" is
 # one; 3 until stop 18).
 MAX_TOPIC_TERMS = 4
@@ -198,7 +200,9 @@ def asked_item(question: str, document_names: Collection[str] = ()) -> AskedItem
 def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | None:
     """The topic of a question typed as a search ("Northwind Standard pet insurance?", "dress code at
     contoso"): its words without the document's names and words any policy uses of itself ("plan",
-    "policy"), up to where it says for whom or where. A question worded as a sentence has no such item."""
+    "policy"), up to where it says for whom or where; one word after "for", "from", "of" or "on" is part of
+    it ("notice period for resignation", "work from home"). A question worded as a sentence has no such
+    item."""
     asked = _ASKS_FOR_TOPIC.sub("", asked_sentence(question))
     words = re.findall(r"[\w'-]+", asked.lower())
     if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
@@ -206,13 +210,25 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
         return None
     names = set(document_names)
-    topic = _ITEM_END.sub("", join_names(" ".join(words), names)).split()
+    joined = join_names(" ".join(words), names)
+    end = _ITEM_END.search(joined)
+    topic = (joined[: end.start()] if end else joined).split()
     kept = [n for n, w in enumerate(topic) if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
     if not kept or kept[-1] - kept[0] + 1 != len(kept):  # a phrase with a gap is no phrase
         return None
     phrase = " ".join(topic[n] for n in kept)
     if not 1 <= len(tokenize(phrase)) <= MAX_TOPIC_TERMS or topic[kept[-1]] in _GENERIC_HEADS:
         return None
+    # "notice period for resignation", "work from home": one word after the preposition, and nothing
+    # after it, names what the topic is of; it is part of the topic, not a place or a person.
+    tail = joined[end.start() :].split() if end else []
+    if tail and tail[0] in _TOPIC_OF:
+        following = list(itertools.takewhile(lambda w: not _ITEM_END.match(f" {w} x"), tail[1:]))
+        of = [
+            w for w in following if w not in _OF_ANY_POLICY and tokenize(w) and not set(tokenize(w)) & names
+        ]
+        if len(of) == 1:
+            phrase = f"{phrase} {tail[0]} {of[0]}"
     return AskedItem(phrase, (phrase,), "topic")
 
 
