@@ -113,6 +113,7 @@ def test_a_question_that_asks_for_no_figure(question: str) -> None:
         ("What is the deadline for leave requests?", "Apply by the end of the month.", True),
         ("What is the deadline for leave requests?", "Apply through the HR portal.", False),
         ("What's the deadline to appeal?", "Appeal within 60 days of the denial.", True),
+        ("How many years of experience do I need?", "5+ years of experience in research.", True),
         # a long run of "1,1,1…" in a policy is scanned once
         ("How many days of leave?", "1," * 20_000 + " leave", False),
     ],

@@ -30,6 +30,8 @@ FINGERPRINTS = {
     "2026-11-30.3": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
     # A heading printed twice ("CARE MANAGEMENT", …, "CARE MANAGEMENT: Prior Authorization") stays one.
     "2026-11-30.4": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
+    # A heading repeated inside a longer one ("COVERED SERVICES: Maternity Care") counts as printed twice.
+    "2026-11-30.5": "2828d2a4c3135a86212d0bf3d05e3d28431871e811efaae3e8f990447f14da3b",
 }
 
 

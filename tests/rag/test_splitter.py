@@ -87,6 +87,8 @@ def test_a_heading_printed_twice_stays_a_heading_not_a_form() -> None:
     # A booklet prints its chapter and topic, then both again: headings, not the fields of a form.
     lines = ["CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization", "Some text."]
     assert drop_form_runs([True, True, True, False], lines) == [True, True, True, False]
+    lines = ["Mastectomy", "Maternity Care", "COVERED SERVICES: Maternity Care", "Some text."]
+    assert drop_form_runs([True, True, True, False], lines) == [True, True, True, False]
     # A cover form names each field once.
     form = [
         "Policy Owner Chief Human Resources Officer",

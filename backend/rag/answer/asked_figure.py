@@ -32,11 +32,12 @@ _TIME_UNITS = r"(?:hours?|days?|weeks?|months?|years?)"
 # digit, comma or point precedes it, so a long run of "1,1,1…" in a policy is scanned once (policy text
 # comes from uploaded PDFs).
 _NUMBER = rf"(?:(?<![\d,.])\d[\d,]*(?:\.\d+)?|{WORD_NUMBER_ALTERNATION})"
-# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "a one-month notice". The words
-# between the number and the unit describe what is counted; "per", "a" or "for" between them say the
-# number counts something else: "one hour per visit" is no number of visits, "$25 for each visit" neither.
+# "05 (Five) days", "up to 12 acupuncture visits", "30 calendar days", "7+ years", "a one-month
+# notice". The words between the number and the unit describe what is counted; "per", "a" or "for"
+# between them say the number counts something else: "one hour per visit" is no number of visits, "$25
+# for each visit" neither.
 _BETWEEN = r"(?!(?:per|each|every|a|an|for|of|in|to|after|before|within)(?![\w-]))[\w-]{{1,30}}\s+"
-_COUNT_OF = r"\b{number}\b(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:" + _BETWEEN + r"){{0,2}}{unit}\b"
+_COUNT_OF = r"\b{number}\b\+?(?:\s*\([\w -]{{1,30}}\))?[\s-]+(?:" + _BETWEEN + r"){{0,2}}{unit}\b"
 # "a week" is a duration, but "a visit" is no number of visits.
 _A_DURATION = re.compile(rf"\ban?[\s-]+{_TIME_UNITS}\b", re.IGNORECASE)
 # Also "once a year", "twice": the answer to "how many times".

@@ -105,13 +105,13 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
 
 
 def _repeats_heading(run: list[str]) -> bool:
-    """Whether a line of ``run`` starts with what an earlier one says: a booklet's chapter and topic,
+    """Whether a line of ``run`` repeats what an earlier one says: a booklet's chapter and topic,
     then both again ("CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization").
     Those are headings printed twice, not the fields of a form (a form names each field once); a title
     that a field restates is told apart by its label first (``_restated``)."""
     keys = [heading_key(line) for line in run]
     return not _restated(run[0], run[1:]) and any(
-        later.startswith(earlier)
+        f" {earlier} " in f" {later} "
         for n, earlier in enumerate(keys)
         for later in keys[n + 1 :]
         if len(earlier.split()) >= 2

@@ -21,7 +21,7 @@ from backend.rag.types import Chunk
 # The version of what parsing, cleaning and splitting make of a PDF. Bump it with any change to their
 # output: each indexed file records the version that cut it, and a sync re-cuts the files of an older
 # one (``tests/rag/test_chunking_version.py`` fails until the change comes with a bump).
-CHUNKING_VERSION = "2026-11-30.4"
+CHUNKING_VERSION = "2026-11-30.5"
 
 # MiniLM truncates at 256 word pieces and does best on ~128-256; the "title > section" prefix and the
 # estimator's error need headroom, so the body stays below that.
