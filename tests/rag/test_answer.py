@@ -290,6 +290,28 @@ def test_a_question_naming_a_document_none_of_whose_other_words_it_uses_is_refus
     assert answer.text.endswith("don't mention submit or receipts.")
 
 
+@pytest.mark.parametrize(
+    "question", ["Tell me about PerksPlus", "PerksPlus details", "Can you explain PerksPlus?"]
+)
+def test_asking_about_a_named_document_as_a_whole_is_not_refused_for_its_words(question: str) -> None:
+    corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+    answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
+
+    assert answerer.answer(question).unmentioned_item == ""
+
+
+def test_a_document_named_in_two_words_is_held_to_its_own_words() -> None:
+    # "Physics Wallah" names physicswallah_leave_policy.pdf; its words are no words asked about.
+    pw = scored("physicswallah_leave_policy.pdf", 1, "Physics Wallah members get 2 EL per month.", 0.7)
+    corpus = FakeCorpus([pw.chunk, MASSAGE.chunk], ["Leave Policy", "Health Plus"])
+    answerer = extractive(FakeRetriever([pw, MASSAGE]), corpus=lambda: corpus)
+
+    answer = answerer.answer("How do I submit receipts at Physics Wallah?")
+
+    assert answer.refused
+    assert answer.unmentioned_item == "submit or receipts"
+
+
 def test_a_word_on_a_page_of_the_named_document_that_was_not_retrieved_still_counts() -> None:
     # The page about receipts was not retrieved, but it is the document's: the rule leaves the question
     # to the gate.

@@ -423,6 +423,7 @@ def test_a_long_run_of_kinds_of_leave_is_read_once() -> None:
         ("what does perksplus reimburse", "the reimbursement program", 0.0),  # a prefix is no inflection
         ("can I swim", "swimming lessons", 1.0),
         ("is care included", "career planning", 0.0),
+        ("company car", "time off for caring for a family member", 0.0),  # three letters: itself only
     ],
 )
 def test_term_coverage_counts_a_terms_inflections(question: str, text: str, coverage: float) -> None:
@@ -448,19 +449,30 @@ AMBULANCE = passage(
 )
 
 
-def similar_at(cosine: float, calls: list[tuple[str, list[str]]]) -> Any:
-    def similarity(phrase: str, texts: Any) -> float:
-        calls.append((phrase, list(texts)))
-        return cosine
+def similar_at(cosines: dict[str, float], calls: list[tuple[list[str], list[str]]]) -> Any:
+    """A similarity that gives each phrase its cosine with every text."""
+
+    def similarity(phrases: Any, texts: Any) -> list[list[float]]:
+        calls.append((list(phrases), list(texts)))
+        return [[cosines[p]] * len(texts) for p in phrases]
 
     return similarity
 
 
-@pytest.mark.parametrize(("cosine", "refused"), [(0.7, False), (0.5, True)])
-def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(cosine: float, refused: bool) -> None:
+@pytest.mark.parametrize(
+    ("asked", "alone", "refused"),
+    [
+        (0.7, 0.65, False),  # means nearly the same, and more than "ambulance" alone
+        (0.6, 0.5, True),  # not close enough
+        (0.7, 0.9, True),  # the shared word alone is closer: "rides" adds nothing found
+    ],
+)
+def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(
+    asked: float, alone: float, refused: bool
+) -> None:
     # "rides" is in no policy; a sentence with "ambulance" that means nearly the same names the item.
     question = "Does Northwind Standard cover ambulance rides?"
-    calls: list[tuple[str, list[str]]] = []
+    calls: list[tuple[list[str], list[str]]] = []
     missing = unmentioned_item(
         item_in(question, [AMBULANCE]),
         question,
@@ -468,12 +480,28 @@ def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(cosine: 
         [],
         Vocabulary({"ride"}),
         None,
-        similar_at(cosine, calls),
+        similar_at({"ambulance rides": asked, "ambulance": alone}, calls),
     )
     assert (missing is not None) is refused
-    assert calls == [
-        ("ambulance rides", ["Northwind Standard covers ambulance transport to the nearest hospital."])
-    ]
+    sentence = "Northwind Standard covers ambulance transport to the nearest hospital."
+    assert calls == [(["ambulance rides", "ambulance"], [sentence])]
+
+
+def test_a_heading_is_not_compared_as_a_sentence() -> None:
+    heading = passage("standard.pdf", "Northwind Standard", "Ambulance\nAmbulance")
+    question = "Does Northwind Standard cover ambulance rides?"
+    calls: list[tuple[list[str], list[str]]] = []
+    missing = unmentioned_item(
+        item_in(question, [heading]),
+        question,
+        [heading],
+        [],
+        Vocabulary({"ride"}),
+        None,
+        similar_at({"ambulance rides": 1.0, "ambulance": 0.0}, calls),
+    )
+    assert missing is not None
+    assert calls == []
 
 
 @pytest.mark.parametrize(
@@ -487,7 +515,7 @@ def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(cosine: 
 def test_other_words_are_not_looked_for_when_the_item_has_no_word_to_stand_for(
     question: str, unused: set[str]
 ) -> None:
-    calls: list[tuple[str, list[str]]] = []
+    calls: list[tuple[list[str], list[str]]] = []
     missing = unmentioned_item(
         item_in(question, [AMBULANCE]),
         question,
@@ -495,7 +523,7 @@ def test_other_words_are_not_looked_for_when_the_item_has_no_word_to_stand_for(
         [],
         Vocabulary(unused),
         None,
-        similar_at(1.0, calls),
+        similar_at({}, calls),
     )
     assert missing is not None
     assert calls == []

@@ -33,3 +33,9 @@ def test_expand_writes_out_only_clippings_the_documents_use(question: str, expan
 def test_a_clipping_with_two_full_forms_is_left_alone() -> None:
     documents = ["Comp-off", "compensatory off", "complimentary off"]
     assert Neighbourhoods(documents).expand("comp off") == "comp off"
+
+
+def test_a_word_the_documents_write_once_is_no_clipping() -> None:
+    # "heal" stands once, before "to": trivially always beside one word, but no habit of clipping.
+    documents = ["Wounds take time to heal properly.", "See healthcare properly explained."]
+    assert Neighbourhoods(documents).expand("How long to heal properly?") == "How long to heal properly?"

@@ -160,17 +160,19 @@ _GENERIC_HEADS = frozenset(
 
 
 # A sentence that names an item in other words means nearly the same: MiniLM cosine of "ambulance rides"
-# and "…whether you need an ambulance…" is 0.70, of "sabbatical leave" and a sentence about leave 0.51,
-# of "bonus structure" and "pricing structures" 0.25 (dev questions, stop 18).
-SAME_MEANING = 0.6
-MAX_COMPARED_SENTENCES = 20  # the sentences compared per alternative (embedding each costs ~5 ms)
+# and "…whether you need an ambulance…" is 0.70 ("ambulance" alone 0.65), of "sabbatical leave" and a
+# sentence about leave 0.51, of "bonus structure" and "pricing structures" 0.25, of "hospital wifi"
+# and a sentence about hospitals 0.61 (dev questions and a review, stop 18).
+SAME_MEANING = 0.65
+MIN_SENTENCE_WORDS = 4  # shorter lines are headings ("Surgery"), which match the shared word alone
+MAX_COMPARED_SENTENCES = 20  # the sentences compared, per question
 _SENTENCES = re.compile(r"(?<=[.!?])\s+|\n")
 
 
 class Similarity(Protocol):
-    """How close in meaning a phrase is to the closest of some texts (``Extractor.similarity``)."""
+    """The cosine of each phrase with each text, phrase by phrase (``Extractor.similarity``)."""
 
-    def __call__(self, phrase: str, texts: Sequence[str]) -> float: ...
+    def __call__(self, phrases: Sequence[str], texts: Sequence[str]) -> list[list[float]]: ...
 
 
 @dataclass(frozen=True)
@@ -335,20 +337,34 @@ def _mentioned_in_other_words(
 ) -> bool:
     """Whether a sentence of ``text`` names a covered item or topic in other words: "ambulance rides"
     when the policy writes "ambulance transport". Only an item with a word no policy uses ("rides")
-    qualifies, as no text could mention that word; a sentence must mention the item's other words, and
-    mean nearly the same (cosine at least ``SAME_MEANING``). A kind of leave never does: each policy
-    names its own kinds, and "sabbatical leave" is not "leave"."""
+    qualifies, as no text could mention that word. A sentence of at least ``MIN_SENTENCE_WORDS`` words
+    (not a heading) must mention the item's other words and mean nearly the same as the whole item
+    (cosine at least ``SAME_MEANING``), and closer than to those other words alone: most of the cosine
+    of "surgery gadgets" and a sentence about surgery is the shared word. A kind of leave never does:
+    each policy names its own kinds, and "sabbatical leave" is not "leave"."""
     if similarity is None or terms is None or item.kind == "leave":
         return False
+    pairs: list[tuple[str, str]] = []  # (the item as asked, its words the policies use)
     for alternative in item.alternatives:
         found = terms.query_terms(alternative)
         known = [t for t in found if terms.idf(t) is not None]
-        if not known or len(known) == len(found):
-            continue
-        phrase = " ".join(known)
-        split = dict.fromkeys(s.strip() for s in _SENTENCES.split(text))
-        sentences = [s for s in split if s and mentions(s, [phrase], terms)]
-        if similarity(alternative, sentences[:MAX_COMPARED_SENTENCES]) >= SAME_MEANING:
+        if known and len(known) < len(found):
+            pairs.append((alternative, " ".join(known)))
+    if not pairs:
+        return False
+    split = dict.fromkeys(s.strip() for s in _SENTENCES.split(text))
+    sentences = [
+        s
+        for s in split
+        if len(s.split()) >= MIN_SENTENCE_WORDS and any(mentions(s, [known], terms) for _, known in pairs)
+    ][:MAX_COMPARED_SENTENCES]
+    if not sentences:
+        return False
+    # One call for every phrase and sentence: embedding costs ~5 ms a text on two cores.
+    cosines = similarity([text for pair in pairs for text in pair], sentences)
+    for n in range(len(pairs)):
+        whole, words = cosines[2 * n], cosines[2 * n + 1]
+        if any(w >= SAME_MEANING and w > k for w, k in zip(whole, words, strict=True)):
             return True
     return False
 

@@ -271,13 +271,14 @@ class Extractor:
             scored.append(ScoredUnit(unit, total, float(cosine), covered, w.lexical * credit))
         return sorted(scored, key=lambda s: -s.score)
 
-    def similarity(self, phrase: str, texts: Sequence[str]) -> float:
-        """The highest cosine of ``phrase`` with one of ``texts`` (0 without embeddings or texts)."""
-        if self._embeddings is None or not texts:
-            return 0.0
-        vectors = np.asarray(self._embeddings.embed_documents([phrase, *texts]), dtype=np.float32)
-        unit = normalise(vectors)
-        return float((unit[1:] @ unit[0]).max())
+    def similarity(self, phrases: Sequence[str], texts: Sequence[str]) -> list[list[float]]:
+        """The cosine of each phrase with each text, in one embedding call (all 0 without embeddings)."""
+        if self._embeddings is None or not phrases or not texts:
+            return [[0.0] * len(texts) for _ in phrases]
+        vectors = normalise(
+            np.asarray(self._embeddings.embed_documents([*phrases, *texts]), dtype=np.float32)
+        )
+        return (vectors[: len(phrases)] @ vectors[len(phrases) :].T).tolist()
 
     def extract(
         self,

@@ -9,7 +9,8 @@ its own spelling, its plural, an inflection or a shared prefix (``terms.mentione
 the document's when it writes "encashment".
 
 The rule asks for no word at all, not for most words: one word of the question in the document leaves
-the judgement to the gate and to the item and figure rules.
+the judgement to the gate and to the item and figure rules. Words that ask for the document itself
+("tell me about PerksPlus", "PerksPlus details") ask nothing it must contain, and do not count.
 """
 
 from __future__ import annotations
@@ -21,9 +22,17 @@ from typing import Protocol
 from backend.rag.answer.asked_item import MAX_ITEM_WORDS, AskedItem
 from backend.rag.answer.named_documents import document_names, naming_words
 from backend.rag.answer.terms import TermStatistics, mentioned_in
+from backend.rag.index.bm25 import tokenize
 from backend.rag.types import ScoredChunk
 
 _WORD = re.compile(r"[\w'-]{1,40}")
+# Words that ask about the document as a whole, not about something in it.
+_ABOUT_IT = frozenset(
+    tokenize(
+        "tell explain describe describing summary summarise summarize overview detail details info "
+        "information about brief briefly know learn more please give list"
+    )
+)
 
 
 class DocumentTerms(TermStatistics, Protocol):
@@ -38,13 +47,15 @@ def outside_named(question: str, sources: Sequence[ScoredChunk], corpus: Documen
     named = naming_words(question, sources)
     if not named:
         return None
-    names = document_names(sources)
-    asked = [t for t in corpus.query_terms(question) if t not in names]
+    # The words that name a document, however the question writes them ("physics wallah").
+    names = document_names(sources) | set(corpus.query_terms(" ".join(named.values())))
+    asked = [t for t in corpus.query_terms(question) if t not in names and t not in _ABOUT_IT]
     vocabulary = frozenset().union(*(corpus.document_terms(f) for f in named))
     if not asked or any(mentioned_in(t, vocabulary) for t in asked):
         return None
-    # The refusal echoes the question's own words (letters and digits only), not the index's spelling.
-    words = [w for w in _WORD.findall(question) if set(corpus.query_terms(w)) & set(asked)]
+    # The refusal echoes the question's own words, not the index's spelling.
+    outside = set(asked)
+    words = [w for w in _WORD.findall(question) if set(corpus.query_terms(w)) & outside]
     words = list(dict.fromkeys(words))[:MAX_ITEM_WORDS]
     if not words:
         return None

@@ -23,6 +23,8 @@ MIN_MENTIONED_SHARE = 0.5
 _MIN_PREFIX = 5
 # A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
 _ENDINGS = ("ing", "ed")
+# In a unit's coverage a word this long or longer counts by its inflections ("swim" by "swimming").
+_MIN_INFLECTED = 4
 # Terms of a phrase are near when they fall within its length plus this many words, in one sentence.
 NEAR_SLACK = 2
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]+")
@@ -52,7 +54,9 @@ def term_coverage(weights: dict[str, float], text: str, terms: TermStatistics | 
     if total <= 0:
         return 0.0
     present = set(terms.query_terms(text)) if terms else set(tokenize(text))
-    return sum(w for t, w in weights.items() if t in present or _inflected(t, present)) / total
+    # "report" is covered by "reporting"; a word of three letters only by itself ("car" not by "caring").
+    covered = (t for t in weights if t in present or (len(t) >= _MIN_INFLECTED and _inflected(t, present)))
+    return sum(weights[t] for t in covered) / total
 
 
 def missing_rare_terms(question: str, terms: TermStatistics | None, text: str) -> list[str]:

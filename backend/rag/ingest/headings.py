@@ -108,14 +108,21 @@ def _repeats_heading(run: list[str]) -> bool:
     """Whether a line of ``run`` repeats what an earlier one says: a booklet's chapter and topic,
     then both again ("CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization").
     Those are headings printed twice, not the fields of a form (a form names each field once); a title
-    that a field restates is told apart by its label first (``_restated``)."""
-    keys = [heading_key(line) for line in run]
-    return not _restated(run[0], run[1:]) and any(
-        f" {earlier} " in f" {later} "
-        for n, earlier in enumerate(keys)
-        for later in keys[n + 1 :]
-        if len(earlier.split()) >= 2
-    )
+    that a field restates is told apart by its label first (``_restated``).
+
+    Each line is looked up by its runs of two or more words in the keys of the lines before it, so a
+    page of many heading-like lines (PDF text is untrusted) costs time in proportion to its lines."""
+    if _restated(run[0], run[1:]):
+        return False
+    earlier: set[str] = set()
+    for line in run:
+        words = heading_key(line).split()[:_MAX_HEADING_WORDS]
+        spans = {" ".join(words[i:j]) for i in range(len(words)) for j in range(i + 2, len(words) + 1)}
+        if spans & earlier:
+            return True
+        if len(words) >= 2:
+            earlier.add(" ".join(words))
+    return False
 
 
 # "Job Title: X", "Position: X", "JOB DESCRIPTION: X": a form field whose value is a title.
@@ -128,7 +135,7 @@ def _restated(title: str, fields: list[str]) -> bool:
     if len(key.split()) < 2:
         return False
     values = (m.group(1) for field in fields if (m := _FIELD_VALUE.match(field.strip())))
-    return any(heading_key(value).startswith(key) for value in values)
+    return any(f"{heading_key(value)} ".startswith(f"{key} ") for value in values)
 
 
 def heading_key(heading: str) -> str:

@@ -13,13 +13,15 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Mapping
 
 MIN_CLIP = 4  # letters a clipped word keeps ("comp")
-MIN_CUT = 5  # letters it cuts off: "comp" from "compensatory", not "submit" from "submitting"
+MIN_CUT = 6  # letters it cuts off: "comp" from "compensatory", not "arrange" from "arrangements"
 _WORD = re.compile(r"[a-z]+")
 MAX_WORD_CHARS = 40  # a longer run of letters is no word (the question is untrusted input)
+# A word written once is trivially "always beside one word" ("to heal"): a clipping is a habit.
+MIN_USES = 2
 
 
 _CLAUSE = re.compile(r"[.!?;:,()\n]+")
@@ -40,8 +42,10 @@ class Neighbourhoods:
         followers: defaultdict[str, set[str]] = defaultdict(set)
         leaders: defaultdict[str, set[str]] = defaultdict(set)
         after: defaultdict[str, set[str]] = defaultdict(set)
+        uses: Counter[str] = Counter()
         for text in texts:
             for first, second in _pairs(text):
+                uses[first] += 1
                 followers[first].add(second)
                 leaders[second].add(first)
                 if len(first) >= MIN_CLIP + MIN_CUT:
@@ -50,8 +54,13 @@ class Neighbourhoods:
                     after[first].add(second)
         self._before: Mapping[str, frozenset[str]] = {w: frozenset(s) for w, s in before.items()}
         self._after: Mapping[str, frozenset[str]] = {w: frozenset(s) for w, s in after.items()}
-        self._followers: Mapping[str, frozenset[str]] = {w: frozenset(s) for w, s in followers.items()}
-        self._leaders: Mapping[str, frozenset[str]] = {w: frozenset(s) for w, s in leaders.items()}
+        # Only words used at least MIN_USES times may be clippings (counted as the first of a pair).
+        self._followers: Mapping[str, frozenset[str]] = {
+            w: frozenset(s) for w, s in followers.items() if uses[w] >= MIN_USES
+        }
+        self._leaders: Mapping[str, frozenset[str]] = {
+            w: frozenset(s) for w, s in leaders.items() if uses[w] >= MIN_USES
+        }
 
     def full_form(self, clipped: str, previous: str | None, following: str | None) -> str | None:
         """The one word ``clipped`` starts that the documents write next to the same neighbour."""
