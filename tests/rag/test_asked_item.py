@@ -158,6 +158,11 @@ RARE = Rarity(
         ("is hair loss treatment covered?", "Treatment for hair loss is covered.", True),
         ("Does Health Plus cover travel vaccines?", "Vaccines during prenatal care are covered.", False),
         ("Does Health Plus cover travel vaccines?", "Vaccines for travel abroad are covered.", True),
+        # a word is mentioned by another ending on a stem of five letters or more
+        ("Is a personal trainer covered by PerksPlus?", "Personal training sessions are covered.", True),
+        ("Does PerksPlus cover a personal shopper?", "Personal shopping trips are covered.", True),
+        ("Does Health Plus cover a caterer?", "Catering is covered.", True),
+        ("Does Health Plus cover a rider?", "Riding lessons are covered.", False),  # "rid" is too short
     ],
 )
 def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: bool) -> None:

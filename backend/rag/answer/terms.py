@@ -17,7 +17,8 @@ from backend.rag.index.bm25 import tokenize
 # A phrase is mentioned when more than this share of its rarity-weighted terms are.
 MIN_MENTIONED_SHARE = 0.5
 # A term counts as mentioned in its own spelling, its plural, an inflection ("skiing"), or as the
-# prefix, this many letters or more, of a word in the text ("chemo" in "chemotherapy"). Not the other
+# prefix, this many letters or more, of a word in the text ("chemo" in "chemotherapy"), also once its
+# ending is cut ("trainer" in "training"). Not the other
 # way round: people clip words, policies write them out, and a shorter word in the text is usually
 # another word ("birth" does not mention "birthday").
 _MIN_PREFIX = 5
@@ -25,6 +26,7 @@ _MIN_PREFIX = 5
 _ENDINGS = ("ing", "ed")
 # In a unit's coverage a word this long or longer counts by its inflections ("swim" by "swimming").
 _MIN_INFLECTED = 4
+_SUFFIX = re.compile(r"(?:ers?|ed|ing)$")
 # Terms of a phrase are near when they fall within its length plus this many words, in one sentence.
 NEAR_SLACK = 2
 _SENTENCE_BREAK = re.compile(r"[.!?;:\n]+")
@@ -79,7 +81,11 @@ def mentioned_in(term: str, present: Collection[str]) -> bool:
         return True
     if len(term) < _MIN_PREFIX:  # a short word, too short to match by prefix, by its inflections only
         return _inflected(term, present)
-    return any(len(p) >= _MIN_PREFIX and p.startswith(term) for p in present)
+    # "trainer" (or "trained") is mentioned by "training": the stem without its ending, when that stem
+    # is still a prefix of five letters or more.
+    stem = _SUFFIX.sub("", term)
+    stem = stem if len(stem) >= _MIN_PREFIX else term
+    return any(len(p) >= _MIN_PREFIX and p.startswith(stem) for p in present)
 
 
 def mentions(
