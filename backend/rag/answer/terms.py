@@ -18,9 +18,9 @@ from backend.rag.index.bm25 import tokenize
 MIN_MENTIONED_SHARE = 0.5
 # A term counts as mentioned in its own spelling, its plural, an inflection ("skiing"), or as the
 # prefix, this many letters or more, of a word in the text ("chemo" in "chemotherapy"), also once its
-# ending is cut ("trainer" in "training"). Not the other
-# way round: people clip words, policies write them out, and a shorter word in the text is usually
-# another word ("birth" does not mention "birthday").
+# ending is cut ("trainer" in "training"). Not the other way round: people clip words, policies write
+# them out, and a shorter word in the text is usually another word ("birth" does not mention
+# "birthday").
 _MIN_PREFIX = 5
 # A short word is mentioned by its own inflections too (plurals are folded by the tokenizer already).
 _ENDINGS = ("ing", "ed")
