@@ -315,6 +315,7 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("does contoso have a sabbatical policy?", "sabbatical"),
         ("Is there a deadline to submit a claim?", "deadline"),  # policies mention deadlines: no refusal
         ("mobile phone bill reimbursement", "mobile phone bill reimbursement"),  # four terms, one topic
+        ("contoso mission statement", "mission"),  # a statement of the mission is the mission
         # one word after "for" or "from" says what the topic is of; "at …" says where
         ("notice period for resignation at physicswallah", "notice for resignation"),
         ("does contoso have a work from home policy", "work from home"),

@@ -141,6 +141,7 @@ _OF_ANY_POLICY = frozenset(
     {
         *("plan", "plans", "policy", "policies", "benefit", "benefits", "coverage", "covered", "program"),
         *("programs", "programme", "rules", "rule", "details", "detail", "info", "information", "options"),
+        *("statement", "statements", "overview"),
         *("option", "the", "a", "an", "any", "company", "employee", "employees", "staff", "allowed"),
         *("eligible", "eligibility", "required", "max", "maximum", "min", "minimum", "limit", "limits"),
         *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
