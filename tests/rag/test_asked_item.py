@@ -455,14 +455,25 @@ AMBULANCE = passage(
 )
 
 
-def similar_at(cosines: dict[str, float], calls: list[tuple[list[str], list[str]]]) -> Any:
-    """A similarity that gives each phrase its cosine with every text."""
+Calls = list[tuple[list[str], list[str]]]
+
+
+def in_other_words(
+    question: str, source: ScoredChunk, unused: set[str], cosines: dict[str, float]
+) -> tuple[AskedItem | None, Calls]:
+    """``unmentioned_item`` for ``question`` over ``source``, in a corpus that never uses ``unused``,
+    with a similarity that gives each phrase its cosine with every text; and the calls it got."""
+    calls: Calls = []
 
     def similarity(phrases: Any, texts: Any) -> list[list[float]]:
         calls.append((list(phrases), list(texts)))
         return [[cosines[p]] * len(texts) for p in phrases]
 
-    return similarity
+    item = item_in(question, [source])
+    return unmentioned_item(item, question, [source], [], Vocabulary(unused), None, similarity), calls
+
+
+AMBULANCE_RIDES = "Does Northwind Standard cover ambulance rides?"
 
 
 @pytest.mark.parametrize(
@@ -477,17 +488,8 @@ def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(
     asked: float, alone: float, refused: bool
 ) -> None:
     # "rides" is in no policy; a sentence with "ambulance" that means nearly the same names the item.
-    question = "Does Northwind Standard cover ambulance rides?"
-    calls: list[tuple[list[str], list[str]]] = []
-    missing = unmentioned_item(
-        item_in(question, [AMBULANCE]),
-        question,
-        [AMBULANCE],
-        [],
-        Vocabulary({"ride"}),
-        None,
-        similar_at({"ambulance rides": asked, "ambulance": alone}, calls),
-    )
+    cosines = {"ambulance rides": asked, "ambulance": alone}
+    missing, calls = in_other_words(AMBULANCE_RIDES, AMBULANCE, {"ride"}, cosines)
     assert (missing is not None) is refused
     sentence = "Northwind Standard covers ambulance transport to the nearest hospital."
     assert calls == [(["ambulance rides", "ambulance"], [sentence])]
@@ -495,17 +497,7 @@ def test_an_item_with_a_word_no_policy_uses_may_be_named_in_other_words(
 
 def test_a_heading_is_not_compared_as_a_sentence() -> None:
     heading = passage("standard.pdf", "Northwind Standard", "Ambulance\nAmbulance")
-    question = "Does Northwind Standard cover ambulance rides?"
-    calls: list[tuple[list[str], list[str]]] = []
-    missing = unmentioned_item(
-        item_in(question, [heading]),
-        question,
-        [heading],
-        [],
-        Vocabulary({"ride"}),
-        None,
-        similar_at({"ambulance rides": 1.0, "ambulance": 0.0}, calls),
-    )
+    missing, calls = in_other_words(AMBULANCE_RIDES, heading, {"ride"}, {"ambulance rides": 1.0})
     assert missing is not None
     assert calls == []
 
@@ -521,15 +513,6 @@ def test_a_heading_is_not_compared_as_a_sentence() -> None:
 def test_other_words_are_not_looked_for_when_the_item_has_no_word_to_stand_for(
     question: str, unused: set[str]
 ) -> None:
-    calls: list[tuple[list[str], list[str]]] = []
-    missing = unmentioned_item(
-        item_in(question, [AMBULANCE]),
-        question,
-        [AMBULANCE],
-        [],
-        Vocabulary(unused),
-        None,
-        similar_at({}, calls),
-    )
+    missing, calls = in_other_words(question, AMBULANCE, unused, {})
     assert missing is not None
     assert calls == []
