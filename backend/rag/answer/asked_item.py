@@ -68,11 +68,11 @@ _ASKS_CAN_USE_FOR = re.compile(
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
-_ITEM_END = re.compile(
-    r"\s+(?:on|under|with|at|in|by|through|from|if|when|as|for|before|after|during|while|so|because|to)"
-    r"\s+.*$|[;:?!(].*$",
-    re.IGNORECASE,
+_ENDING_WORDS = (
+    *("on", "under", "with", "at", "in", "by", "through", "from", "if", "when", "as", "for", "before"),
+    *("after", "during", "while", "so", "because", "to"),
 )
+_ITEM_END = re.compile(rf"\s+(?:{'|'.join(_ENDING_WORDS)})\s+.*$|[;:?!(].*$", re.IGNORECASE)
 # "glasses, contacts, or LASIK": a list names alternatives too.
 _ALTERNATIVES = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
@@ -226,7 +226,7 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     # after it, names what the topic is of; it is part of the topic, not a place or a person.
     tail = joined[end.start() :].split() if end else []
     if tail and tail[0] in _TOPIC_OF:
-        following = list(itertools.takewhile(lambda w: not _ITEM_END.match(f" {w} x"), tail[1:]))
+        following = itertools.takewhile(lambda w: w not in _ENDING_WORDS, tail[1:])
         of = [
             w for w in following if w not in _OF_ANY_POLICY and tokenize(w) and not set(tokenize(w)) & names
         ]

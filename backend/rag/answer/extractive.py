@@ -311,7 +311,7 @@ class Extractor:
         question: str,
         named: Collection[str],
         ranked: list[ScoredUnit],
-        others: dict[str, set[str]] | None = None,
+        others: dict[str, set[str]],
     ) -> list[ScoredUnit]:
         """``ranked`` with the units of the documents the question names moved up ("TMJ treatment on
         Northwind Plus" is quoted from Health Plus first, though the Standard plan's page scores as
@@ -328,7 +328,7 @@ class Extractor:
         def nudge(unit: Unit) -> float:
             where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
             in_named = self.weights.named if unit.chunk.file in named else 0.0
-            own_names = (others or {}).get(unit.chunk.file)
+            own_names = others.get(unit.chunk.file)
             if own_names and set(tokenize(unit.text)) & own_names:
                 in_named -= self.weights.named
             lists_exclusions = excluded and _LISTS_EXCLUSIONS.search(where)

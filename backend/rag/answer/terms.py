@@ -8,6 +8,7 @@ thing asked (``Extractor._with_figure``) weigh a question's words by their rarit
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Collection, Iterable
 from typing import Literal, Protocol
@@ -81,11 +82,16 @@ def mentioned_in(term: str, present: Collection[str]) -> bool:
         return True
     if len(term) < _MIN_PREFIX:  # a short word, too short to match by prefix, by its inflections only
         return _inflected(term, present)
-    # "trainer" (or "trained") is mentioned by "training": the stem without its ending, when that stem
-    # is still a prefix of five letters or more.
-    stem = _SUFFIX.sub("", term)
-    stem = stem if len(stem) >= _MIN_PREFIX else term
+    stem = _stem(term)
     return any(len(p) >= _MIN_PREFIX and p.startswith(stem) for p in present)
+
+
+@functools.lru_cache(maxsize=4096)  # ``_near`` asks once per term and word of a sentence
+def _stem(term: str) -> str:
+    """ "trainer" (or "trained") is mentioned by "training": the term without its ending, when that is
+    still a prefix of five letters or more; else the term itself."""
+    stem = _SUFFIX.sub("", term)
+    return stem if len(stem) >= _MIN_PREFIX else term
 
 
 def mentions(

@@ -94,12 +94,14 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
         if flag:
             run.append(i)
         elif line.strip():
-            if len(run) >= _FORM_RUN and not _repeats_heading([lines[j] for j in run]):
+            if len(run) >= _FORM_RUN:
+                texts = [lines[j] for j in run]
                 # A title its form restates ("Director of Human Resources", then "Job Title: Director
                 # of Human Resources, Contoso Electronics") heads what follows; the fields do not.
-                titled = _restated(lines[run[0]], [lines[j] for j in run[1:]])
-                for j in run[titled:]:
-                    out[j] = False
+                titled = _restated(texts[0], texts[1:])
+                if titled or not _repeats_heading(texts):
+                    for j in run[titled:]:
+                        out[j] = False
             run = []
     return out
 
@@ -107,13 +109,11 @@ def drop_form_runs(flags: list[bool], lines: list[str]) -> list[bool]:
 def _repeats_heading(run: list[str]) -> bool:
     """Whether a line of ``run`` repeats what an earlier one says: a booklet's chapter and topic,
     then both again ("CARE MANAGEMENT", "Prior-Authorization", "CARE MANAGEMENT: Prior Authorization").
-    Those are headings printed twice, not the fields of a form (a form names each field once); a title
-    that a field restates is told apart by its label first (``_restated``).
+    Those are headings printed twice, not the fields of a form (a form names each field once). A run
+    whose title a field restates (``_restated``) is a form whatever it repeats.
 
     Each line is looked up by its runs of two or more words in the keys of the lines before it, so a
     page of many heading-like lines (PDF text is untrusted) costs time in proportion to its lines."""
-    if _restated(run[0], run[1:]):
-        return False
     earlier: set[str] = set()
     for line in run:
         words = heading_key(line).split()[:_MAX_HEADING_WORDS]

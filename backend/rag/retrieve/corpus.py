@@ -9,7 +9,7 @@ from backend.rag.index.store import LoadedIndex
 from backend.rag.retrieve.clippings import Neighbourhoods
 from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
-from backend.rag.types import Chunk
+from backend.rag.types import Chunk, embedding_text
 
 
 class Corpus:
@@ -23,7 +23,7 @@ class Corpus:
         previous: Chunk | None = None
         for chunk in index.chunks:  # chunks are stored in reading order, file by file
             self._by_page[(chunk.file, chunk.page)].append(chunk)
-            terms[chunk.file].update(tokenize(f"{chunk.title} {chunk.section} {chunk.text}"))
+            terms[chunk.file].update(tokenize(embedding_text(chunk)))  # as keyword search reads it
             if previous is not None and previous.file == chunk.file:
                 self._next[previous.chunk_id] = chunk
             previous = chunk
