@@ -283,7 +283,7 @@ def test_a_question_naming_a_document_none_of_whose_other_words_it_uses_is_refus
     corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("How do I submit my PerksPlus receipts?")
+    answer = answerer.answer("Where do I submit my PerksPlus receipts?")
 
     assert answer.refused
     assert answer.unmentioned_item == "submit or receipts"
@@ -306,7 +306,7 @@ def test_a_document_named_in_two_words_is_held_to_its_own_words() -> None:
     corpus = FakeCorpus([pw.chunk, MASSAGE.chunk], ["Leave Policy", "Health Plus"])
     answerer = extractive(FakeRetriever([pw, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("How do I submit receipts at Physics Wallah?")
+    answer = answerer.answer("Where do I submit receipts at Physics Wallah?")
 
     assert answer.refused
     assert answer.unmentioned_item == "submit or receipts"
@@ -318,7 +318,7 @@ def test_a_word_on_a_page_of_the_named_document_that_was_not_retrieved_still_cou
     corpus = FakeCorpus([PERKS.chunk, PERKS_RECEIPTS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("How do I submit my PerksPlus receipts?")
+    answer = answerer.answer("Where do I submit my PerksPlus receipts?")
 
     assert answer.unmentioned_item == ""
 
@@ -328,7 +328,7 @@ def test_a_question_naming_no_document_is_not_held_to_one_documents_words() -> N
     corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("How do I submit a timesheet?")
+    answer = answerer.answer("Where do I submit a timesheet?")
 
     assert not answer.refused
 
@@ -993,3 +993,58 @@ def test_an_amount_is_of_the_questions_rare_terms_not_of_a_common_word_beside_th
 
     assert answer.refused
     assert answer.unstated_figure
+
+
+VALUES_INTRO = scored(
+    "handbook.pdf", 3, "Our company values guide how we act with each other and our customers.", 0.7, "Values"
+)
+VALUES_LIST = scored(
+    "handbook.pdf",
+    4,
+    "• Quality: we build products that last.\n• Integrity: we are honest with customers.",
+    0.7,
+    "Values",
+)
+
+
+@pytest.mark.parametrize(
+    ("question", "leads"),
+    [
+        ("What are the company values?", "Quality: we build products that last."),
+        ("List the company values", "Quality: we build products that last."),
+        ("Why do the company values matter?", VALUES_INTRO.chunk.text),
+    ],
+)
+def test_a_question_asking_for_a_list_is_answered_by_the_list_first(question: str, leads: str) -> None:
+    answer = extractive(FakeRetriever([VALUES_INTRO, VALUES_LIST])).answer(question)
+
+    assert not answer.refused
+    assert leads in answer.quotes[0].lines
+
+
+def test_a_sentence_that_says_nothing_of_the_rule_is_not_quoted_first() -> None:
+    welcome = scored(
+        "handbook.pdf", 5, "We are committed to a safe workplace and safety hazards matter.", 0.7, "Safety"
+    )
+    rule = scored("handbook.pdf", 6, "Report any safety hazard to the safety department.", 0.6, "Safety")
+
+    answer = extractive(FakeRetriever([welcome, rule])).answer("What do I do about a safety hazard?")
+
+    assert answer.quotes[0].lines[0] == rule.chunk.text
+
+
+@pytest.mark.parametrize(
+    "question",
+    ["how much does perksplus reimburse per year", "how much can I claim from PerksPlus per month"],
+)
+def test_what_an_amount_is_counted_per_is_not_what_it_is_of(question: str) -> None:
+    # "per year" says how the amount is counted; the limit need not repeat it to answer.
+    limit = scored(
+        "perksplus.pdf", 3, "You can claim or be reimbursed up to $1000 for fitness.", 0.7, "Overview"
+    )
+    corpus = FakeCorpus([limit.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+
+    answer = extractive(FakeRetriever([limit]), corpus=lambda: corpus).answer(question)
+
+    assert not answer.refused
+    assert "$1000" in answer.text

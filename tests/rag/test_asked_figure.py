@@ -37,6 +37,8 @@ from backend.rag.answer.asked_figure import asked_figure
         ("Do I get comp off, and by when must I use it?", "count", "how long"),
         ("how soon will I hear back?", "count", "how long"),
         ("how much does the CEO make", "amount", "an amount"),
+        ("how much can I put in an HSA", "amount", "an amount"),  # saving or claiming money
+        ("how much can I claim for a gym membership", "amount", "an amount"),
         ("life insurance through contoso - how much coverage?", "amount", "an amount"),
         # a follow-up searched after the previous question asks what its own sentence asks
         ("Is massage covered? How many sessions can I get?", "count", "a number of sessions"),

@@ -76,6 +76,14 @@ class Rarity:
         ),
         ("Can I claim my gym fees on PerksPlus?", "gym fees", ("my gym fees",)),  # ends at "on"
         ("how do I get reimbursed for mileage when I drive", "mileage", ("mileage",)),
+        # what a plan or employer provides, asked with "what"; what a plan gives
+        ("What life insurance does Contoso provide?", "life insurance", ("life insurance",)),
+        ("what kind of fertility care does Standard cover", "fertility care", ("fertility care",)),
+        (
+            "Does Northwind Standard give a discount on gym memberships?",
+            "discount",
+            ("a discount",),
+        ),
         # a run of spaces (untrusted input) is one space: read once, not once per starting position
         ("Is a" + " " * 20_000 + "doula covered?", "doula", ("a doula",)),
         # Only words reach the refusal sentence: no link or emphasis from the question is echoed.
@@ -200,6 +208,13 @@ def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str
     assert item.alternatives == kinds
 
 
+def test_the_leave_of_a_kind_listed_before_another_is_no_kind() -> None:
+    # "study leave or exam leave": the word before "or" is "leave", which names no kind.
+    item = asked_item("is there study leave or exam leave at Physics Wallah", {"physics", "wallah"})
+    assert item is not None
+    assert (item.kind, item.alternatives) == ("leave", ("study", "exam"))
+
+
 @pytest.mark.parametrize(
     "question",
     [
@@ -215,7 +230,9 @@ def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str
     ],
 )
 def test_a_question_about_leave_in_general_names_no_kind(question: str) -> None:
-    assert asked_item(question) is None
+    item = asked_item(question)
+    # "How do I apply for leave?" searches for leave as a topic, which any leave policy mentions.
+    assert item is None or (item.kind, item.phrase) == ("topic", "leave")
 
 
 def passage(file: str, title: str, text: str) -> ScoredChunk:
@@ -320,6 +337,15 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("notice period for resignation at physicswallah", "notice for resignation"),
         ("does contoso have a work from home policy", "work from home"),
         ("deadline for filing a claim", "deadline"),  # two words after it: a clause, not part of the topic
+        # what a role "needs" is what it requires: no word of the topic
+        ("qualifications needed for Director of Human Resources", "qualifications"),
+        # an employer's own policy, named with a possessive
+        ("what is Contoso's remote work policy", "remote work"),
+        # when or where something is, a list of it, and how to do something with it
+        ("when is the holiday party", "holiday party"),
+        ("list of holiday dates at catalyst this year", "holiday dates"),
+        ("How do I enroll in the employee stock purchase plan?", "stock purchase"),
+        ("how do I update my emergency contact", "emergency contact"),
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:

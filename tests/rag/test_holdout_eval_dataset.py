@@ -1,7 +1,7 @@
 """The held-out HR evaluation sets (and the second blind dev set) are well-formed, their citations are
 provably right, and their facts can be scored. Each was written blind by a helper who saw neither the
 other sets nor the system (``eval/README.md``). Every question of a held-out set is in the test split,
-reported only; every question of ``dev2`` and ``dev3`` is in the dev split, for tuning."""
+reported only; every question of ``dev2``, ``dev3`` and ``dev4`` is in the dev split, for tuning."""
 
 from __future__ import annotations
 
@@ -23,6 +23,7 @@ SETS = {
     "holdout2": (EVAL / "holdout2_questions.jsonl", EVAL / "holdout2_questions.draft.jsonl", "k", "test"),
     "dev2": (EVAL / "dev2_questions.jsonl", EVAL / "dev2_questions.draft.jsonl", "n", "dev"),
     "dev3": (EVAL / "dev3_questions.jsonl", EVAL / "dev3_questions.draft.jsonl", "m", "dev"),
+    "dev4": (EVAL / "dev4_questions.jsonl", EVAL / "dev4_questions.draft.jsonl", "p", "dev"),
 }
 ANSWERABLE = [
     pytest.param(record, id=record["id"])
@@ -55,6 +56,12 @@ def test_every_line_has_the_documented_fields_and_the_sets_split(name: str) -> N
             empty = (record["citations"], record["facts"], record["source_quote"])
             assert empty == ([], [], ""), record["id"]
     assert len({r["id"] for r in records}) == len(records)
+
+
+def test_each_set_has_its_own_id_prefix() -> None:
+    # The eval joins per-question details on id, so two sets must never share one.
+    prefixes = [prefix for *_, prefix, _ in SETS.values()]
+    assert len(set(prefixes)) == len(prefixes)
 
 
 @pytest.mark.parametrize("name", SETS)

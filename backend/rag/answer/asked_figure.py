@@ -52,7 +52,8 @@ _ASKS_AMOUNT = re.compile(
     # "premium" and "price" as nouns: "the premium plan" asks no amount.
     r"\b(?:salary|salaries|wages?|pay\s+range|(?:price|premiums?)(?!\s+(?:plan|tier|option|version))|"
     r"co-?pays?|co-?insurance|"
-    r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance|coverage)|"
+    r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance|coverage|"
+    r"claim|expense|contribute|put\s+in(?:to)?|save|deposit)|"
     # "how much does the CEO make": a salary ("how much EL do I earn" is an accrual, left alone)
     r"how\s+much\s+(?:does|do|did|will|would)\s+(?:\w+\s+){1,4}?(?:make|earn|get\s+paid))\b",
     re.IGNORECASE,

@@ -49,7 +49,7 @@ from backend.rag.types import ScoredChunk
 
 _VERBS = (
     r"(?:cover|covers|pay\s+for|pays\s+for|pay\s+towards|reimburse|reimburses|offer|offers|include|"
-    r"includes|provide|provides)"
+    r"includes|provide|provides|give|gives)"
 )
 # "Does Health Plus cover a doula…", "Will Northwind Standard pay for any of it"
 _ASKS_DOES_COVER = re.compile(
@@ -67,6 +67,12 @@ _ASKS_CAN_USE_FOR = re.compile(
     re.IGNORECASE,
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
+# "What life insurance does Contoso provide?", "what kind of fertility care does Standard cover"
+_ASKS_WHAT_PROVIDED = re.compile(
+    r"^\s*what\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would)\s+"
+    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}?\s+(?:provide|offer|cover|give|have)\b",
+    re.IGNORECASE,
+)
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
 _ENDING_WORDS = (
     *("on", "under", "with", "at", "in", "by", "through", "from", "if", "when", "as", "for", "before"),
@@ -106,6 +112,8 @@ _NOT_A_KIND = frozenset(
         *("granted", "use", "cancel", "combine", "club", "allow", "allows", "allowed", "carry"),
         *("encash", "request", "requested", "approve", "lose", "lapse", "do", "does", "can", "will"),
         *("company", "employee", "employees", "staff", "member", "members"),
+        # "study leave or exam leave": the word before "or" is the first kind's "leave", no kind itself
+        *("leave", "leaves"),
         # the verbs of a coverage question: "Does Catalyst provide bereavement leave?"
         *("cover", "covers", "pay", "pays", "reimburse", "reimburses", "offer", "offers", "include"),
         *("includes", "provide", "provides", "towards"),
@@ -127,8 +135,13 @@ MAX_WORD_CHARS = 40
 # "What is the bonus structure…", "is there a tuition reimbursement program", "does Contoso have a
 # sabbatical policy": a search for a topic, worded as a question.
 _ASKS_FOR_TOPIC = re.compile(
-    r"^\s*(?:what(?:\s+is|\s+are|'s)\s+(?:the|a|an|our|your)|is\s+there\s+(?:a|an|any)|are\s+there\s+any|"
-    r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any))\s+",
+    r"^\s*(?:what(?:\s+is|\s+are|'s)\s+(?:the|a|an|our|your|[\w-]+['’]s)|is\s+there\s+(?:a|an|any)|are\s+there\s+any|"
+    r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any)|"
+    # "when is the holiday party", "where is the parking garage", "list of holiday dates"
+    r"(?:when|where)\s+(?:is|are)\s+(?:the|a|an|our|my)|list\s+of(?:\s+(?:the|all))?|"
+    # "how do I enroll in the stock purchase plan", "how do I update my emergency contact"
+    r"how\s+(?:do|can|should)\s+(?:i|we)\s+[\w-]+(?:\s+(?:in|into|for|to|on|up|with))?"
+    r"(?:\s+(?:a|an|the|my|our))?)\s+",
     re.IGNORECASE,
 )
 _TOPIC_OF = frozenset(("for", "from", "of", "on"))
@@ -143,7 +156,19 @@ _OF_ANY_POLICY = frozenset(
         *("programs", "programme", "rules", "rule", "details", "detail", "info", "information", "options"),
         *("statement", "statements", "overview"),
         *("option", "the", "a", "an", "any", "company", "employee", "employees", "staff", "allowed"),
-        *("eligible", "eligibility", "required", "max", "maximum", "min", "minimum", "limit", "limits"),
+        *(
+            "eligible",
+            "eligibility",
+            "required",
+            "needed",
+            "necessary",
+            "max",
+            "maximum",
+            "min",
+            "minimum",
+            "limit",
+            "limits",
+        ),
         *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
         *("total", "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"),
         *("visit", "visits", "session", "sessions", "family", "individual", "single", "period"),
@@ -274,7 +299,13 @@ def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
 
 def _covered_item(question: str) -> AskedItem | None:
     asked = asked_sentence(question)
-    patterns = (_ASKS_DOES_COVER, _ASKS_IS_COVERED, _ASKS_CAN_USE_FOR, _ASKS_REIMBURSED_FOR)
+    patterns = (
+        _ASKS_DOES_COVER,
+        _ASKS_IS_COVERED,
+        _ASKS_CAN_USE_FOR,
+        _ASKS_REIMBURSED_FOR,
+        _ASKS_WHAT_PROVIDED,
+    )
     match = next((m for pattern in patterns if (m := pattern.search(asked))), None)
     if match is None:
         return None

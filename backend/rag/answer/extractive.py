@@ -15,7 +15,10 @@ When the question asks for a figure (``asked_figure``), the quote that states it
 the document the answer opens with); when the quotes give none of that kind, a unit that does and scores
 within the margin joins them; with no such unit the extract says the figure is unstated. A question
 about what a plan leaves out ("what isn't covered") prefers units under a heading that lists exclusions,
-and a lead-in ("These include:") is quoted with the list it opens, across a page break too.
+and a lead-in ("These include:") is quoted with the list it opens, across a page break too. A question
+asking for a list ("what are the core values") is answered by the list's items before a sentence about
+them, and a sentence that says nothing of the rules ("We are committed to…") is quoted after one that
+does.
 """
 
 from __future__ import annotations
@@ -68,11 +71,15 @@ _ENDS_SENTENCE = (".", "!", "?", ":")
 TOPIC_TERMS = 2
 TOPIC_SHARE = 0.5  # …each at least this share of the rarest one's weight
 _FIGURE_WORDS = frozenset(
-    tokenize("much many cost costs pay paid spend charge price amount max maximum limit percentage percent")
+    tokenize(
+        "much many cost costs pay paid spend charge price amount max maximum limit percentage percent "
+        "reimburse reimburses reimbursed expense claim"
+    )
 )
 # Kinds of cost: the topic of "the copay for hospice care" is hospice care, but of "what's the copay on
 # Standard" the copay itself.
 _COST_KINDS = frozenset(tokenize("copay copays copayment coinsurance deductible"))
+_PER_UNIT = re.compile(r"\bper\s+\w+", re.IGNORECASE)
 
 
 # A question about what a plan leaves out, and the headings that list what it leaves out.
@@ -85,6 +92,27 @@ _ASKS_EXCLUSIONS = re.compile(
 _LISTS_EXCLUSIONS = re.compile(
     r"\bnot\s+(?:be\s+)?(?:covered|included|eligible)\b|\bexclu(?:ded|sions?)\b", re.IGNORECASE
 )
+
+
+_BOILERPLATE = re.compile(
+    r"^\W*(?:welcome|introducing)\b|"
+    r"\b(?:we|I)\s+(?:understand|believe|strive|hope|are\s+(?:committed|dedicated|proud|excited|pleased|here))\b|"
+    r"\b(?:our\s+goal\s+is|familiari[sz]e\s+yourself)\b",
+    re.IGNORECASE,
+)
+
+
+# "List the company values", "What are the core values", "Which services need prior authorization",
+# "What rights do I have": the answer is a list or a table, not one sentence about it.
+_ASKS_LIST = re.compile(
+    r"^\W*(?:list|name|enumerate)\b|^\W*(?:what|which)\s+(?:are|(?:kinds?|types?)\s+of|"
+    r"(?!(?:happens|does|is|was|has|means|counts|applies)\b)[a-z]+[^s\W]s\b)",
+    re.IGNORECASE,
+)
+
+
+def asks_for_list(question: str) -> bool:
+    return bool(_ASKS_LIST.search(question))
 
 
 class Neighbours(Protocol):
@@ -109,6 +137,13 @@ class UnitWeights:
     # A unit under a heading that lists exclusions, for a question about what is left out (not tuned:
     # the same nudge as a named document's).
     excluded: float = 0.15
+    # Off a sentence that says nothing of the rules ("Welcome to…", "We are committed to…"): MiniLM
+    # scores such a sentence close to any question on its topic, and it pushed the rule out of the
+    # quotes. Onto a list item or table row, for a question asking for a list ("what are the core
+    # values"): each item alone scores below a sentence about the list. (Chosen on dev with dev4, stop
+    # 19; 0.15 and 0.25 quote the same.)
+    boilerplate: float = 0.15
+    listed: float = 0.15
 
 
 @dataclass(frozen=True)
@@ -322,8 +357,7 @@ class Extractor:
         ``others`` the distinctive name words of the other retrieved files, which a unit that speaks of
         another document uses."""
         excluded = bool(_ASKS_EXCLUSIONS.search(question))
-        if not named and not excluded:
-            return ranked
+        asks_list = asks_for_list(question)
 
         def nudge(unit: Unit) -> float:
             where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
@@ -332,7 +366,14 @@ class Extractor:
             if own_names and set(tokenize(unit.text)) & own_names:
                 in_named -= self.weights.named
             lists_exclusions = excluded and _LISTS_EXCLUSIONS.search(where)
-            return in_named + (self.weights.excluded if lists_exclusions else 0.0)
+            says_little = unit.kind == "sentence" and _BOILERPLATE.search(unit.text)
+            listed = asks_list and unit.kind in ("item", "row")
+            return (
+                in_named
+                + (self.weights.excluded if lists_exclusions else 0.0)
+                - (self.weights.boilerplate if says_little else 0.0)
+                + (self.weights.listed if listed else 0.0)
+            )
 
         boosted = [dataclasses.replace(s, score=s.score + nudge(s.unit)) for s in ranked]
         return sorted(boosted, key=lambda s: -s.score)
@@ -359,7 +400,9 @@ class Extractor:
             # "preventive care is covered at 100%" on the same page. (Without the index's statistics
             # no term is rarer than another.)
             weights = question_term_weights(question, terms)
-            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS and len(t) > 1]
+            # "per year", "per night" say what the amount is counted by, not what it is of.
+            rate = set(tokenize(" ".join(_PER_UNIT.findall(question))))
+            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS | rate and len(t) > 1]
             topic = [t for t in topic if t not in _COST_KINDS] or topic
             rarest = sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS]
             # A word far commoner than the rarest ("care" beside "hospice") qualifies nothing: "primary
