@@ -14,7 +14,7 @@ from langchain_core.messages import AIMessage, BaseMessage, HumanMessage, System
 from backend.errors import user_message
 from backend.rag.answer.answerer import MAX_QUESTION_CHARS, REFUSAL, PolicyAnswerer, QuestionTooLongError
 from backend.rag.answer.citations import Citation
-from backend.rag.answer.extractive import Extractor, UnitWeights
+from backend.rag.answer.extractive import Extractor, UnitWeights, asks_for_list, says_little
 from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.retrieve.initialisms import spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
@@ -283,7 +283,7 @@ def test_a_question_naming_a_document_none_of_whose_other_words_it_uses_is_refus
     corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("Where do I submit my PerksPlus receipts?")
+    answer = answerer.answer("How do I submit my PerksPlus receipts?")
 
     assert answer.refused
     assert answer.unmentioned_item == "submit or receipts"
@@ -306,7 +306,7 @@ def test_a_document_named_in_two_words_is_held_to_its_own_words() -> None:
     corpus = FakeCorpus([pw.chunk, MASSAGE.chunk], ["Leave Policy", "Health Plus"])
     answerer = extractive(FakeRetriever([pw, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("Where do I submit receipts at Physics Wallah?")
+    answer = answerer.answer("How do I submit receipts at Physics Wallah?")
 
     assert answer.refused
     assert answer.unmentioned_item == "submit or receipts"
@@ -318,7 +318,7 @@ def test_a_word_on_a_page_of_the_named_document_that_was_not_retrieved_still_cou
     corpus = FakeCorpus([PERKS.chunk, PERKS_RECEIPTS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("Where do I submit my PerksPlus receipts?")
+    answer = answerer.answer("How do I submit my PerksPlus receipts?")
 
     assert answer.unmentioned_item == ""
 
@@ -328,7 +328,7 @@ def test_a_question_naming_no_document_is_not_held_to_one_documents_words() -> N
     corpus = FakeCorpus([PERKS.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
     answerer = extractive(FakeRetriever([PERKS, MASSAGE]), corpus=lambda: corpus)
 
-    answer = answerer.answer("Where do I submit a timesheet?")
+    answer = answerer.answer("How do I submit a timesheet?")
 
     assert not answer.refused
 
@@ -1048,3 +1048,73 @@ def test_what_an_amount_is_counted_per_is_not_what_it_is_of(question: str) -> No
 
     assert not answer.refused
     assert "$1000" in answer.text
+
+
+def test_a_sentence_that_says_nothing_of_the_rules_is_not_quoted_as_context() -> None:
+    source = scored(
+        "health_plus.pdf",
+        37,
+        "We understand that reconstruction care matters to our members after a mastectomy. "
+        "We offer coverage for breast reconstruction after a mastectomy, including implants.",
+        0.7,
+        "Mastectomy and Breast Reconstruction",
+    )
+
+    answer = extractive(FakeRetriever([source])).answer("breast reconstruction after mastectomy coverage")
+
+    assert answer.quotes[0].lines[0].startswith("We offer coverage")
+    assert "We understand" not in answer.text
+
+
+def test_a_word_after_per_that_is_no_unit_still_says_what_the_amount_is_of() -> None:
+    # "per specialist visit" asks for the specialist copay: the primary care copay does not answer it.
+    copays = scored(
+        "health_plus.pdf",
+        12,
+        "Primary care visits have a $20 copay. You may see a specialist with a referral.",
+        0.7,
+        "Copays",
+    )
+    corpus = FakeCorpus([copays.chunk], ["Health Plus"])
+
+    answer = extractive(FakeRetriever([copays]), corpus=lambda: corpus).answer(
+        "How much is the copay per specialist visit?"
+    )
+
+    assert answer.refused
+    assert answer.unstated_figure == "an amount"
+
+
+@pytest.mark.parametrize(
+    ("text", "little"),
+    [
+        ("Welcome to Contoso Electronics!", True),
+        ("We are committed to helping you get the care you need.", True),
+        ("At Northwind, we understand that it is important to support our members.", True),
+        ("We strive to process all reimbursement claims within 30 days.", False),  # a figure
+        ("We understand that emergencies happen; employees may take time off.", False),  # a rule
+        ("Welcome bonuses are paid after probation.", False),
+        ("Report any safety hazard to the safety department.", False),
+    ],
+)
+def test_a_sentence_that_only_sets_a_tone(text: str, little: bool) -> None:
+    assert says_little(text) is little
+
+
+@pytest.mark.parametrize(
+    ("question", "asks"),
+    [
+        ("What are the core values?", True),
+        ("What're the core values?", True),
+        ("Please list the company values", True),
+        ("Which services need prior authorization?", True),
+        ("What rights do I have over my health information?", True),
+        ("What qualifies as a disability?", False),  # a verb
+        ("What status do I need?", False),  # a singular noun
+        ("What bonus will I get?", False),
+        ("What is the copay?", False),
+        ("What happens after the IRO decides?", False),
+    ],
+)
+def test_a_question_that_asks_for_a_list(question: str, asks: bool) -> None:
+    assert asks_for_list(question) is asks

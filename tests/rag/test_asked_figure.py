@@ -55,6 +55,9 @@ def test_a_question_that_asks_for_a_figure(question: str, kind: str, described: 
     "question",
     [
         "how does the split copay for office visits work on standard",  # asks how, not how much
+        # time claimed or put in is no money (a review, stop 19)
+        "how much leave can I claim",
+        "how much notice should I put in",
         "Does Health Plus cover a doula for my delivery?",
         "How much experience does Contoso want for its CFO?",
         "How much EL do I earn?",  # an accrual: left to the relevance gate

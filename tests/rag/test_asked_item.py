@@ -208,6 +208,12 @@ def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str
     assert item.alternatives == kinds
 
 
+def test_what_the_asker_must_provide_for_a_kind_of_leave_asks_about_the_leave() -> None:
+    item = asked_item("What documents do I need to provide for sick leave?")
+    assert item is not None
+    assert (item.kind, item.alternatives) == ("leave", ("sick",))
+
+
 def test_the_leave_of_a_kind_listed_before_another_is_no_kind() -> None:
     # "study leave or exam leave": the word before "or" is "leave", which names no kind.
     item = asked_item("is there study leave or exam leave at Physics Wallah", {"physics", "wallah"})
@@ -230,9 +236,7 @@ def test_the_leave_of_a_kind_listed_before_another_is_no_kind() -> None:
     ],
 )
 def test_a_question_about_leave_in_general_names_no_kind(question: str) -> None:
-    item = asked_item(question)
-    # "How do I apply for leave?" searches for leave as a topic, which any leave policy mentions.
-    assert item is None or (item.kind, item.phrase) == ("topic", "leave")
+    assert asked_item(question) is None
 
 
 def passage(file: str, title: str, text: str) -> ScoredChunk:
@@ -330,13 +334,11 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("what is the bonus structure for sales managers at contoso", "bonus structure"),
         ("is there a tuition reimbursement program", "tuition reimbursement"),
         ("does contoso have a sabbatical policy?", "sabbatical"),
-        ("Is there a deadline to submit a claim?", "deadline"),  # policies mention deadlines: no refusal
         ("mobile phone bill reimbursement", "mobile phone bill reimbursement"),  # four terms, one topic
         ("contoso mission statement", "mission"),  # a statement of the mission is the mission
         # one word after "for" or "from" says what the topic is of; "at …" says where
         ("notice period for resignation at physicswallah", "notice for resignation"),
         ("does contoso have a work from home policy", "work from home"),
-        ("deadline for filing a claim", "deadline"),  # two words after it: a clause, not part of the topic
         # what a role "needs" is what it requires: no word of the topic
         ("qualifications needed for Director of Human Resources", "qualifications"),
         # an employer's own policy, named with a possessive
@@ -344,8 +346,7 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         # when or where something is, a list of it, and how to do something with it
         ("when is the holiday party", "holiday party"),
         ("list of holiday dates at catalyst this year", "holiday dates"),
-        ("How do I enroll in the employee stock purchase plan?", "stock purchase"),
-        ("how do I update my emergency contact", "emergency contact"),
+        ("where is the nearest in-network hospital", "in-network hospital"),  # which one: no topic word
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:
@@ -363,6 +364,18 @@ def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str
         "leave encashment calculation for consultants at the end of service",  # too long for a search
         "tell me about pet insurance",
         "what is the out of pocket max on northwind health plus for a family",  # too long for a search
+        # how to do something, and when to, are sentences (a review, stop 19)
+        "how do I file a claim",
+        "How do I submit my PerksPlus receipts?",
+        "when is the best time to request vacation",
+        "when is the earliest I can retire",
+        "when is the deadline to enroll",  # a deadline says when, not what
+        "Is there a deadline to submit a claim?",
+        "deadline for filing a claim",
+        # what the asker must provide or has is no item a plan provides
+        "What options do I have if my claim is denied?",
+        "What rights do I have under the anti-harassment policy?",
+        "what percentage does Northwind Standard cover for hospital stays",  # a figure, no item
     ],
 )
 def test_a_question_worded_as_a_sentence_names_no_topic(question: str) -> None:

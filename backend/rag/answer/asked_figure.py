@@ -52,8 +52,11 @@ _ASKS_AMOUNT = re.compile(
     # "premium" and "price" as nouns: "the premium plan" asks no amount.
     r"\b(?:salary|salaries|wages?|pay\s+range|(?:price|premiums?)(?!\s+(?:plan|tier|option|version))|"
     r"co-?pays?|co-?insurance|"
-    r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance|coverage|"
-    r"claim|expense|contribute|put\s+in(?:to)?|save|deposit)|"
+    r"how\s+much\s+(?:\w+\s+){0,4}?(?:cost|costs|pay|charge|spend|reimburse|insurance|allowance|coverage)|"
+    # "how much can I claim / put in an HSA": money, unless what is claimed is time ("how much leave
+    # can I claim", "how much notice should I put in")
+    r"how\s+much\s+(?:(?!(?:time|leave|leaves|pto|vacation|sick|notice|overtime|days?|hours?|weeks?|el|cl|sl)\b)"
+    r"\w+\s+){0,4}?(?:claim|expense|contribute|put\s+in(?:to)?|save|deposit)|"
     # "how much does the CEO make": a salary ("how much EL do I earn" is an accrual, left alone)
     r"how\s+much\s+(?:does|do|did|will|would)\s+(?:\w+\s+){1,4}?(?:make|earn|get\s+paid))\b",
     re.IGNORECASE,

@@ -25,6 +25,9 @@ what every policy says of itself ("plan", "coverage") and what a figure is count
 "percentage") are gone, if they make a phrase of at most four terms that is no generic head
 ("process", "difference"). A topic is mentioned by its terms in one sentence, in any order.
 
+"What life insurance does Contoso provide?" names an item the same way; "What options do I have"
+names none.
+
 A kind of leave is an item too ("sabbatical leave", "jury duty leave"). Each employer's policy defines
 its own kinds, so when the question names a policy ("wedding leave at Catalyst") the item must be
 mentioned in that policy's passages: another employer's wedding leave does not answer it.
@@ -67,10 +70,13 @@ _ASKS_CAN_USE_FOR = re.compile(
     re.IGNORECASE,
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
-# "What life insurance does Contoso provide?", "what kind of fertility care does Standard cover"
+# "What life insurance does Contoso provide?", "what kind of fertility care does Standard cover": what
+# a plan or employer provides. Not what the asker must provide or has ("What documents do I need to
+# provide", "What options do I have"): the subject is no person and needs nothing.
 _ASKS_WHAT_PROVIDED = re.compile(
     r"^\s*what\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would)\s+"
-    r"[\w'’-]+(?:\s+[\w'’-]+){0,2}?\s+(?:provide|offer|cover|give|have)\b",
+    r"(?!(?:i|we|you|employees|staff|members)\b)"
+    r"(?:(?!(?:need|needs|have|has|to)\b)[\w'’-]+\s+){1,3}?(?:provide|offer|cover|give)\b",
     re.IGNORECASE,
 )
 # The item ends where what follows says for whom, where or when: "a doula [for my delivery]".
@@ -135,14 +141,19 @@ MAX_WORD_CHARS = 40
 # "What is the bonus structure…", "is there a tuition reimbursement program", "does Contoso have a
 # sabbatical policy": a search for a topic, worded as a question.
 _ASKS_FOR_TOPIC = re.compile(
-    r"^\s*(?:what(?:\s+is|\s+are|'s)\s+(?:the|a|an|our|your|[\w-]+['’]s)|is\s+there\s+(?:a|an|any)|are\s+there\s+any|"
-    r"(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any)|"
+    r"^\s*(?:what(?:\s+is|\s+are|['’]s)\s+(?:the|a|an|our|your|[\w-]+['’]s)|is\s+there\s+(?:a|an|any)|"
+    r"are\s+there\s+any|(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any)|"
     # "when is the holiday party", "where is the parking garage", "list of holiday dates"
-    r"(?:when|where)\s+(?:is|are)\s+(?:the|a|an|our|my)|list\s+of(?:\s+(?:the|all))?|"
-    # "how do I enroll in the stock purchase plan", "how do I update my emergency contact"
-    r"how\s+(?:do|can|should)\s+(?:i|we)\s+[\w-]+(?:\s+(?:in|into|for|to|on|up|with))?"
-    r"(?:\s+(?:a|an|the|my|our))?)\s+",
+    r"(?:when|where)\s+(?:is|are)\s+(?:the|a|an|our|my)|list\s+of(?:\s+(?:the|all))?)\s+",
     re.IGNORECASE,
+)
+# Words that say which one or when, not what: "when is the next pay day", "the best time to request
+# vacation", "the nearest in-network hospital", "the deadline to enroll" (a review, stop 19).
+_WHICH_OR_WHEN = frozenset(
+    {
+        *("next", "last", "first", "best", "earliest", "latest", "nearest", "closest", "soonest"),
+        *("deadline", "deadlines", "time", "times"),
+    }
 )
 _TOPIC_OF = frozenset(("for", "from", "of", "on"))
 # More terms than this make a search of several topics, not one ("mobile phone bill reimbursement" is
@@ -229,11 +240,15 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     """The topic of a question typed as a search ("Northwind Standard pet insurance?", "dress code at
     contoso"): its words without the document's names and words any policy uses of itself ("plan",
     "policy"), up to where it says for whom or where; one word after "for", "from", "of" or "on" is part of
-    it ("notice period for resignation", "work from home"). A question worded as a sentence has no such
-    item."""
-    asked = _ASKS_FOR_TOPIC.sub("", asked_sentence(question))
+    it ("notice period for resignation", "work from home"). A search may be worded as a question ("what
+    is Contoso's remote work policy", "when is the holiday party", "list of holiday dates"), but a
+    question worded as a sentence, with a pronoun or an auxiliary ("when is the earliest I can retire",
+    "how do I file a claim"), has no such item, and words that say which one or when ("the next",
+    "the deadline") are no part of one."""
+    asked = _POSSESSIVE.sub("", _ASKS_FOR_TOPIC.sub("", asked_sentence(question)))
     words = re.findall(r"[\w'-]+", asked.lower())
-    if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
+    # A pronoun or an auxiliary anywhere makes a sentence: "when is the earliest I can retire".
+    if not words or len(words) > MAX_TOPIC_WORDS or set(words) & (_ASKING | _QUESTION_WORDS):
         return None
     if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
         return None
@@ -241,7 +256,11 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     joined = join_names(" ".join(words), names)
     end = _ITEM_END.search(joined)
     topic = (joined[: end.start()] if end else joined).split()
-    kept = [n for n, w in enumerate(topic) if w not in _OF_ANY_POLICY and not set(tokenize(w)) & names]
+    kept = [
+        n
+        for n, w in enumerate(topic)
+        if w not in _OF_ANY_POLICY and w not in _WHICH_OR_WHEN and not set(tokenize(w)) & names
+    ]
     if not kept or kept[-1] - kept[0] + 1 != len(kept):  # a phrase with a gap is no phrase
         return None
     phrase = " ".join(topic[n] for n in kept)
@@ -313,7 +332,8 @@ def _covered_item(question: str) -> AskedItem | None:
     item = re.sub(r"[^\w\s,'-]", " ", _ITEM_END.sub("", match.group(1).strip()))
     item = " ".join(item.split()[:MAX_ITEM_WORDS]).strip(" ,")
     alternatives = tuple(a for a in _ALTERNATIVES.split(item) if tokenize(a))
-    if not alternatives:
+    # "what percentage does Standard cover": the figure asked for, no item.
+    if not alternatives or set(item.lower().split()) <= _OF_ANY_POLICY | _GENERIC_HEADS:
         return None
     return AskedItem(_LEADING_ARTICLE.sub("", item), alternatives)
 

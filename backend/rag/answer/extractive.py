@@ -79,7 +79,11 @@ _FIGURE_WORDS = frozenset(
 # Kinds of cost: the topic of "the copay for hospice care" is hospice care, but of "what's the copay on
 # Standard" the copay itself.
 _COST_KINDS = frozenset(tokenize("copay copays copayment coinsurance deductible"))
-_PER_UNIT = re.compile(r"\bper\s+\w+", re.IGNORECASE)
+# "per year", "per night": a unit the amount is counted in, not "per specialist visit".
+_PER_UNIT = re.compile(
+    r"\bper\s+(?:year|annum|month|week|day|night|hour|person|employee|member|mile|paycheck|trip|visit)\b",
+    re.IGNORECASE,
+)
 
 
 # A question about what a plan leaves out, and the headings that list what it leaves out.
@@ -95,18 +99,32 @@ _LISTS_EXCLUSIONS = re.compile(
 
 
 _BOILERPLATE = re.compile(
-    r"^\W*(?:welcome|introducing)\b|"
+    r"^\W*(?:welcome\s+to|introducing)\b|"
     r"\b(?:we|I)\s+(?:understand|believe|strive|hope|are\s+(?:committed|dedicated|proud|excited|pleased|here))\b|"
     r"\b(?:our\s+goal\s+is|familiari[sz]e\s+yourself)\b",
     re.IGNORECASE,
 )
+# …unless it states a figure or a rule: "We strive to pay claims within 30 days", "we understand that
+# emergencies happen; employees may take up to 3 days" (a review, stop 19).
+_STATES_A_RULE = re.compile(
+    r"\d|[$₹€£%]|\b(?:may|must|can|cannot|will|shall|should|within|up\s+to)\b", re.IGNORECASE
+)
+
+
+def says_little(text: str) -> bool:
+    """Whether a sentence only sets a tone ("We are committed to your care", "Welcome to Contoso!")."""
+    return bool(_BOILERPLATE.search(text)) and not _STATES_A_RULE.search(text)
 
 
 # "List the company values", "What are the core values", "Which services need prior authorization",
-# "What rights do I have": the answer is a list or a table, not one sentence about it.
+# "What rights do I have": the answer is a list or a table, not one sentence about it. A word ending in
+# "s" after "what" or "which" is read as a plural noun unless it is a verb ("what qualifies") or ends
+# in -ss, -us or -is ("what status", "what bonus").
 _ASKS_LIST = re.compile(
-    r"^\W*(?:list|name|enumerate)\b|^\W*(?:what|which)\s+(?:are|(?:kinds?|types?)\s+of|"
-    r"(?!(?:happens|does|is|was|has|means|counts|applies)\b)[a-z]+[^s\W]s\b)",
+    r"^\W*(?:(?:please|can\s+you|could\s+you)\s+)?(?:list|enumerate)\b|"
+    r"^\W*(?:what|which)(?:\s+are|['’]re|\s+(?:kinds?|types?)\s+of|"
+    r"\s+(?!(?:happens|does|is|was|has|means|counts|applies|qualifies|constitutes|determines|goes|gets|"
+    r"covers|includes|requires|needs|pays|makes|takes)\b)[a-z]+[^siu\W]s\b)",
     re.IGNORECASE,
 )
 
@@ -358,6 +376,7 @@ class Extractor:
         another document uses."""
         excluded = bool(_ASKS_EXCLUSIONS.search(question))
         asks_list = asks_for_list(question)
+        asked = {t for t in tokenize(question) if len(t) > 3}
 
         def nudge(unit: Unit) -> float:
             where = f"{unit.chunk.section} {unit.context} {unit.lead_in}"
@@ -366,12 +385,14 @@ class Extractor:
             if own_names and set(tokenize(unit.text)) & own_names:
                 in_named -= self.weights.named
             lists_exclusions = excluded and _LISTS_EXCLUSIONS.search(where)
-            says_little = unit.kind == "sentence" and _BOILERPLATE.search(unit.text)
-            listed = asks_list and unit.kind in ("item", "row")
+            quiet = unit.kind == "sentence" and says_little(unit.text)
+            # Only a list about what is asked: "what are the office hours" is not answered by the
+            # building's rules because they are bullets.
+            listed = asks_list and unit.kind in ("item", "row") and bool(set(tokenize(where)) & asked)
             return (
                 in_named
                 + (self.weights.excluded if lists_exclusions else 0.0)
-                - (self.weights.boilerplate if says_little else 0.0)
+                - (self.weights.boilerplate if quiet else 0.0)
                 + (self.weights.listed if listed else 0.0)
             )
 
@@ -526,8 +547,14 @@ def _block(best: ScoredUnit, ranked: Sequence[ScoredUnit]) -> list[Unit]:
         if score_of.get(neighbour, 0.0) < NEIGHBOUR_SHARE * best.score:
             break
         block.append(neighbour)
-    if position > 0 and score_of.get(paragraph[position - 1], 0.0) >= NEIGHBOUR_SHARE * best.score:
-        block.insert(0, paragraph[position - 1])
+    # The sentence before gives context, unless it says nothing of the rules ("We understand that…").
+    before = paragraph[position - 1] if position > 0 else None
+    if (
+        before is not None
+        and score_of.get(before, 0.0) >= NEIGHBOUR_SHARE * best.score
+        and not says_little(before.text)
+    ):
+        block.insert(0, before)
     # "…a list of things that are not covered. These include:" goes on with the list.
     return [*block, *_introduced_by(block[-1])]
 
