@@ -347,6 +347,7 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("when is the holiday party", "holiday party"),
         ("list of holiday dates at catalyst this year", "holiday dates"),
         ("where is the nearest in-network hospital", "in-network hospital"),  # which one: no topic word
+        ("what's the notice period if I resign", "notice"),  # a clause after the topic says when
     ],
 )
 def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str) -> None:

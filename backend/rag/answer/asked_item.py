@@ -247,8 +247,7 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     "the deadline") are no part of one."""
     asked = _POSSESSIVE.sub("", _ASKS_FOR_TOPIC.sub("", asked_sentence(question)))
     words = re.findall(r"[\w'-]+", asked.lower())
-    # A pronoun or an auxiliary anywhere makes a sentence: "when is the earliest I can retire".
-    if not words or len(words) > MAX_TOPIC_WORDS or set(words) & (_ASKING | _QUESTION_WORDS):
+    if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
         return None
     if max(len(w) for w in words) > MAX_WORD_CHARS:  # no word: the question is untrusted input
         return None
@@ -256,6 +255,10 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     joined = join_names(" ".join(words), names)
     end = _ITEM_END.search(joined)
     topic = (joined[: end.start()] if end else joined).split()
+    # A pronoun or an auxiliary in it makes a sentence ("when is the earliest I can retire"); a clause
+    # after the topic says when or for whom ("the notice period if I resign").
+    if set(topic) & _ASKING:
+        return None
     kept = [
         n
         for n, w in enumerate(topic)
