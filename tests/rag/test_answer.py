@@ -16,6 +16,7 @@ from backend.rag.answer.answerer import MAX_QUESTION_CHARS, REFUSAL, PolicyAnswe
 from backend.rag.answer.citations import Citation
 from backend.rag.answer.extractive import Extractor, UnitWeights, asks_for_list, says_little
 from backend.rag.answer.thresholds import RefusalGate
+from backend.rag.retrieve.corpus import title_lines
 from backend.rag.retrieve.initialisms import spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, ScoredChunk
@@ -111,6 +112,9 @@ class FakeCorpus:
     def owned_files(self, text: str) -> frozenset[str]:
         documents = {c.file: c.title for c in self._chunks}
         return owned_files(text, owner_groups(documents))
+
+    def title_lines(self) -> list[frozenset[str]]:
+        return title_lines(self._chunks)
 
     def document_terms(self, file: str) -> frozenset[str]:
         from backend.rag.index.bm25 import tokenize
@@ -1118,3 +1122,23 @@ def test_a_sentence_that_only_sets_a_tone(text: str, little: bool) -> None:
 )
 def test_a_question_that_asks_for_a_list(question: str, asks: bool) -> None:
     assert asks_for_list(question) is asks
+
+
+def test_a_question_about_a_job_the_policies_never_name_is_refused() -> None:
+    ceo = scored(
+        "role_library.pdf",
+        3,
+        "Chief Executive Officer\nThe Chief Executive Officer sets the strategy and leads the executive team.",
+        0.7,
+        "Chief Executive Officer",
+    )
+    corpus = FakeCorpus([ceo.chunk], ["Roles"])
+    answerer = extractive(FakeRetriever([ceo]), corpus=lambda: corpus)
+
+    asked_cmo = answerer.answer("what does the Chief Marketing Officer do")
+    asked_ceo = answerer.answer("what does the Chief Executive Officer do")
+
+    assert asked_cmo.refused
+    assert asked_cmo.unmentioned_item == "Chief Marketing Officer"
+    assert asked_cmo.text.endswith("don't mention Chief Marketing Officer.")
+    assert not asked_ceo.refused

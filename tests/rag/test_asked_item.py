@@ -199,6 +199,8 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         # the verb of a coverage question is no kind of leave
         ("Does Catalyst provide bereavement leave?", ("bereavement",)),
         ("Does Catalyst offer paternity leave?", ("paternity",)),
+        # what counts as a kind is no part of it
+        ("What is considered unplanned leave at Catalyst?", ("unplanned",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:

@@ -45,6 +45,7 @@ from backend.rag.answer.extractive import (
     passage_texts,
 )
 from backend.rag.answer.followup import contextual_question, needs_context
+from backend.rag.answer.job_titles import unknown_title
 from backend.rag.answer.named_scope import outside_named
 from backend.rag.answer.numbers import check_numbers
 from backend.rag.answer.prompt import (
@@ -88,6 +89,8 @@ class CorpusView(TermStatistics, Neighbours, Protocol):
     def owned_files(self, text: str) -> frozenset[str]: ...
 
     def document_terms(self, file: str) -> frozenset[str]: ...
+
+    def title_lines(self) -> list[frozenset[str]]: ...
 
 
 @dataclass(frozen=True)
@@ -465,6 +468,8 @@ class PolicyAnswerer:
                 )
             if answers and unmentioned is None and corpus is not None:
                 unmentioned = outside_named(standalone, sources, corpus)
+            if answers and unmentioned is None and corpus is not None:
+                unmentioned = unknown_title(standalone, corpus.title_lines())
             unstated = extract.unstated if answers else None
             if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(

@@ -118,6 +118,8 @@ _NOT_A_KIND = frozenset(
         *("granted", "use", "cancel", "combine", "club", "allow", "allows", "allowed", "carry"),
         *("encash", "request", "requested", "approve", "lose", "lapse", "do", "does", "can", "will"),
         *("company", "employee", "employees", "staff", "member", "members"),
+        # what counts as a kind, not a kind: "what is considered unplanned leave"
+        *("considered", "counted", "treated", "deemed", "called", "classed", "classified", "counts"),
         # "study leave or exam leave": the word before "or" is the first kind's "leave", no kind itself
         *("leave", "leaves"),
         # the verbs of a coverage question: "Does Catalyst provide bereavement leave?"

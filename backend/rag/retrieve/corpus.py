@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Iterable
 
 from backend.rag.index.bm25 import tokenize
 from backend.rag.index.store import LoadedIndex
@@ -10,6 +11,17 @@ from backend.rag.retrieve.clippings import Neighbourhoods
 from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.types import Chunk, embedding_text
+
+MAX_TITLE_WORDS = 12  # a line this short is a heading, a title or a form field
+
+
+def title_lines(chunks: Iterable[Chunk]) -> list[frozenset[str]]:
+    """The terms of each short line (a heading, a title, a form field) and heading of ``chunks``, once
+    each: where a role's title is written ("Senior Manager of Operations")."""
+    lines = (ln for c in chunks for ln in [*c.text.splitlines(), *c.section.split(" > ")])
+    return list(
+        dict.fromkeys(frozenset(tokenize(ln)) for ln in lines if 0 < len(ln.split()) <= MAX_TITLE_WORDS)
+    )
 
 
 class Corpus:
@@ -35,9 +47,14 @@ class Corpus:
             w for w in file_name_words(f.file for f in index.manifest.files) if self._bm25.idf(w) is not None
         )
         self._neighbourhoods = Neighbourhoods(c.text for c in index.chunks)
+        self._title_lines = title_lines(index.chunks)
         self._owners = owner_groups(
             {f.file: f.title for f in index.manifest.files}, ((c.file, c.text) for c in index.chunks)
         )
+
+    def title_lines(self) -> list[frozenset[str]]:
+        """The terms of each short line of the documents: headings, titles and form fields."""
+        return self._title_lines
 
     def idf(self, term: str) -> float | None:
         return self._bm25.idf(term)
