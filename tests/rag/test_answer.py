@@ -1128,7 +1128,7 @@ def test_a_question_about_a_job_the_policies_never_name_is_refused() -> None:
     ceo = scored(
         "role_library.pdf",
         3,
-        "Chief Executive Officer\nThe Chief Executive Officer sets the strategy and leads the executive team.",
+        "Chief Executive Officer\nThe Chief Executive Officer sets the strategy and leads the team.",
         0.7,
         "Chief Executive Officer",
     )

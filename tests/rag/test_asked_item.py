@@ -76,6 +76,8 @@ class Rarity:
         ),
         ("Can I claim my gym fees on PerksPlus?", "gym fees", ("my gym fees",)),  # ends at "on"
         ("how do I get reimbursed for mileage when I drive", "mileage", ("mileage",)),
+        # a second question after the item is no part of it
+        ("Does the company offer life insurance, and how much?", "life insurance", ("life insurance",)),
         # what a plan or employer provides, asked with "what"; what a plan gives
         ("What life insurance does Contoso provide?", "life insurance", ("life insurance",)),
         ("what kind of fertility care does Standard cover", "fertility care", ("fertility care",)),

@@ -84,7 +84,12 @@ _ENDING_WORDS = (
     *("on", "under", "with", "at", "in", "by", "through", "from", "if", "when", "as", "for", "before"),
     *("after", "during", "while", "so", "because", "to"),
 )
-_ITEM_END = re.compile(rf"\s+(?:{'|'.join(_ENDING_WORDS)})\s+.*$|[;:?!(].*$", re.IGNORECASE)
+# "…life insurance, and how much?": a second question after the item is no part of it.
+_ITEM_END = re.compile(
+    rf"\s+(?:{'|'.join(_ENDING_WORDS)})\s+.*$|[;:?!(].*$|"
+    r",?\s+and\s+(?:how|what|when|where|who|which|whether|is|are|do|does|can|will|if)\b.*$",
+    re.IGNORECASE,
+)
 # "glasses, contacts, or LASIK": a list names alternatives too.
 _ALTERNATIVES = re.compile(r"\s*,\s*(?:(?:or|and)\s+)?|\s+(?:or|and|like|such\s+as)\s+|/", re.IGNORECASE)
 _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
