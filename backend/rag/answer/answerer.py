@@ -46,6 +46,7 @@ from backend.rag.answer.extractive import (
 )
 from backend.rag.answer.followup import contextual_question, needs_context
 from backend.rag.answer.job_titles import unknown_title
+from backend.rag.answer.named_documents import document_names
 from backend.rag.answer.named_scope import outside_named
 from backend.rag.answer.numbers import check_numbers
 from backend.rag.answer.prompt import (
@@ -469,7 +470,12 @@ class PolicyAnswerer:
             if answers and unmentioned is None and corpus is not None:
                 unmentioned = outside_named(standalone, sources, corpus)
             if answers and unmentioned is None and corpus is not None:
-                unmentioned = unknown_title(standalone, corpus.title_lines())
+                unmentioned = unknown_title(
+                    standalone,
+                    corpus.title_lines(),
+                    " ".join(s.chunk.text for s in sources),
+                    document_names(sources),
+                )
             unstated = extract.unstated if answers else None
             if not answers or unstated is not None or unmentioned is not None:
                 return AnswerStream(

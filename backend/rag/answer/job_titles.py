@@ -16,7 +16,7 @@ left to the other rules.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 
 from backend.rag.answer.asked_item import AskedItem
 from backend.rag.index.bm25 import tokenize
@@ -46,8 +46,13 @@ _JOB_WORDS = (
     "executive",
     "president",
 )
-# Up to three words before the job word say which job ("chief marketing officer").
-_TITLE = re.compile(rf"((?:\b[A-Za-z][\w&-]{{0,30}}\s+){{1,3}})({'|'.join(_JOB_WORDS)})s?\b", re.IGNORECASE)
+# Up to three words before the job word say which job ("chief marketing officer"); of two job words in
+# a row the last is the title's ("Chief Executive Officer").
+_TITLE = re.compile(
+    rf"((?:\b[A-Za-z][\w&-]{{0,30}}\s+){{1,3}})({'|'.join(_JOB_WORDS)})s?\b"
+    rf"(?!\s+(?:{'|'.join(_JOB_WORDS)})s?\b)",
+    re.IGNORECASE,
+)
 # Words before a job word that say nothing of which job it is.
 _NOT_WHICH = frozenset(
     (
@@ -56,18 +61,24 @@ _NOT_WHICH = frozenset(
         *("is", "are", "do", "does", "what", "who", "which", "at", "i", "and", "or", "would", "should"),
     )
 )
-# A question about a job, not one that mentions a title in passing ("leave encashment for consultants").
+# A question about a job itself, not one that mentions a title in passing ("leave encashment for
+# consultants", "who do I report harassment to if my supervisor is involved"): it asks for the job's
+# description, duties, qualifications, salary or career, or what the title does or reports to.
 _ABOUT_A_JOB = re.compile(
-    r"\b(?:job|role|position|description|responsibilit\w*|qualifications?|duties|do|hire|hiring|"
-    r"salary|experience|skills|requirements?|degree|career|report|reports)\b",
+    r"\b(?:job|role|position|description|responsibilit\w*|qualifications?|duties|hire|hiring|salary|"
+    r"career)\b|^\W*what\s+does\s+(?:the|a|an)\s+.{1,60}?\s+do\b|^\W*who\s+does\s+.{1,60}?\s+report\s+to\b",
     re.IGNORECASE,
 )
+_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+_SENTENCE_BREAK = re.compile(r"[.!?;\n]+")
+_MIN_SHARED_PREFIX = 5  # "technical" names the "technology" of a title, "operations" its "operating"
 
 
-def named_title(question: str) -> tuple[str, list[str]] | None:
+def named_title(question: str, names: Collection[str] = ()) -> tuple[str, list[str]] | None:
     """The job title ``question`` names, as written, and its terms: ("software engineer", ["software",
-    "engineer"]); None when it names none that can be checked."""
-    text = " ".join(question.split())
+    "engineer"]); None when it names none that can be checked. ``names`` are words that name a document
+    or its owner ("contoso"): they say whose job it is, not which."""
+    text = _POSSESSIVE.sub("", " ".join(question.split()))
     if not _ABOUT_A_JOB.search(text):
         return None
     for match in _TITLE.finditer(text):
@@ -77,7 +88,12 @@ def named_title(question: str) -> tuple[str, list[str]] | None:
         before = match.group(1).split()
         which: list[str] = []
         for word in reversed(before):  # the words right before the job word, back to one that is no part
-            if word.lower() in _NOT_WHICH or not word.isalpha() or (word.isupper() and len(word) <= 4):
+            if (
+                word.lower() in _NOT_WHICH
+                or not word.isalpha()
+                or (word.isupper() and len(word) <= 4)
+                or set(tokenize(word)) & set(names)
+            ):
                 break
             which.insert(0, word)
         if not which:
@@ -87,13 +103,29 @@ def named_title(question: str) -> tuple[str, list[str]] | None:
     return None
 
 
-def unknown_title(question: str, lines: Iterable[frozenset[str]]) -> AskedItem | None:
-    """The title ``question`` names when no line in ``lines`` (``title_lines``) has all of its terms."""
-    named = named_title(question)
+def _same_word(term: str, line: frozenset[str]) -> bool:
+    return term in line or any(
+        len(t) >= _MIN_SHARED_PREFIX and t[:_MIN_SHARED_PREFIX] == term[:_MIN_SHARED_PREFIX] for t in line
+    )
+
+
+def unknown_title(
+    question: str,
+    lines: Iterable[frozenset[str]],
+    passages: str = "",
+    names: Collection[str] = (),
+) -> AskedItem | None:
+    """The title ``question`` names when no line in ``lines`` (``Corpus.title_lines``) has all of its
+    terms (a word may be written with another ending: "Chief Technical Officer") and the retrieved
+    ``passages`` do not have all of them in one sentence either ("your line manager", "the Medical Review
+    Officer")."""
+    named = named_title(question, names)
     if named is None:
         return None
     phrase, terms = named
-    wanted = set(terms)
-    if any(wanted <= line for line in lines):
+    if any(all(_same_word(t, line) for t in terms) for line in lines):
+        return None
+    sentences = (frozenset(tokenize(s)) for s in _SENTENCE_BREAK.split(passages))
+    if any(all(_same_word(t, sentence) for t in terms) for sentence in sentences):
         return None
     return AskedItem(phrase, (phrase,), "topic")
