@@ -96,7 +96,7 @@ _LEADING_ARTICLE = re.compile(r"^(?:a|an|the|my|our|any)\s+", re.IGNORECASE)
 MAX_ITEM_WORDS = 8  # what the refusal sentence echoes of the question
 MAX_LISTED_KINDS = 4
 _LISTED_WINDOW = 50  # characters: a listed kind and its separator
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
+POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 # A covered item that is a kind of leave ("Is there a wedding leave…") is read as one.
 _LEAVE_AT_END = re.compile(r"\bleaves?$", re.IGNORECASE)
 # "sick or casual leave": each word before "or" is a kind too.
@@ -174,19 +174,8 @@ _OF_ANY_POLICY = frozenset(
         *("programs", "programme", "rules", "rule", "details", "detail", "info", "information", "options"),
         *("statement", "statements", "overview"),
         *("option", "the", "a", "an", "any", "company", "employee", "employees", "staff", "allowed"),
-        *(
-            "eligible",
-            "eligibility",
-            "required",
-            "needed",
-            "necessary",
-            "max",
-            "maximum",
-            "min",
-            "minimum",
-            "limit",
-            "limits",
-        ),
+        *("eligible", "eligibility", "required", "needed", "necessary", "max", "maximum", "min"),
+        *("minimum", "limit", "limits"),
         *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
         *("total", "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"),
         *("visit", "visits", "session", "sessions", "family", "individual", "single", "period"),
@@ -252,7 +241,7 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
     question worded as a sentence, with a pronoun or an auxiliary ("when is the earliest I can retire",
     "how do I file a claim"), has no such item, and words that say which one or when ("the next",
     "the deadline") are no part of one."""
-    asked = _POSSESSIVE.sub("", _ASKS_FOR_TOPIC.sub("", asked_sentence(question)))
+    asked = POSSESSIVE.sub("", _ASKS_FOR_TOPIC.sub("", asked_sentence(question)))
     words = re.findall(r"[\w'-]+", asked.lower())
     if not words or len(words) > MAX_TOPIC_WORDS or words[0] in _ASKING or set(words) & _QUESTION_WORDS:
         return None
@@ -293,7 +282,7 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
     kinds: list[str] = []
     names = set(document_names)
     # "Physics Wallah's study leave": a possessive is no word of its own.
-    text = join_names(_POSSESSIVE.sub("", " ".join(question.split())), names)
+    text = join_names(POSSESSIVE.sub("", " ".join(question.split())), names)
     for match in _KIND_OF_LEAVE.finditer(text):
         words: list[str] = []
         for word in reversed(re.sub(r"[^\w\s-]", " ", match.group(1)).split()):

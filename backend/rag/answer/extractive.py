@@ -422,8 +422,8 @@ class Extractor:
             # no term is rarer than another.)
             weights = question_term_weights(question, terms)
             # "per year", "per night" say what the amount is counted by, not what it is of.
-            rate = set(tokenize(" ".join(_PER_UNIT.findall(question))))
-            topic = [t for t in weights if t not in names and t not in _FIGURE_WORDS | rate and len(t) > 1]
+            not_topic = _FIGURE_WORDS | set(tokenize(" ".join(_PER_UNIT.findall(question))))
+            topic = [t for t in weights if t not in names and t not in not_topic and len(t) > 1]
             topic = [t for t in topic if t not in _COST_KINDS] or topic
             rarest = sorted(topic, key=lambda t: -weights[t])[:TOPIC_TERMS]
             # A word far commoner than the rarest ("care" beside "hospice") qualifies nothing: "primary

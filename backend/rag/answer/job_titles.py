@@ -18,7 +18,7 @@ from __future__ import annotations
 import re
 from collections.abc import Collection, Iterable
 
-from backend.rag.answer.asked_item import AskedItem
+from backend.rag.answer.asked_item import POSSESSIVE, AskedItem
 from backend.rag.index.bm25 import tokenize
 
 # The last word of a job title.
@@ -69,7 +69,6 @@ _ABOUT_A_JOB = re.compile(
     r"career)\b|^\W*what\s+does\s+(?:the|a|an)\s+.{1,60}?\s+do\b|^\W*who\s+does\s+.{1,60}?\s+report\s+to\b",
     re.IGNORECASE,
 )
-_POSSESSIVE = re.compile(r"(?<=\w)['’]s\b")
 _SENTENCE_BREAK = re.compile(r"[.!?;\n]+")
 _MIN_SHARED_PREFIX = 5  # "technical" names the "technology" of a title, "operations" its "operating"
 
@@ -78,7 +77,7 @@ def named_title(question: str, names: Collection[str] = ()) -> tuple[str, list[s
     """The job title ``question`` names, as written, and its terms: ("software engineer", ["software",
     "engineer"]); None when it names none that can be checked. ``names`` are words that name a document
     or its owner ("contoso"): they say whose job it is, not which."""
-    text = _POSSESSIVE.sub("", " ".join(question.split()))
+    text = POSSESSIVE.sub("", " ".join(question.split()))
     if not _ABOUT_A_JOB.search(text):
         return None
     for match in _TITLE.finditer(text):
