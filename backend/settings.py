@@ -123,6 +123,9 @@ class Settings(BaseSettings):
     rag_min_score: float | None = Field(default=None, ge=0.0, le=1.0, alias="RAG_MIN_SCORE")
     # Model prices for the per-answer cost estimate (TOML, edited by operators; see data/prices.toml).
     prices_file: Path = Field(default=Path("data/prices.toml"), alias="PRICES_FILE")
+    # Words staff type that the policies never use ("IVF"), edited by HR admins; offline search adds
+    # the policies' words for them (backend/rag/retrieve/synonyms.py). A missing file is no synonyms.
+    search_synonyms_file: Path = Field(default=Path("data/search_synonyms.txt"), alias="SEARCH_SYNONYMS_FILE")
 
     # The app database: a DynamoDB table (several instances) when set, else DATA_DIR/app.db (SQLite).
     app_table: str | None = Field(default=None, alias="APP_TABLE")

@@ -19,6 +19,7 @@ from backend.rag.answer.thresholds import RefusalGate
 from backend.rag.retrieve.corpus import title_lines
 from backend.rag.retrieve.initialisms import spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
+from backend.rag.retrieve.synonyms import parse_synonyms, policy_phrases
 from backend.rag.types import Chunk, ScoredChunk
 from tests.fakes import PromptRecorder, fake_chat_model
 from tests.rag.fakes import HashingEmbeddings
@@ -82,11 +83,16 @@ class FakeCorpus:
     """Term statistics and neighbours for a handful of chunks."""
 
     def __init__(
-        self, chunks: list[Chunk], titles: list[str], initialisms: dict[str, str] | None = None
+        self,
+        chunks: list[Chunk],
+        titles: list[str],
+        initialisms: dict[str, str] | None = None,
+        synonyms: str = "",
     ) -> None:
         self._chunks = chunks
         self.titles = titles
         self._initialisms = initialisms or {}
+        self._synonyms = parse_synonyms(synonyms)
 
     def idf(self, term: str) -> float | None:
         from backend.rag.index.bm25 import tokenize
@@ -115,6 +121,9 @@ class FakeCorpus:
 
     def title_lines(self) -> list[frozenset[str]]:
         return title_lines(self._chunks)
+
+    def synonyms(self, text: str) -> tuple[str, ...]:
+        return policy_phrases(text, self._synonyms, lambda term: self.idf(term) is not None)
 
     def document_terms(self, file: str) -> frozenset[str]:
         from backend.rag.index.bm25 import tokenize
@@ -280,6 +289,50 @@ PERKS = scored(
     "perksplus.pdf", 1, "PerksPlus reimburses up to $1000 a year for gym memberships.", 0.7, "Overview"
 )
 PERKS_RECEIPTS = scored("perksplus.pdf", 4, "Receipts are kept for two years.", 0.3, "Records")
+
+
+IVF = scored(
+    "standard.pdf",
+    36,
+    "Northwind Standard does not cover in vitro fertilization procedures.",
+    0.7,
+    "Fertility",
+)
+
+
+def test_an_item_the_policy_names_in_other_words_from_the_synonym_file_is_answered() -> None:
+    question = "Does Northwind Standard cover IVF?"
+    without = FakeCorpus([IVF.chunk, MASSAGE.chunk], ["Northwind Standard"])
+    listed = FakeCorpus(
+        [IVF.chunk, MASSAGE.chunk], ["Northwind Standard"], synonyms="ivf => in vitro fertilization"
+    )
+
+    refused = extractive(FakeRetriever([IVF]), corpus=lambda: without).answer(question)
+    answered = extractive(FakeRetriever([IVF]), corpus=lambda: listed).answer(question)
+
+    assert refused.refused
+    assert refused.unmentioned_item == "IVF"
+    assert not answered.refused
+    assert "does not cover in vitro fertilization" in answered.text
+    # the synonym says what the item is called; it does not make another item mentioned
+    doula = extractive(FakeRetriever([IVF]), corpus=lambda: listed).answer(
+        "Does Northwind Standard cover a doula?"
+    )
+    assert doula.unmentioned_item == "doula"
+
+
+def test_a_figure_asked_per_year_of_a_named_document_that_states_no_period_is_answered() -> None:
+    # "much", "per" and "year" ask for the figure; PerksPlus states "$1000" and never "per year".
+    perks = scored(
+        "perksplus.pdf", 1, "The PerksPlus reimbursement is up to $1000 for gym memberships.", 0.7, "Overview"
+    )
+    corpus = FakeCorpus([perks.chunk, MASSAGE.chunk], ["PerksPlus", "Health Plus"])
+    answerer = extractive(FakeRetriever([perks]), corpus=lambda: corpus)
+
+    answer = answerer.answer("how much is PerksPlus per year")
+
+    assert not answer.refused
+    assert "$1000" in answer.text
 
 
 def test_a_question_naming_a_document_none_of_whose_other_words_it_uses_is_refused() -> None:

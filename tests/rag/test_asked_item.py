@@ -81,6 +81,12 @@ class Rarity:
         # what a plan or employer provides, asked with "what"; what a plan gives
         ("What life insurance does Contoso provide?", "life insurance", ("life insurance",)),
         ("what kind of fertility care does Standard cover", "fertility care", ("fertility care",)),
+        # …and with "how much": how much of the item a plan or employer gives
+        (
+            "How much relocation assistance does Contoso provide?",
+            "relocation assistance",
+            ("relocation assistance",),
+        ),
         (
             "Does Northwind Standard give a discount on gym memberships?",
             "discount",
@@ -203,6 +209,10 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("Does Catalyst offer paternity leave?", ("paternity",)),
         # what counts as a kind is no part of it
         ("What is considered unplanned leave at Catalyst?", ("unplanned",)),
+        # comparing or explaining a kind is no part of it
+        ("compare maternity leave at catalyst vs physics wallah", ("maternity",)),
+        ("difference between sick leave and casual leave at Catalyst", ("sick", "casual")),
+        ("explain paternity leave at catalyst", ("paternity",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
@@ -349,6 +359,7 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("what is Contoso's remote work policy", "remote work"),
         # when or where something is, a list of it, and how to do something with it
         ("when is the holiday party", "holiday party"),
+        ("When is open enrollment for the Northwind plans?", "open enrollment"),  # with no article
         ("list of holiday dates at catalyst this year", "holiday dates"),
         ("where is the nearest in-network hospital", "in-network hospital"),  # which one: no topic word
         ("what's the notice period if I resign", "notice"),  # a clause after the topic says when
@@ -381,6 +392,8 @@ def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str
         "What options do I have if my claim is denied?",
         "What rights do I have under the anti-harassment policy?",
         "what percentage does Northwind Standard cover for hospital stays",  # a figure, no item
+        "how much money does PerksPlus give",  # how much money is an amount, no item
+        "how many visits does Northwind Standard cover",  # what is counted is a unit, no item
     ],
 )
 def test_a_question_worded_as_a_sentence_names_no_topic(question: str) -> None:

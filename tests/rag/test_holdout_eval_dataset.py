@@ -1,7 +1,8 @@
 """The held-out HR evaluation sets (and the second blind dev set) are well-formed, their citations are
 provably right, and their facts can be scored. Each was written blind by a helper who saw neither the
 other sets nor the system (``eval/README.md``). Every question of a held-out set is in the test split,
-reported only; every question of ``dev2``, ``dev3``, ``dev4`` and ``dev5`` is in the dev split, for tuning."""
+reported only; every question of ``dev2``, ``dev3``, ``dev4``, ``dev5``, ``dev6`` and ``dev7`` is in the
+dev split, for tuning."""
 
 from __future__ import annotations
 
@@ -25,6 +26,8 @@ SETS = {
     "dev3": (EVAL / "dev3_questions.jsonl", EVAL / "dev3_questions.draft.jsonl", "m", "dev"),
     "dev4": (EVAL / "dev4_questions.jsonl", EVAL / "dev4_questions.draft.jsonl", "p", "dev"),
     "dev5": (EVAL / "dev5_questions.jsonl", EVAL / "dev5_questions.draft.jsonl", "r", "dev"),
+    "dev6": (EVAL / "dev6_questions.jsonl", EVAL / "dev6_questions.draft.jsonl", "s", "dev"),
+    "dev7": (EVAL / "dev7_questions.jsonl", EVAL / "dev7_questions.draft.jsonl", "t", "dev"),
 }
 ANSWERABLE = [
     pytest.param(record, id=record["id"])

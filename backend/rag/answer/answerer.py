@@ -69,6 +69,7 @@ RUNAWAY_CHECK_EVERY = 8  # tokens between checks for a repetition loop
 MAX_SEARCHED_TITLES = 3
 MAX_QUESTION_CHARS = 2000  # the page's input allows no more; other callers get QuestionTooLongError
 REWRITE_FUSION_WEIGHTS = (2.0, 1.0)  # (standalone rewrite, the follow-up as asked)
+SYNONYM_FUSION_WEIGHT = 1.0  # the question searched with the synonym file's words, beside it as typed
 # When none of the best passages is from the employer a question names, this many times as many are
 # searched for one that is.
 OWNER_SEARCH_WIDTH = 4
@@ -92,6 +93,8 @@ class CorpusView(TermStatistics, Neighbours, Protocol):
     def document_terms(self, file: str) -> frozenset[str]: ...
 
     def title_lines(self) -> list[frozenset[str]]: ...
+
+    def synonyms(self, text: str) -> tuple[str, ...]: ...
 
 
 @dataclass(frozen=True)
@@ -392,20 +395,32 @@ class PolicyAnswerer:
         reply = self._rewrite_model.invoke(rewrite_messages(question, history))
         return clean_rewrite(reply.text, question, history)
 
-    def retrieve(self, question: str, standalone: str) -> list[ScoredChunk]:
-        """Sources above the threshold: the question's own, fused with its rewrite's when there is one."""
+    def retrieve(self, question: str, standalone: str, synonyms: Sequence[str] = ()) -> list[ScoredChunk]:
+        """Sources above the threshold: the question's own, fused with its rewrite's when there is one,
+        and with those of the question searched with the policies' words for its own (``synonyms``)."""
         found = self._retriever.search(question, self._k)
+        searches: list[tuple[list[ScoredChunk], float]] = []
         if standalone != question:
-            rewritten = self._retriever.search(standalone, self._k)
-            by_page: dict[tuple[str, int], ScoredChunk] = {}
-            for hit in [*rewritten, *found]:  # each page keeps its better-scoring passage
-                key = (hit.chunk.file, hit.chunk.page)
-                if key not in by_page or hit.score > by_page[key].score:
-                    by_page[key] = hit
-            pages = [[(s.chunk.file, s.chunk.page) for s in ranking] for ranking in (rewritten, found)]
             # The question needs its context, so the rewrite leads; the question's own results stay in
             # the running, so a bad rewrite cannot lose what the question alone finds.
-            fused = reciprocal_rank_fusion(pages, weights=REWRITE_FUSION_WEIGHTS)
+            searches.append((self._retriever.search(standalone, self._k), REWRITE_FUSION_WEIGHTS[0]))
+            searches.append((found, REWRITE_FUSION_WEIGHTS[1]))
+        else:
+            searches.append((found, 1.0))
+        if synonyms:
+            # Searched with the policies' words as well, never instead: "IVF" finds the page that says
+            # "in vitro fertilization", and a page the question finds as typed keeps its place.
+            expanded = f"{standalone} {' '.join(synonyms)}"
+            searches.append((self._retriever.search(expanded, self._k), SYNONYM_FUSION_WEIGHT))
+        if len(searches) > 1:
+            by_page: dict[tuple[str, int], ScoredChunk] = {}
+            for ranking, _ in searches:
+                for hit in ranking:  # each page keeps its better-scoring passage
+                    key = (hit.chunk.file, hit.chunk.page)
+                    if key not in by_page or hit.score > by_page[key].score:
+                        by_page[key] = hit
+            pages = [[(s.chunk.file, s.chunk.page) for s in ranking] for ranking, _ in searches]
+            fused = reciprocal_rank_fusion(pages, weights=tuple(weight for _, weight in searches))
             found = [by_page[key] for key, _ in fused[: self._k]]
         return [s for s in found if self._gate.keeps(s)]
 
@@ -434,7 +449,8 @@ class PolicyAnswerer:
         standalone = self.standalone_question(question, history)
         if corpus is not None:  # …also when it was said earlier in the conversation
             standalone = corpus.spell_out(standalone)
-        sources = self.retrieve(question.strip(), standalone)
+        synonyms = corpus.synonyms(standalone) if corpus is not None else ()
+        sources = self.retrieve(question.strip(), standalone, synonyms)
         titles = corpus.titles if corpus is not None else []
         owned = corpus.owned_files(standalone) if corpus is not None else frozenset()
         if owned and sources:
@@ -465,7 +481,14 @@ class PolicyAnswerer:
             unmentioned = None
             if answers:
                 unmentioned = unmentioned_item(
-                    item, standalone, sources, extract.quotes, corpus, corpus, self._extractor.similarity
+                    item,
+                    standalone,
+                    sources,
+                    extract.quotes,
+                    corpus,
+                    corpus,
+                    self._extractor.similarity,
+                    corpus.synonyms if corpus is not None else None,
                 )
             if answers and unmentioned is None and corpus is not None:
                 unmentioned = outside_named(standalone, sources, corpus)

@@ -37,7 +37,7 @@ from __future__ import annotations
 
 import itertools
 import re
-from collections.abc import Collection, Sequence
+from collections.abc import Callable, Collection, Sequence
 from dataclasses import dataclass
 from typing import Literal, Protocol
 
@@ -70,11 +70,13 @@ _ASKS_CAN_USE_FOR = re.compile(
     re.IGNORECASE,
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
-# "What life insurance does Contoso provide?", "what kind of fertility care does Standard cover": what
-# a plan or employer provides. Not what the asker must provide or has ("What documents do I need to
-# provide", "What options do I have"): the subject is no person and needs nothing.
+# "What life insurance does Contoso provide?", "what kind of fertility care does Standard cover", "how
+# much relocation assistance does Contoso offer": what a plan or employer provides. Not what the asker
+# must provide or has ("What documents do I need to provide", "What options do I have"): the subject is
+# no person and needs nothing. Not "how many [days] does…": what is counted is a unit, not an item.
 _ASKS_WHAT_PROVIDED = re.compile(
-    r"^\s*what\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would)\s+"
+    r"^\s*(?:what|how\s+much)\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+"
+    r"(?:does|do|will|would)\s+"
     r"(?!(?:i|we|you|employees|staff|members)\b)"
     r"(?:(?!(?:need|needs|have|has|to)\b)[\w'’-]+\s+){1,3}?(?:provide|offer|cover|give)\b",
     re.IGNORECASE,
@@ -130,6 +132,9 @@ _NOT_A_KIND = frozenset(
         # the verbs of a coverage question: "Does Catalyst provide bereavement leave?"
         *("cover", "covers", "pay", "pays", "reimburse", "reimburses", "offer", "offers", "include"),
         *("includes", "provide", "provides", "towards"),
+        # what is asked of two kinds: "compare maternity leave at Catalyst vs Physics Wallah"
+        *("compare", "compared", "comparing", "comparison", "difference", "differences", "between"),
+        *("vs", "versus", "explain", "describe", "tell", "list", "show", "about", "regarding"),
     }
 )
 
@@ -151,7 +156,7 @@ _ASKS_FOR_TOPIC = re.compile(
     r"^\s*(?:what(?:\s+is|\s+are|['’]s)\s+(?:the|a|an|our|your|[\w-]+['’]s)|is\s+there\s+(?:a|an|any)|"
     r"are\s+there\s+any|(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any)|"
     # "when is the holiday party", "where is the parking garage", "list of holiday dates"
-    r"(?:when|where)\s+(?:is|are)\s+(?:the|a|an|our|my)|list\s+of(?:\s+(?:the|all))?)\s+",
+    r"(?:when|where)\s+(?:is|are)(?:\s+(?:the|a|an|our|my))?|list\s+of(?:\s+(?:the|all))?)\s+",
     re.IGNORECASE,
 )
 # Words that say which one or when, not what: "when is the next pay day", "the best time to request
@@ -175,7 +180,7 @@ _OF_ANY_POLICY = frozenset(
         *("statement", "statements", "overview"),
         *("option", "the", "a", "an", "any", "company", "employee", "employees", "staff", "allowed"),
         *("eligible", "eligibility", "required", "needed", "necessary", "max", "maximum", "min"),
-        *("minimum", "limit", "limits"),
+        *("minimum", "limit", "limits", "money", "cash"),
         *("percentage", "percent", "cost", "costs", "amount", "rate", "fee", "fees", "price", "number"),
         *("total", "day", "days", "week", "weeks", "month", "months", "year", "years", "hour", "hours"),
         *("visit", "visits", "session", "sessions", "family", "individual", "single", "period"),
@@ -337,11 +342,15 @@ def _covered_item(question: str) -> AskedItem | None:
     return AskedItem(_LEADING_ARTICLE.sub("", item), alternatives)
 
 
-def item_mentioned(item: AskedItem, text: str, terms: TermStatistics | None = None) -> bool:
-    """Whether ``text`` mentions one of the item's alternatives (see the module docstring)."""
+def item_mentioned(
+    item: AskedItem, text: str, terms: TermStatistics | None = None, synonyms: Sequence[str] = ()
+) -> bool:
+    """Whether ``text`` mentions one of the item's alternatives, or a policy's word for it from the
+    synonym file (``synonyms``: "in vitro fertilization" for "IVF"); see the module docstring."""
     # A coverage item's words make one name ("hair loss treatment"); a topic typed as a search is a few
     # words any sentence about it would use ("manager experience").
-    return mentions(text, item.alternatives, terms, together="sentence" if item.kind == "topic" else "near")
+    together: Literal["sentence", "near"] = "sentence" if item.kind == "topic" else "near"
+    return mentions(text, [*item.alternatives, *synonyms], terms, together=together)
 
 
 def item_in(question: str, sources: Sequence[ScoredChunk]) -> AskedItem | None:
@@ -358,6 +367,7 @@ def unmentioned_item(
     terms: TermStatistics | None,
     neighbours: Neighbours | None = None,
     similarity: Similarity | None = None,
+    synonyms: Callable[[str], Sequence[str]] | None = None,
 ) -> AskedItem | None:
     """``item`` (what ``question`` asks about, ``item_in``) when none of the pages (or quotes) it may be
     answered from mentions it; None when it asks about none, or one is mentioned.
@@ -378,7 +388,8 @@ def unmentioned_item(
         chunks = [c for page in pages for c in neighbours.page_chunks(*page)]
         texts += [f"{c.title} {c.section} {c.text}" for c in chunks]
         bodies += [c.text for c in chunks]
-    if item_mentioned(item, " ".join(texts), terms):
+    others = synonyms(" ".join(item.alternatives)) if synonyms is not None else ()
+    if item_mentioned(item, " ".join(texts), terms, others):
         return None
     return None if _mentioned_in_other_words(item, "\n".join(bodies), terms, similarity) else item
 

@@ -33,6 +33,12 @@ _ABOUT_IT = frozenset(
         "information about brief briefly know learn more please give list"
     )
 )
+# Words that ask for a figure and the period it is counted over ("how much is the PerksPlus
+# reimbursement per year"): the amount rule judges those, and a document that states "up to $1000"
+# answers the question without ever writing "much", "per" or "year".
+_ASK_FOR_A_FIGURE = frozenset(
+    tokenize("how much many per year yearly annual annually month monthly week weekly amount total")
+)
 
 
 class DocumentTerms(TermStatistics, Protocol):
@@ -49,7 +55,11 @@ def outside_named(question: str, sources: Sequence[ScoredChunk], corpus: Documen
         return None
     # The words that name a document, however the question writes them ("physics wallah").
     names = document_names(sources) | set(corpus.query_terms(" ".join(named.values())))
-    asked = [t for t in corpus.query_terms(question) if t not in names and t not in _ABOUT_IT]
+    asked = [
+        t
+        for t in corpus.query_terms(question)
+        if t not in names and t not in _ABOUT_IT and t not in _ASK_FOR_A_FIGURE
+    ]
     vocabulary = frozenset().union(*(corpus.document_terms(f) for f in named))
     if not asked or any(mentioned_in(t, vocabulary) for t in asked):
         return None

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from backend.rag.index.bm25 import tokenize
+from backend.rag.index.bm25 import edit_distance, tokenize
 from backend.rag.index.store import LoadedIndex
+from backend.rag.retrieve.abbreviations import defined_abbreviations, write_out
 from backend.rag.retrieve.clippings import Neighbourhoods
 from backend.rag.retrieve.initialisms import document_initialisms, file_name_words, join_names, spell_out
 from backend.rag.retrieve.owners import owned_files, owner_groups
+from backend.rag.retrieve.synonyms import Synonyms, policy_phrases
 from backend.rag.types import Chunk, embedding_text
 
+_WORD = re.compile(r"[A-Za-z]{1,40}(?![A-Za-z])")
 MAX_TITLE_WORDS = 12  # a line this short is a heading, a title or a form field
 
 
@@ -27,8 +31,9 @@ def title_lines(chunks: Iterable[Chunk]) -> list[frozenset[str]]:
 class Corpus:
     """A read-only view of one index generation (built once per generation, shared by sessions)."""
 
-    def __init__(self, index: LoadedIndex) -> None:
+    def __init__(self, index: LoadedIndex, synonyms: Synonyms | None = None) -> None:
         self._bm25 = index.bm25
+        self._synonyms = synonyms or Synonyms()
         self._by_page: dict[tuple[str, int], list[Chunk]] = defaultdict(list)
         terms: defaultdict[str, set[str]] = defaultdict(set)
         self._next: dict[str, Chunk] = {}
@@ -42,6 +47,7 @@ class Corpus:
         self._terms = {file: frozenset(found) for file, found in terms.items()}
         self.titles = sorted({f.title or f.file for f in index.manifest.files})
         self._initialisms = document_initialisms(index.chunks)
+        self._abbreviations = defined_abbreviations(index.chunks)
         # Only a name the text writes as one word: "PerksPlus" is joined, "Physics Wallah" is not.
         self._joined_names = frozenset(
             w for w in file_name_words(f.file for f in index.manifest.files) if self._bm25.idf(w) is not None
@@ -74,10 +80,35 @@ class Corpus:
 
     def spell_out(self, text: str) -> str:
         """``text`` with initials of a document's owner written out ("PW" → "Physics Wallah"), a name
-        written as two words as its file name and text write it ("Perks Plus" → "PerksPlus"), and a
-        clipped word as the documents write it in full ("comp off" → "compensatory off")."""
+        written as two words as its file name and text write it ("Perks Plus" → "PerksPlus"), a clipped
+        word as the documents write it in full ("comp off" → "compensatory off"), and an abbreviation
+        with the meaning the documents give it ("EL" → "Earned Leave (EL)")."""
         spelled = join_names(spell_out(text, self._initialisms), self._joined_names)
-        return self._neighbourhoods.expand(spelled)
+        spelled = write_out(spelled, self._abbreviations)
+        return self._neighbourhoods.expand(self._respelled(spelled))
+
+    def _respelled(self, text: str) -> str:
+        """``text`` with each word one typo away from an indexed one as keyword search reads it
+        ("ambulence" → "ambulance"), so the embedding model reads it too: it ranked the page about
+        ambulances seventh for "ambulence". Keyword search tolerates two typos in a long word; here one
+        only, as a real word the policies never use is often two edits from one they do ("assistant",
+        "assistance")."""
+
+        def respelled(match: re.Match[str]) -> str:
+            terms = tokenize(match.group(0))
+            if len(terms) != 1 or self._bm25.idf(terms[0]) is not None:
+                return match.group(0)
+            corrected = self._bm25.correct(terms[0])
+            if corrected == terms[0] or edit_distance(terms[0], corrected, 1) > 1:
+                return match.group(0)
+            return corrected
+
+        return _WORD.sub(respelled, text)
+
+    def synonyms(self, text: str) -> tuple[str, ...]:
+        """The policies' words, from the synonym file, for what ``text`` says in others ("IVF" → "in
+        vitro fertilization"), only those the index has."""
+        return policy_phrases(text, self._synonyms, lambda term: self._bm25.idf(term) is not None)
 
     def owned_files(self, text: str) -> frozenset[str]:
         """The files of the owners ``text`` names ("at Catalyst", "contoso"); empty when it names none."""

@@ -19,6 +19,7 @@ from backend.rag.retrieve.bedrock import (
     rerank_model_arn,
 )
 from backend.rag.retrieve.hybrid import HybridRetriever
+from backend.rag.retrieve.synonyms import load_synonyms
 from backend.rag.types import PolicyRetriever
 from backend.settings import Settings
 
@@ -41,7 +42,10 @@ def build_retriever(
         retriever = BedrockKnowledgeBaseRetriever(client, settings.bedrock_knowledge_base_id)
     else:
         retriever = HybridRetriever(
-            IndexStore(settings.index_dir), embeddings, embedding_model=settings.embedding_model_id
+            IndexStore(settings.index_dir),
+            embeddings,
+            embedding_model=settings.embedding_model_id,
+            synonyms=load_synonyms(settings.search_synonyms_file),
         )
     if uses_rerank:
         assert settings.bedrock_rerank_model_id is not None

@@ -16,6 +16,7 @@ from langchain_core.embeddings import Embeddings
 from backend.rag.index.store import IndexFormatError, IndexStore, LoadedIndex
 from backend.rag.retrieve.corpus import Corpus
 from backend.rag.retrieve.fusion import RRF_K, reciprocal_rank_fusion
+from backend.rag.retrieve.synonyms import Synonyms
 from backend.rag.types import ScoredChunk
 
 # Each list contributes this many candidates to the fusion; more only adds tail noise.
@@ -48,8 +49,10 @@ class HybridRetriever:
         candidates: int = DEFAULT_CANDIDATES,
         rrf_k: int = RRF_K,
         weights: tuple[float, float] = (1.0, 1.0),
+        synonyms: Synonyms | None = None,
     ) -> None:
         self._store = store
+        self._synonyms = synonyms
         self._embeddings = embeddings
         self._embedding_model = embedding_model
         self._candidates = candidates
@@ -70,7 +73,7 @@ class HybridRetriever:
                     loaded = self._store.load()
                     self._check_model(loaded)
                     _single_threaded_faiss()
-                    self._index, self._corpus = loaded, Corpus(loaded)
+                    self._index, self._corpus = loaded, Corpus(loaded, self._synonyms)
                 index = self._index
         return index
 

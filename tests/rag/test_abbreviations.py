@@ -1,0 +1,92 @@
+"""Table tests: abbreviations the documents define ("Earned Leave (EL)"), written out in questions."""
+
+from __future__ import annotations
+
+import pytest
+
+from backend.rag.answer.wording import asked_sentence
+from backend.rag.retrieve.abbreviations import defined_abbreviations, write_out
+from backend.rag.types import Chunk
+
+
+def chunk(text: str, file: str = "leave_policy.pdf") -> Chunk:
+    return Chunk(f"{file}:1:0", file, 1, "Leave Types", "", text, "0" * 64)
+
+
+@pytest.mark.parametrize(
+    ("texts", "expected"),
+    [
+        (["Members get 2 Earned Leave (EL) per month."], {"EL": "Earned Leave"}),
+        # the meaning is the shortest run of last words whose initials spell it
+        (["2. Casual Leave (CL): up to 12 days"], {"CL": "Casual Leave"}),
+        # small words may count ("and" in HIPAA) or not ("of" in COBRA's neighbour COB)
+        (
+            ["the Health Insurance Portability and Accountability Act (HIPAA) applies"],
+            {"HIPAA": "Health Insurance Portability and Accountability Act"},
+        ),
+        (["read the Coordination of Benefits (COB) rules"], {"COB": "Coordination of Benefits"}),
+        # initials that do not spell it define nothing
+        (
+            ["Prior Authorization (PA) is needed. An Authorization (PA) lapses."],
+            {"PA": "Prior Authorization"},
+        ),
+        (["see Temporomandibular Joint Disorders (TMJ)"], {}),
+        # a lower-case word is no name: "paid by the (PL)" defines nothing
+        (["leave is paid later (PL)"], {}),
+        # the same meaning in another case is one meaning
+        (["Leave Without Pay (LWP)", "Leave without Pay (LWP)"], {"LWP": "Leave Without Pay"}),
+        # two documents that disagree leave it alone
+        (["Paid Leave (PL)", "Privilege Leave (PL)"], {}),
+    ],
+)
+def test_abbreviations_are_read_from_the_documents_definitions(
+    texts: list[str], expected: dict[str, str]
+) -> None:
+    assert defined_abbreviations(chunk(t) for t in texts) == expected
+
+
+ABBREVIATIONS = {
+    "EL": "Earned Leave",
+    "PET": "Positron Emission Tomography",
+    "CEO": "Chief Executive Officer",
+}
+
+
+@pytest.mark.parametrize(
+    ("text", "written"),
+    [
+        (
+            "What is the maximum EL I can accumulate?",
+            "What is the maximum Earned Leave (EL) I can accumulate?",
+        ),
+        ("can EL be encashed", "can Earned Leave (EL) be encashed"),
+        # only a word in capitals: "pet insurance" is no scan
+        ("is pet insurance offered", "is pet insurance offered"),
+        ("does the plan cover a PET scan", "does the plan cover a Positron Emission Tomography (PET) scan"),
+        # a part of a longer word, or an abbreviation the documents never define, stays
+        ("ELS and HR", "ELS and HR"),
+        # a question that already explains it is left as it is
+        ("my Earned Leave (EL) balance", "my Earned Leave (EL) balance"),
+    ],
+)
+def test_a_defined_abbreviation_is_written_out_before_itself(text: str, written: str) -> None:
+    assert write_out(text, ABBREVIATIONS) == written
+
+
+@pytest.mark.parametrize(
+    ("question", "read"),
+    [
+        # the wording rules read the meaning, not the bracketed abbreviation search added
+        (
+            "how much does the Chief Executive Officer (CEO) make",
+            "how much does the Chief Executive Officer make",
+        ),
+        ("How many Earned Leave (EL) do I get?", "How many Earned Leave do I get?"),
+        # a bracket that is not an abbreviation stays
+        ("Is (a) covered?", "Is (a) covered?"),
+    ],
+)
+def test_the_wording_rules_read_a_question_without_its_written_out_abbreviations(
+    question: str, read: str
+) -> None:
+    assert asked_sentence(question) == read
