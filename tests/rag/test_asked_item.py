@@ -78,6 +78,9 @@ class Rarity:
         ("how do I get reimbursed for mileage when I drive", "mileage", ("mileage",)),
         # a second question after the item is no part of it
         ("Does the company offer life insurance, and how much?", "life insurance", ("life insurance",)),
+        # whom a plan covers, and what a person receives
+        ("Can I add my domestic partner to Health Plus?", "domestic partner", ("my domestic partner",)),
+        ("What bonus does a Contoso Manager of Sales get?", "bonus", ("bonus",)),
         # what a plan or employer provides, asked with "what"; what a plan gives
         ("What life insurance does Contoso provide?", "life insurance", ("life insurance",)),
         ("what kind of fertility care does Standard cover", "fertility care", ("fertility care",)),
@@ -213,6 +216,11 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("compare maternity leave at catalyst vs physics wallah", ("maternity",)),
         ("difference between sick leave and casual leave at Catalyst", ("sick", "casual")),
         ("explain paternity leave at catalyst", ("paternity",)),
+        # a kind named by its purpose
+        ("Does Physics Wallah give leave for jury duty?", ("jury duty",)),
+        ("Do I get a day off to vote at Physics Wallah?", ("vote",)),
+        ("do I get a day off on my birthday at Catalyst", ("birthday",)),
+        ("can I take time off for my wedding", ("wedding",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
@@ -239,7 +247,8 @@ def test_the_leave_of_a_kind_listed_before_another_is_no_kind() -> None:
     "question",
     [
         "What is leave without pay?",
-        "Do I get any extra leave for seniority?",
+        "Do I get any extra leave for seniority?",  # more leave for a reason: who gets it, no kind
+        "Can I take leave for 3 days?",  # a figure is no purpose
         "How do I apply for leave?",
         # how much, which, or what happens to leave is no kind of leave
         "What happens to unused leave at Physics Wallah?",
@@ -360,6 +369,9 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         # when or where something is, a list of it, and how to do something with it
         ("when is the holiday party", "holiday party"),
         ("When is open enrollment for the Northwind plans?", "open enrollment"),  # with no article
+        # a topic named only as a policy is what it is on
+        ("What is Contoso's policy on dating a coworker?", "dating coworker"),
+        ("what are the rules for overtime pay", "overtime pay"),
         ("list of holiday dates at catalyst this year", "holiday dates"),
         ("where is the nearest in-network hospital", "in-network hospital"),  # which one: no topic word
         ("what's the notice period if I resign", "notice"),  # a clause after the topic says when

@@ -65,8 +65,16 @@ _ASKS_IS_COVERED = re.compile(
 )
 # "Can I use PerksPlus to buy a standing desk…", "Can I claim my gym fees…", "…spend it on a bike?"
 _ASKS_CAN_USE_FOR = re.compile(
-    r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:use\b.*?\b(?:to\s+(?:buy|pay\s+for)|for|on)|claim|spend\b.*?\bon)"
+    r"^\s*(?:can|could|may)\s+(?:i|we)\s+(?:use\b.*?\b(?:to\s+(?:buy|pay\s+for)|for|on)|claim|spend\b.*?\bon|"
+    # "Can I add my domestic partner to Health Plus?": whom a plan covers is an item too
+    r"add|enrol|enroll|include)"
     r"\s+(.+)$",
+    re.IGNORECASE,
+)
+# "What bonus does a Manager of Sales get?": what a person receives is named the same way.
+_ASKS_WHAT_RECEIVED = re.compile(
+    r"^\s*what\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would|can)\s+"
+    r"(?:[\w'’-]+\s+){1,5}?(?:get|receive|earn)\b",
     re.IGNORECASE,
 )
 _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
@@ -108,6 +116,14 @@ _KIND_BEFORE_OR = re.compile(r"(?<![\w-])([\w-]{1,40})\s*(?:,|/|\bor\b|\band\b)\
 # Words are bounded in length and must start at a word boundary, so a long run of word characters is
 # scanned once, not once per starting position (the question is untrusted input).
 _KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
+# "leave for jury duty", "a day off to vote", "time off on my birthday": the kind named by its purpose.
+# Not "extra leave for seniority": more leave for a reason says who gets more, not what the leave is for.
+_LEAVE_FOR = re.compile(
+    r"(?<![\w-])(?<!extra\s)(?<!more\s)(?<!additional\s)"
+    r"(?:leaves?|days?\s+off|time\s+off)\s+(?:for|to|on)\s+((?:[\w-]{1,40}(?:\s+|$)){1,3})",
+    re.IGNORECASE,
+)
+MAX_PURPOSE_WORDS = 2
 # Words that say how much, which or what happens to leave, not what kind it is ("unused leave",
 # "cancel approved leave"). A kind is what a policy would name as a heading: "sabbatical", "jury duty".
 _NOT_A_KIND = frozenset(
@@ -265,6 +281,18 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
         for n, w in enumerate(topic)
         if w not in _OF_ANY_POLICY and w not in _WHICH_OR_WHEN and not set(tokenize(w)) & names
     ]
+    tail = joined[end.start() :].split() if end else []
+    of: list[str] = []
+    if tail and tail[0] in _TOPIC_OF:
+        following = itertools.takewhile(lambda w: w not in _ENDING_WORDS, tail[1:])
+        of = [
+            w for w in following if w not in _OF_ANY_POLICY and tokenize(w) and not set(tokenize(w)) & names
+        ]
+    named_as_policy = bool(topic) and set(topic) <= _OF_ANY_POLICY
+    if not kept and named_as_policy and of and len(tokenize(" ".join(of))) <= MAX_TOPIC_TERMS:
+        # "Contoso's policy on dating a coworker": a topic named only as a policy is what it is on.
+        phrase = " ".join(of)
+        return AskedItem(phrase, (phrase,), "topic")
     if not kept or kept[-1] - kept[0] + 1 != len(kept):  # a phrase with a gap is no phrase
         return None
     phrase = " ".join(topic[n] for n in kept)
@@ -272,14 +300,8 @@ def _named_topic(question: str, document_names: Collection[str]) -> AskedItem | 
         return None
     # "notice period for resignation", "work from home": one word after the preposition, and nothing
     # after it, names what the topic is of; it is part of the topic, not a place or a person.
-    tail = joined[end.start() :].split() if end else []
-    if tail and tail[0] in _TOPIC_OF:
-        following = itertools.takewhile(lambda w: w not in _ENDING_WORDS, tail[1:])
-        of = [
-            w for w in following if w not in _OF_ANY_POLICY and tokenize(w) and not set(tokenize(w)) & names
-        ]
-        if len(of) == 1:
-            phrase = f"{phrase} {tail[0]} {of[0]}"
+    if len(of) == 1:
+        phrase = f"{phrase} {tail[0]} {of[0]}"
     return AskedItem(phrase, (phrase,), "topic")
 
 
@@ -306,10 +328,34 @@ def _kind_of_leave(question: str, document_names: Collection[str]) -> AskedItem 
                     listed.insert(0, before.group(1))
                     end -= len(before.group(0))
             kinds.extend([*listed, " ".join(words)])
+    if not kinds:
+        kinds = _purposes(text, names)
     kinds = list(dict.fromkeys(kinds))
     if not kinds:
         return None
     return AskedItem(" or ".join(f"{k} leave" for k in kinds), tuple(kinds), "leave")
+
+
+def _purposes(text: str, document_names: Collection[str]) -> list[str]:
+    """The kinds of leave named by their purpose: "leave for jury duty" is "jury duty", "a day off to
+    vote at Physics Wallah" is "vote", "leave for my wedding" is "wedding". What the purpose is for or
+    where ("at Physics Wallah") is no part of it, and nor is a figure ("leave for 3 days")."""
+    purposes: list[str] = []
+    for match in _LEAVE_FOR.finditer(re.sub(r"[^\w\s-]", " ", text)):  # "jury duty?" is "jury duty"
+        words: list[str] = []
+        for word in match.group(1).split():
+            lower = word.lower()
+            if lower in _ENDING_WORDS or lower in ("and", "or"):
+                break
+            if lower in ("a", "an", "the", "my", "our", "his", "her", "their", "your"):
+                continue
+            if not _is_kind_word(word, document_names):
+                words = []
+                break
+            words.append(word)
+        if words and len(words) <= MAX_PURPOSE_WORDS:
+            purposes.append(" ".join(words))
+    return purposes
 
 
 def _is_kind_word(word: str, document_names: Collection[str]) -> bool:
@@ -328,6 +374,7 @@ def _covered_item(question: str) -> AskedItem | None:
         _ASKS_CAN_USE_FOR,
         _ASKS_REIMBURSED_FOR,
         _ASKS_WHAT_PROVIDED,
+        _ASKS_WHAT_RECEIVED,
     )
     match = next((m for pattern in patterns if (m := pattern.search(asked))), None)
     if match is None:
