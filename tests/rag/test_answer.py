@@ -321,6 +321,41 @@ def test_an_item_the_policy_names_in_other_words_from_the_synonym_file_is_answer
     assert doula.unmentioned_item == "doula"
 
 
+class ByQueryRetriever(FakeRetriever):
+    """Returns ``when`` for a query containing ``phrase``, else the fixed results."""
+
+    def __init__(self, results: list[ScoredChunk], phrase: str, when: list[ScoredChunk]) -> None:
+        super().__init__(results)
+        self._phrase, self._when = phrase, when
+
+    def search(self, query: str, k: int) -> list[ScoredChunk]:
+        self.queries.append((query, k))
+        return (self._when if self._phrase in query else self.results)[:k]
+
+
+def test_the_question_is_searched_again_with_the_policies_words_and_both_rankings_kept() -> None:
+    corpus = FakeCorpus(
+        [IVF.chunk, MASSAGE.chunk], ["Northwind Standard"], synonyms="ivf => in vitro fertilization"
+    )
+    retriever = ByQueryRetriever([MASSAGE], "in vitro fertilization", [IVF])
+    answerer = extractive(retriever, corpus=lambda: corpus)
+
+    sources = answerer.retrieve(
+        "Does Northwind Standard cover IVF?", "Does Northwind Standard cover IVF?", corpus.synonyms("IVF")
+    )
+
+    assert [q for q, _ in retriever.queries] == [
+        "Does Northwind Standard cover IVF?",
+        "Does Northwind Standard cover IVF? in vitro fertilization",
+    ]
+    assert {s.chunk.chunk_id for s in sources} == {IVF.chunk.chunk_id, MASSAGE.chunk.chunk_id}
+    assert not answerer.answer("Does Northwind Standard cover IVF?").refused
+    # no synonym, one search
+    retriever.queries.clear()
+    answerer.retrieve("Is massage covered?", "Is massage covered?", corpus.synonyms("massage"))
+    assert len(retriever.queries) == 1
+
+
 def test_a_figure_asked_per_year_of_a_named_document_that_states_no_period_is_answered() -> None:
     # "much", "per" and "year" ask for the figure; PerksPlus states "$1000" and never "per year".
     perks = scored(
