@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from backend.rag.answer.wording import asked_sentence
-from backend.rag.retrieve.abbreviations import defined_abbreviations, write_out
+from backend.rag.retrieve.abbreviations import Definition, defined_abbreviations, write_out
 from backend.rag.types import Chunk
 
 
@@ -42,13 +42,21 @@ def chunk(text: str, file: str = "leave_policy.pdf") -> Chunk:
 def test_abbreviations_are_read_from_the_documents_definitions(
     texts: list[str], expected: dict[str, str]
 ) -> None:
-    assert defined_abbreviations(chunk(t) for t in texts) == expected
+    found = defined_abbreviations(chunk(t) for t in texts)
+    assert {a: d.meaning for a, d in found.items()} == expected
+    assert all(d.files == {"leave_policy.pdf"} for d in found.values())
+
+
+def test_each_abbreviation_knows_the_documents_that_define_it() -> None:
+    found = defined_abbreviations(
+        [chunk("Earned Leave (EL)", "pw.pdf"), chunk("Earned Leave (EL)", "cat.pdf")]
+    )
+    assert found["EL"].files == {"pw.pdf", "cat.pdf"}
 
 
 ABBREVIATIONS = {
-    "EL": "Earned Leave",
-    "PET": "Positron Emission Tomography",
-    "CEO": "Chief Executive Officer",
+    "EL": Definition("Earned Leave", frozenset({"pw.pdf"})),
+    "PET": Definition("Positron Emission Tomography", frozenset({"plus.pdf"})),
 }
 
 
@@ -60,8 +68,9 @@ ABBREVIATIONS = {
             "What is the maximum Earned Leave (EL) I can accumulate?",
         ),
         ("can EL be encashed", "can Earned Leave (EL) be encashed"),
-        # only a word in capitals: "pet insurance" is no scan
+        # only a word in capitals, in a question not all in capitals: "pet insurance" is no scan
         ("is pet insurance offered", "is pet insurance offered"),
+        ("IS PET INSURANCE OFFERED", "IS PET INSURANCE OFFERED"),
         ("does the plan cover a PET scan", "does the plan cover a Positron Emission Tomography (PET) scan"),
         # a part of a longer word, or an abbreviation the documents never define, stays
         ("ELS and HR", "ELS and HR"),
@@ -70,7 +79,14 @@ ABBREVIATIONS = {
     ],
 )
 def test_a_defined_abbreviation_is_written_out_before_itself(text: str, written: str) -> None:
-    assert write_out(text, ABBREVIATIONS) == written
+    assert write_out(text, ABBREVIATIONS, {"pw.pdf", "plus.pdf"}) == written
+
+
+def test_only_an_abbreviation_the_named_employers_documents_define_is_written_out() -> None:
+    # "put on a PIP" at work is no Personal Injury Protection: the question names no such document
+    assert write_out("my EL at PW", ABBREVIATIONS, {"pw.pdf"}) == "my Earned Leave (EL) at PW"
+    assert write_out("my EL at PW", ABBREVIATIONS, {"cat.pdf"}) == "my EL at PW"
+    assert write_out("my EL", ABBREVIATIONS, set()) == "my EL"
 
 
 @pytest.mark.parametrize(

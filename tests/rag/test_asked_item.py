@@ -220,7 +220,7 @@ def test_whether_a_text_mentions_the_item(question: str, text: str, mentioned: b
         ("Does Physics Wallah give leave for jury duty?", ("jury duty",)),
         ("Do I get a day off to vote at Physics Wallah?", ("vote",)),
         ("do I get a day off on my birthday at Catalyst", ("birthday",)),
-        ("can I take time off for my wedding", ("wedding",)),
+        ("do I get time off for my wedding", ("wedding",)),
     ],
 )
 def test_the_kind_of_leave_a_question_asks_about(question: str, kinds: tuple[str, ...]) -> None:
@@ -249,6 +249,12 @@ def test_the_leave_of_a_kind_listed_before_another_is_no_kind() -> None:
         "What is leave without pay?",
         "Do I get any extra leave for seniority?",  # more leave for a reason: who gets it, no kind
         "Can I take leave for 3 days?",  # a figure is no purpose
+        # how long, how or when leave is taken is no purpose (a review, stop 20)
+        "Can I take leave for a fortnight at Catalyst?",
+        "Can I apply for leave on email at Catalyst?",
+        "Can I leave for lunch early?",
+        "Do I get leave for personal reasons at Catalyst?",
+        "Is there leave on Sundays?",
         "How do I apply for leave?",
         # how much, which, or what happens to leave is no kind of leave
         "What happens to unused leave at Physics Wallah?",
@@ -368,7 +374,6 @@ def test_the_files_of_the_owner_a_question_names(question: str, files: set[str])
         ("what is Contoso's remote work policy", "remote work"),
         # when or where something is, a list of it, and how to do something with it
         ("when is the holiday party", "holiday party"),
-        ("When is open enrollment for the Northwind plans?", "open enrollment"),  # with no article
         # a topic named only as a policy is what it is on
         ("What is Contoso's policy on dating a coworker?", "dating coworker"),
         ("what are the rules for overtime pay", "overtime pay"),
@@ -406,6 +411,9 @@ def test_a_question_typed_as_a_search_names_its_topic(question: str, phrase: str
         "what percentage does Northwind Standard cover for hospital stays",  # a figure, no item
         "how much money does PerksPlus give",  # how much money is an amount, no item
         "how many visits does Northwind Standard cover",  # what is counted is a unit, no item
+        "How much notice does Catalyst give for leave approval?",  # how much time, no item
+        "What exactly do I get with PerksPlus?",  # a filler word is no item (a review, stop 20)
+        "What else do Contoso employees get with PerksPlus?",
     ],
 )
 def test_a_question_worded_as_a_sentence_names_no_topic(question: str) -> None:

@@ -20,6 +20,8 @@ DOCS = [
 
 def test_tokenize_drops_stopwords_and_folds_plurals() -> None:
     assert tokenize("The policies for Employees' benefits") == ["policy", "employee", "benefit"]
+    # the plural of a stop word is one too: "weekly offs" asks what "weekly off" asks
+    assert tokenize("weekly offs") == tokenize("weekly off") == ["weekly"]
 
 
 def test_rare_exact_term_ranks_its_document_first() -> None:

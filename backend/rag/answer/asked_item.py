@@ -71,9 +71,11 @@ _ASKS_CAN_USE_FOR = re.compile(
     r"\s+(.+)$",
     re.IGNORECASE,
 )
-# "What bonus does a Manager of Sales get?": what a person receives is named the same way.
+# "What bonus does a Manager of Sales get?": what a person receives is named the same way (not "what
+# exactly do I get", "what else do employees get").
 _ASKS_WHAT_RECEIVED = re.compile(
-    r"^\s*what\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would|can)\s+"
+    r"^\s*what\s+(?!(?:exactly|else|more|other|all|specifically|then)\b)"
+    r"(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+(?:does|do|will|would|can)\s+"
     r"(?:[\w'’-]+\s+){1,5}?(?:get|receive|earn)\b",
     re.IGNORECASE,
 )
@@ -83,7 +85,8 @@ _ASKS_REIMBURSED_FOR = re.compile(r"\breimbursed\s+for\s+(.+)$", re.IGNORECASE)
 # must provide or has ("What documents do I need to provide", "What options do I have"): the subject is
 # no person and needs nothing. Not "how many [days] does…": what is counted is a unit, not an item.
 _ASKS_WHAT_PROVIDED = re.compile(
-    r"^\s*(?:what|how\s+much)\s+(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+"
+    r"^\s*(?:what|how\s+much(?!\s+(?:time|leave|leaves|notice|vacation|pto|days?|hours?|weeks?)\b))\s+"
+    r"(?:(?:kind|kinds|type|types|sort)\s+of\s+)?(.+?)\s+"
     r"(?:does|do|will|would)\s+"
     r"(?!(?:i|we|you|employees|staff|members)\b)"
     r"(?:(?!(?:need|needs|have|has|to)\b)[\w'’-]+\s+){1,3}?(?:provide|offer|cover|give)\b",
@@ -116,12 +119,24 @@ _KIND_BEFORE_OR = re.compile(r"(?<![\w-])([\w-]{1,40})\s*(?:,|/|\bor\b|\band\b)\
 # Words are bounded in length and must start at a word boundary, so a long run of word characters is
 # scanned once, not once per starting position (the question is untrusted input).
 _KIND_OF_LEAVE = re.compile(r"(?<![\w-])((?:[\w-]{1,40}\s+){1,2})leaves?\b", re.IGNORECASE)
-# "leave for jury duty", "a day off to vote", "time off on my birthday": the kind named by its purpose.
-# Not "extra leave for seniority": more leave for a reason says who gets more, not what the leave is for.
+# "Does PW give leave for jury duty?", "do I get a day off to vote", "do I get time off on my birthday":
+# whether the employer grants a kind of leave, named by its purpose. Only after a verb of granting: "can
+# I take leave for a fortnight", "apply for leave on email" and "can I leave for lunch" say how long, how
+# or when, not what kind. Not "extra leave for seniority": who gets more, not what the leave is for.
 _LEAVE_FOR = re.compile(
-    r"(?<![\w-])(?<!extra\s)(?<!more\s)(?<!additional\s)"
+    r"\b(?:give|gives|get|gets|grant|grants|offer|offers|provide|provides|allow|allows|is\s+there|"
+    r"are\s+there)\s+(?:(?:a|an|any|paid|special|separate)\s+)?"
     r"(?:leaves?|days?\s+off|time\s+off)\s+(?:for|to|on)\s+((?:[\w-]{1,40}(?:\s+|$)){1,3})",
     re.IGNORECASE,
+)
+# When, how long or how, not what for: "leave for tomorrow", "a day off on Friday", "for personal reasons".
+_NOT_A_PURPOSE = frozenset(
+    {
+        *("today", "tomorrow", "yesterday", "weekend", "weekends", "fortnight", "week", "weeks", "month"),
+        *("months", "year", "years", "day", "days", "hour", "hours", "monday", "tuesday", "wednesday"),
+        *("thursday", "friday", "saturday", "sunday", "sundays", "saturdays", "reason", "reasons"),
+        *("personal", "email", "e-mail", "phone", "short", "notice", "time", "leave"),
+    }
 )
 MAX_PURPOSE_WORDS = 2
 # Words that say how much, which or what happens to leave, not what kind it is ("unused leave",
@@ -172,7 +187,7 @@ _ASKS_FOR_TOPIC = re.compile(
     r"^\s*(?:what(?:\s+is|\s+are|['’]s)\s+(?:the|a|an|our|your|[\w-]+['’]s)|is\s+there\s+(?:a|an|any)|"
     r"are\s+there\s+any|(?:does|do)\s+[\w-]+(?:\s+[\w-]+)?\s+(?:have|offer)\s+(?:a|an|any)|"
     # "when is the holiday party", "where is the parking garage", "list of holiday dates"
-    r"(?:when|where)\s+(?:is|are)(?:\s+(?:the|a|an|our|my))?|list\s+of(?:\s+(?:the|all))?)\s+",
+    r"(?:when|where)\s+(?:is|are)\s+(?:the|a|an|our|my)|list\s+of(?:\s+(?:the|all))?)\s+",
     re.IGNORECASE,
 )
 # Words that say which one or when, not what: "when is the next pay day", "the best time to request
@@ -349,7 +364,7 @@ def _purposes(text: str, document_names: Collection[str]) -> list[str]:
                 break
             if lower in ("a", "an", "the", "my", "our", "his", "her", "their", "your"):
                 continue
-            if not _is_kind_word(word, document_names):
+            if lower in _NOT_A_PURPOSE or not _is_kind_word(word, document_names):
                 words = []
                 break
             words.append(word)

@@ -72,8 +72,10 @@ def typo_limit(term: str) -> int:
 
 
 def tokenize(text: str) -> list[str]:
-    """Lowercased, stop-word-free, plural-folded terms."""
-    return [_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS]
+    """Lowercased, stop-word-free, plural-folded terms. A plural of a stop word is one too: "weekly offs"
+    is "weekly", as "weekly off" is (else "offs" asked for a term no text can have)."""
+    stems = (_stem(t) for t in _TOKEN.findall(text.lower()) if t not in _STOPWORDS)
+    return [t for t in stems if t not in _STOPWORDS]
 
 
 class BM25Index:

@@ -8,15 +8,18 @@ the abbreviation stays (keyword search still matches it) and the meaning is adde
 
 Only a definition whose words' initials spell the abbreviation counts ("Prior Authorization (PA)" does,
 "Authorization (PA)" does not), and only one meaning per abbreviation: two documents that define it
-differently leave it alone. Only a word written in capitals in the question is an abbreviation: "pet
-insurance" is not "Positron Emission Tomography insurance".
+differently leave it alone. Only a word written in capitals in a question that is not all capitals is
+an abbreviation: "pet insurance" and "IS PET INSURANCE COVERED" are no PET scan. And only in a question
+about the employer whose document defines it ("EL at Physics Wallah"): staff use the same letters for
+other things ("put on a PIP" is no Personal Injury Protection, "see a PA" no Prior Authorization).
 """
 
 from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Collection, Iterable, Mapping
+from dataclasses import dataclass
 
 from backend.rag.types import Chunk
 
@@ -45,27 +48,46 @@ def _meaning(words: list[str], abbreviation: str) -> str | None:
     return None
 
 
-def defined_abbreviations(chunks: Iterable[Chunk]) -> dict[str, str]:
-    """Abbreviation → the meaning the documents give it ("EL" → "Earned Leave"), when they agree on one."""
+@dataclass(frozen=True)
+class Definition:
+    meaning: str  # "Earned Leave"
+    files: frozenset[str]  # the documents that define it
+
+
+def defined_abbreviations(chunks: Iterable[Chunk]) -> dict[str, Definition]:
+    """Abbreviation → the meaning the documents give it ("EL" → "Earned Leave"), when they agree on one,
+    and which documents define it."""
     found: defaultdict[str, dict[str, str]] = defaultdict(dict)
+    files: defaultdict[str, set[str]] = defaultdict(set)
     for chunk in chunks:
         for match in _DEFINITION.finditer(chunk.text):
             meaning = _meaning(match.group(1).split(), match.group(2))
             if meaning is not None:  # "Leave Without Pay" and "Leave without Pay" are one meaning
                 found[match.group(2)].setdefault(meaning.lower(), meaning)
-    return {abbreviation: next(iter(m.values())) for abbreviation, m in sorted(found.items()) if len(m) == 1}
+                files[match.group(2)].add(chunk.file)
+    return {
+        abbreviation: Definition(next(iter(m.values())), frozenset(files[abbreviation]))
+        for abbreviation, m in sorted(found.items())
+        if len(m) == 1
+    }
 
 
-def write_out(text: str, abbreviations: Mapping[str, str]) -> str:
-    """``text`` with each defined abbreviation written as the documents define it: "my EL" → "my Earned
-    Leave (EL)". One the text already explains ("Earned Leave (EL)") is left as it is."""
-    if not abbreviations:
+def write_out(text: str, abbreviations: Mapping[str, Definition], named_files: Collection[str]) -> str:
+    """``text`` with each abbreviation that one of ``named_files`` (the documents of the employer the
+    question names) defines written as it defines it: "my EL" → "my Earned Leave (EL)". One the text
+    already explains ("Earned Leave (EL)") is left as it is, and so is a text in capitals only."""
+    if not abbreviations or not named_files or not any(c.islower() for c in text):
         return text
+    lowered = text.lower()
 
     def written(match: re.Match[str]) -> str:
-        meaning = abbreviations.get(match.group(0))
-        if meaning is None or meaning.lower() in text.lower():
+        definition = abbreviations.get(match.group(0))
+        if (
+            definition is None
+            or definition.meaning.lower() in lowered
+            or definition.files.isdisjoint(named_files)
+        ):
             return match.group(0)
-        return f"{meaning} ({match.group(0)})"
+        return f"{definition.meaning} ({match.group(0)})"
 
     return _CAPITALS.sub(written, text)

@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from collections.abc import Iterable
 
-from backend.rag.index.bm25 import edit_distance, tokenize
+from backend.rag.index.bm25 import tokenize
 from backend.rag.index.store import LoadedIndex
 from backend.rag.retrieve.abbreviations import defined_abbreviations, write_out
 from backend.rag.retrieve.clippings import Neighbourhoods
@@ -15,7 +14,6 @@ from backend.rag.retrieve.owners import owned_files, owner_groups
 from backend.rag.retrieve.synonyms import Synonyms, policy_phrases
 from backend.rag.types import Chunk, embedding_text
 
-_WORD = re.compile(r"[A-Za-z]{1,40}(?![A-Za-z])")
 MAX_TITLE_WORDS = 12  # a line this short is a heading, a title or a form field
 
 
@@ -84,26 +82,8 @@ class Corpus:
         word as the documents write it in full ("comp off" → "compensatory off"), and an abbreviation
         with the meaning the documents give it ("EL" → "Earned Leave (EL)")."""
         spelled = join_names(spell_out(text, self._initialisms), self._joined_names)
-        spelled = write_out(spelled, self._abbreviations)
-        return self._neighbourhoods.expand(self._respelled(spelled))
-
-    def _respelled(self, text: str) -> str:
-        """``text`` with each word one typo away from an indexed one as keyword search reads it
-        ("ambulence" → "ambulance"), so the embedding model reads it too: it ranked the page about
-        ambulances seventh for "ambulence". Keyword search tolerates two typos in a long word; here one
-        only, as a real word the policies never use is often two edits from one they do ("assistant",
-        "assistance")."""
-
-        def respelled(match: re.Match[str]) -> str:
-            terms = tokenize(match.group(0))
-            if len(terms) != 1 or self._bm25.idf(terms[0]) is not None:
-                return match.group(0)
-            corrected = self._bm25.correct(terms[0])
-            if corrected == terms[0] or edit_distance(terms[0], corrected, 1) > 1:
-                return match.group(0)
-            return corrected
-
-        return _WORD.sub(respelled, text)
+        spelled = write_out(spelled, self._abbreviations, self.owned_files(spelled))
+        return self._neighbourhoods.expand(spelled)
 
     def synonyms(self, text: str) -> tuple[str, ...]:
         """The policies' words, from the synonym file, for what ``text`` says in others ("IVF" → "in

@@ -9,12 +9,13 @@ HR admins edit (``data/search_synonyms.txt``, ``SEARCH_SYNONYMS_FILE``), one ent
 
     ivf, in-vitro => in vitro fertilization
 
-A question is searched and read with the policy's words added as alternatives: "does northwind
-standard cover IVF or in vitro fertilization". So the item rule asks whether the passages mention
-either, and a refusal still echoes what was asked. The typed word is kept even when some policy uses it:
-one booklet's "telehealth" does not make the other's "telemedicine" page findable. Only the policy
-phrases the index has every word of are added, and none the question already has. The file is checked
-when it is read: a malformed line is an error naming the line, never a silently different search.
+The question is searched as typed and again with the policies' words added, and the two rankings are
+fused (``PolicyAnswerer.retrieve``), so a synonym can add a page but never push out one the question
+finds as typed. The item rule accepts the policies' words as a mention of the item asked about, and a
+refusal still echoes what was asked. An entry applies even when some policy uses the typed word: one
+booklet's "telehealth" does not make the other's "telemedicine" page findable. Only the policy phrases
+the index has every word of are used, and none the question already has. The file is checked when it
+is read: a malformed line is an error naming the line, never a silently different search.
 """
 
 from __future__ import annotations
@@ -83,47 +84,27 @@ def load_synonyms(path: Path) -> Synonyms:
     if not path.is_file():
         return Synonyms()
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8-sig")  # Windows editors save a byte-order mark
     except (OSError, UnicodeDecodeError) as exc:
         raise SynonymsFormatError(f"{path} could not be read as UTF-8 text ({type(exc).__name__}).") from None
     return parse_synonyms(text, source=str(path))
 
 
-def _found(
-    text: str, synonyms: Synonyms, known: Callable[[str], bool]
-) -> list[tuple[int, int, tuple[str, ...]]]:
-    """(start, end, policy phrases) of each typed phrase in ``text``, in order; a policy phrase is kept
-    only when the index has every term of it and ``text`` does not already say it."""
-
-    def all_known(phrase: str) -> bool:
-        return all(known(term) for term in tokenize(phrase))
-
+def policy_phrases(text: str, synonyms: Synonyms, known: Callable[[str], bool]) -> tuple[str, ...]:
+    """The policy phrases for the typed phrases in ``text`` ("IVF" → ("in vitro fertilization",)), each
+    once: only those the index has every term of (``known(term)``) and ``text`` does not already say.
+    A typed phrase inside a longer one that matched ("flu" in "flu shot") adds nothing of its own."""
+    if not synonyms.entries:
+        return ()
     lowered = text.lower()
-    found: list[tuple[int, int, tuple[str, ...]]] = []
+    taken = bytearray(len(lowered))  # characters of a typed phrase already matched
+    found: list[str] = []
     for typed in sorted(synonyms.entries, key=len, reverse=True):  # "flu shot" before "flu"
         if typed not in lowered:
             continue
         for match in re.finditer(rf"(?<![\w-]){re.escape(typed)}(?![\w-])", lowered):
-            if any(s < match.end() and match.start() < e for s, e, _ in found):
-                continue  # inside a longer typed phrase already matched
-            written = tuple(p for p in synonyms.entries[typed] if p not in lowered and all_known(p))
-            if written:
-                found.append((match.start(), match.end(), written))
-    return sorted(found)
-
-
-def policy_phrases(text: str, synonyms: Synonyms, known: Callable[[str], bool]) -> tuple[str, ...]:
-    """The policy phrases for the typed phrases in ``text``: "IVF" → ("in vitro fertilization",)."""
-    return tuple(dict.fromkeys(p for _, _, written in _found(text, synonyms, known) for p in written))
-
-
-def add_synonyms(text: str, synonyms: Synonyms, known: Callable[[str], bool]) -> str:
-    """``text`` with the policy phrases added after each typed phrase: "cover IVF?" → "cover IVF or in
-    vitro fertilization?". ``known(term)`` says whether the index has a term; only a policy phrase it
-    has every term of is added."""
-    out: list[str] = []
-    end = 0
-    for _, stop, written in _found(text, synonyms, known):
-        out += [text[end:stop], *(f" or {p}" for p in written)]
-        end = stop
-    return "".join([*out, text[end:]])
+            if any(taken[match.start() : match.end()]):
+                continue
+            taken[match.start() : match.end()] = b"\x01" * (match.end() - match.start())
+            found += [p for p in synonyms.entries[typed] if p not in lowered]
+    return tuple(p for p in dict.fromkeys(found) if all(known(term) for term in tokenize(p)))
