@@ -37,6 +37,8 @@ def chunk(text: str, file: str = "leave_policy.pdf") -> Chunk:
         (["Leave Without Pay (LWP)", "Leave without Pay (LWP)"], {"LWP": "Leave Without Pay"}),
         # two documents that disagree leave it alone
         (["Paid Leave (PL)", "Privilege Leave (PL)"], {}),
+        # a run of letters (untrusted PDF text) is no word: scanned once, it defines nothing
+        (["a" * 20_000 + " (EL)", "x" * 20_000], {}),
     ],
 )
 def test_abbreviations_are_read_from_the_documents_definitions(
